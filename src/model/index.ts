@@ -1,0 +1,4 @@
+export * from './labels.ts';
+export * from './matcher.ts';
+export * from './duration.ts';
+export * from './sample.ts';
