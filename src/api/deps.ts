@@ -1,0 +1,64 @@
+import type { HeadStats, Appendable, Queryable } from '../tsdb/interfaces.ts';
+
+/** What the PromQL engine offers the API. Throws ApiError (bad_data, execution, timeout, ...). */
+export interface QueryService {
+  instant(query: string, time: number, opts: QueryOptions): { data: unknown; warnings?: string[]; infos?: string[] };
+  range(
+    query: string,
+    start: number,
+    end: number,
+    step: number,
+    opts: QueryOptions,
+  ): { data: unknown; warnings?: string[]; infos?: string[] };
+  /** For /api/v1/format_query. */
+  format(query: string): string;
+  /** For /api/v1/parse_query. */
+  parse(query: string): unknown;
+}
+
+export interface QueryOptions {
+  /** ms; undefined = engine default */
+  timeout?: number;
+  /** ms; undefined = engine default */
+  lookbackDelta?: number;
+}
+
+/** The data of /api/v1/targets. */
+export interface TargetsView {
+  activeTargets: Record<string, unknown>[];
+  droppedTargets: Record<string, unknown>[];
+  droppedTargetCounts?: Record<string, number>;
+}
+
+/** Everything the HTTP API reads, as narrow functions; wired in src/server.ts. */
+export interface ApiDeps {
+  storage: Queryable;
+  query: QueryService;
+  /** Present only with --web.enable-remote-write-receiver. */
+  remoteWriteAppendable?: Appendable;
+  targets(): TargetsView;
+  /** Current config as YAML with secrets shown as <secret>. */
+  configYaml(): string;
+  flags(): Record<string, string>;
+  buildInfo(): Record<string, string>;
+  runtimeInfo(): Record<string, unknown>;
+  headStats(limit: number): HeadStats;
+  /** Reloads configuration; throws with the reason when the new config is invalid (old one stays). */
+  reload(): Promise<void>;
+  ready(): boolean;
+  /** Osprey's own metrics in exposition format. */
+  selfMetrics(): Promise<{ body: string; contentType: string }>;
+  /** Metric metadata (HELP/TYPE/UNIT) seen by scrapes, by metric name. */
+  metadata(): Record<string, { type: string; help: string; unit: string }[]>;
+  /** Extra exporter-style endpoints (built-in collectors): path -> producer. */
+  exporterRoutes?: Record<string, () => Promise<{ body: string; contentType: string }>>;
+  /** Limits on what a client controls. */
+  limits: ApiLimits;
+}
+
+export interface ApiLimits {
+  /** Max request body size in bytes (remote write, forms). */
+  maxBodyBytes: number;
+  /** Max series returned by /api/v1/series and values by label endpoints when no limit is given (0 = none). */
+  maxSeriesResponse: number;
+}

@@ -1,0 +1,3 @@
+export type { ApiDeps, ApiLimits, QueryOptions, QueryService, TargetsView } from './deps.ts';
+export { createHttpServer, type HttpServerOptions } from './http-server.ts';
+export { ApiError, type ApiErrorType } from './respond.ts';

@@ -1,0 +1,7 @@
+export {
+  type DecodedSeries,
+  decodeWriteRequest,
+  decodeWriteRequestBody,
+  encodeWriteRequestBody,
+  RemoteWriteDecodeError,
+} from './write-request.ts';

@@ -1,0 +1,93 @@
+import client from 'prom-client';
+
+/**
+ * Osprey's own metrics, served on /metrics. Names follow Prometheus's with an `osprey_` prefix where the
+ * meaning is the same (osprey_tsdb_head_series ~ prometheus_tsdb_head_series).
+ */
+export interface SelfMetricSources {
+  headSeries(): number;
+  headSamplesAppended(): number;
+  headChunks(): number;
+  outOfOrderSamples(): number;
+  targetsActive(): number;
+}
+
+export class SelfMetrics {
+  readonly registry = new client.Registry();
+  readonly configLastReloadSuccessful: client.Gauge;
+  readonly configLastReloadSuccessTimestamp: client.Gauge;
+  readonly httpRequests: client.Counter<'handler' | 'code'>;
+  readonly remoteWriteSamples: client.Counter;
+  readonly queriesTotal: client.Counter<'kind'>;
+
+  constructor(sources: SelfMetricSources, version: string) {
+    const r = this.registry;
+    client.collectDefaultMetrics({ register: r });
+    new client.Gauge({
+      name: 'osprey_build_info',
+      help: 'A metric with a constant 1 value labeled by version and Node.js version.',
+      labelNames: ['version', 'nodeversion'],
+      registers: [r],
+    }).set({ version, nodeversion: process.version }, 1);
+    this.configLastReloadSuccessful = new client.Gauge({
+      name: 'osprey_config_last_reload_successful',
+      help: 'Whether the last configuration reload attempt was successful.',
+      registers: [r],
+    });
+    this.configLastReloadSuccessTimestamp = new client.Gauge({
+      name: 'osprey_config_last_reload_success_timestamp_seconds',
+      help: 'Timestamp of the last successful configuration reload.',
+      registers: [r],
+    });
+    this.httpRequests = new client.Counter({
+      name: 'osprey_http_requests_total',
+      help: 'Counter of HTTP requests.',
+      labelNames: ['handler', 'code'],
+      registers: [r],
+    });
+    this.remoteWriteSamples = new client.Counter({
+      name: 'osprey_remote_write_samples_received_total',
+      help: 'Samples received through the remote-write receiver.',
+      registers: [r],
+    });
+    this.queriesTotal = new client.Counter({
+      name: 'osprey_engine_queries_total',
+      help: 'Queries evaluated by the PromQL engine.',
+      labelNames: ['kind'],
+      registers: [r],
+    });
+    const gauge = (name: string, help: string, fn: () => number) =>
+      new client.Gauge({
+        name,
+        help,
+        registers: [r],
+        collect() {
+          this.set(fn());
+        },
+      });
+    // Counters owned by other parts: reset and re-add on collect so the exposed TYPE stays counter.
+    const counter = (name: string, help: string, fn: () => number) =>
+      new client.Counter({
+        name,
+        help,
+        registers: [r],
+        collect() {
+          this.reset();
+          this.inc(fn());
+        },
+      });
+    gauge('osprey_tsdb_head_series', 'Total number of series in the head block.', sources.headSeries);
+    gauge('osprey_tsdb_head_chunks', 'Total number of chunks in the head block.', sources.headChunks);
+    counter('osprey_tsdb_head_samples_appended_total', 'Total number of appended samples.', sources.headSamplesAppended);
+    counter(
+      'osprey_tsdb_out_of_order_samples_total',
+      'Total number of out of order samples ingestion failed attempts.',
+      sources.outOfOrderSamples,
+    );
+    gauge('osprey_target_active', 'Number of active scrape targets.', sources.targetsActive);
+  }
+
+  async render(): Promise<{ body: string; contentType: string }> {
+    return { body: await this.registry.metrics(), contentType: this.registry.contentType };
+  }
+}

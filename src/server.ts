@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { createHttpServer, type ApiDeps, type QueryService } from './api/index.ts';
+import { parseListenAddress, type FlagValues } from './cli/flags.ts';
+import { HostCollector } from './collectors/index.ts';
+import {
+  configToYaml,
+  loadPrometheusConfigFile,
+  parsePrometheusConfig,
+  type PrometheusConfig,
+} from './config/index.ts';
+import { defaultConfigYaml } from './default-config.ts';
+import { CONTENT_TYPE_TEXT, writeText } from './exposition/index.ts';
+import { parseDuration } from './model/index.ts';
+import { createQueryService, parseSelectorForApi } from './query-service.ts';
+import { ScrapeManager } from './scrape/index.ts';
+import { SelfMetrics } from './self-metrics.ts';
+import { Head } from './tsdb/index.ts';
+
+export const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string;
+
+/**
+ * The composition root: the only place that knows every part. Wires storage, scraping, query engine
+ * and HTTP API from the loaded configuration, and owns reload.
+ */
+export class OspreyServer {
+  readonly head: Head;
+  readonly scrape: ScrapeManager;
+  readonly self: SelfMetrics;
+  private config!: PrometheusConfig;
+  private readonly http: ReturnType<typeof createHttpServer>;
+  private readonly startTime = Date.now();
+  private lastReload = { success: true, time: Date.now() };
+  private reloadInFlight: Promise<void> | null = null;
+  address = '';
+
+  constructor(
+    private readonly flags: FlagValues,
+    private readonly log: Logger,
+  ) {
+    this.head = new Head();
+    const host = new HostCollector();
+    const hostMetrics = async () => ({ body: writeText(await host.collect()), contentType: CONTENT_TYPE_TEXT });
+    this.scrape = new ScrapeManager({ appendable: this.head, logger: log.child({ component: 'scrape' }) });
+    this.self = new SelfMetrics(
+      {
+        headSeries: () => this.head.numSeries(),
+        headSamplesAppended: () => this.head.stats(1).numSamples,
+        headChunks: () => this.head.stats(1).chunkCount,
+        outOfOrderSamples: () => this.head.stats(1).outOfOrderSamples,
+        targetsActive: () => this.scrape.targets().activeTargets.length,
+      },
+      VERSION,
+    );
+    const query: QueryService = createQueryService(this.head, {
+      lookbackDelta: parseDuration(flags['query.lookback-delta']),
+      timeout: parseDuration(flags['query.timeout']),
+      maxSamples: Number(flags['query.max-samples']),
+    });
+    const deps: ApiDeps = {
+      storage: this.head,
+      query,
+      remoteWriteAppendable: flags['web.enable-remote-write-receiver'] === 'true' ? this.head : undefined,
+      targets: () => this.scrape.targets() as unknown as ReturnType<ApiDeps['targets']>,
+      configYaml: () => configToYaml(this.config),
+      flags: () => ({ ...this.flags }),
+      buildInfo: () => ({
+        version: VERSION,
+        revision: '',
+        branch: '',
+        buildUser: '',
+        buildDate: '',
+        goVersion: process.version,
+      }),
+      runtimeInfo: () => ({
+        startTime: new Date(this.startTime).toISOString(),
+        CWD: process.cwd(),
+        reloadConfigSuccess: this.lastReload.success,
+        lastConfigTime: new Date(this.lastReload.time).toISOString(),
+        corruptionCount: 0,
+        goroutineCount: 0,
+        GOMAXPROCS: 1,
+        GOMEMLIMIT: 0,
+        GOGC: '',
+        GODEBUG: '',
+        storageRetention: this.flags['storage.tsdb.retention.time'] === '0s' ? '15d' : this.flags['storage.tsdb.retention.time'],
+      }),
+      headStats: (limit) => this.head.stats(limit),
+      reload: () => this.reload(),
+      ready: () => true,
+      selfMetrics: () => this.self.render(),
+      metadata: () => ({}),
+      exporterRoutes: { '/collectors/host/metrics': hostMetrics },
+      limits: { maxBodyBytes: 32 * 1024 * 1024, maxSeriesResponse: 0 },
+    };
+    this.http = createHttpServer({ deps, parseSelector: parseSelectorForApi, logger: log.child({ component: 'web' }) });
+  }
+
+  /** Loads the configuration; throws (with file:line:col) when it is invalid. */
+  private loadConfig(): PrometheusConfig {
+    const file = this.flags['config.file'];
+    if (file) return loadPrometheusConfigFile(resolve(file));
+    return parsePrometheusConfig(defaultConfigYaml(this.selfScrapeAddress()), '<built-in default config>');
+  }
+
+  private selfScrapeAddress(): string {
+    const { host, port } = parseListenAddress(this.flags['web.listen-address']);
+    const h = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+    return `${h.includes(':') ? `[${h}]` : h}:${this.boundPort || port}`;
+  }
+
+  private boundPort = 0;
+
+  async start(): Promise<void> {
+    const { host, port } = parseListenAddress(this.flags['web.listen-address']);
+    await this.http.listen({ host, port });
+    const addr = this.http.server.address();
+    this.boundPort = typeof addr === 'object' && addr ? addr.port : port;
+    this.address = `http://${host === '0.0.0.0' ? 'localhost' : host}:${this.boundPort}`;
+    this.config = this.loadConfig();
+    this.scrape.applyConfig(this.config);
+    this.self.configLastReloadSuccessful.set(1);
+    this.self.configLastReloadSuccessTimestamp.set(Date.now() / 1000);
+    this.log.info({ url: this.address, config: this.flags['config.file'] || 'built-in default' }, 'Osprey is ready');
+  }
+
+  /** Atomic reload: a config that fails to load leaves the running one in place. */
+  async reload(): Promise<void> {
+    if (this.reloadInFlight) return this.reloadInFlight;
+    this.reloadInFlight = (async () => {
+      try {
+        const next = this.loadConfig();
+        this.scrape.applyConfig(next);
+        this.config = next;
+        this.lastReload = { success: true, time: Date.now() };
+        this.self.configLastReloadSuccessful.set(1);
+        this.self.configLastReloadSuccessTimestamp.set(Date.now() / 1000);
+        this.log.info({ file: this.flags['config.file'] }, 'Completed loading of configuration file');
+      } catch (e) {
+        this.lastReload = { success: false, time: Date.now() };
+        this.self.configLastReloadSuccessful.set(0);
+        this.log.error({ err: (e as Error).message }, 'Error reloading config');
+        throw e;
+      } finally {
+        this.reloadInFlight = null;
+      }
+    })();
+    return this.reloadInFlight;
+  }
+
+  async stop(): Promise<void> {
+    await this.scrape.stop();
+    await this.http.close();
+  }
+}
