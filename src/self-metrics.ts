@@ -78,7 +78,11 @@ export class SelfMetrics {
       });
     gauge('osprey_tsdb_head_series', 'Total number of series in the head block.', sources.headSeries);
     gauge('osprey_tsdb_head_chunks', 'Total number of chunks in the head block.', sources.headChunks);
-    counter('osprey_tsdb_head_samples_appended_total', 'Total number of appended samples.', sources.headSamplesAppended);
+    counter(
+      'osprey_tsdb_head_samples_appended_total',
+      'Total number of appended samples.',
+      sources.headSamplesAppended,
+    );
     counter(
       'osprey_tsdb_out_of_order_samples_total',
       'Total number of out of order samples ingestion failed attempts.',

@@ -84,7 +84,8 @@ export class OspreyServer {
         GOMEMLIMIT: 0,
         GOGC: '',
         GODEBUG: '',
-        storageRetention: this.flags['storage.tsdb.retention.time'] === '0s' ? '15d' : this.flags['storage.tsdb.retention.time'],
+        storageRetention:
+          this.flags['storage.tsdb.retention.time'] === '0s' ? '15d' : this.flags['storage.tsdb.retention.time'],
       }),
       headStats: (limit) => this.head.stats(limit),
       reload: () => this.reload(),

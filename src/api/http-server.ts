@@ -35,8 +35,10 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance<any, 
     done(null, out);
   });
   // Remote write bodies (and anything else binary) arrive as raw buffers.
-  app.addContentTypeParser(['application/x-protobuf', 'application/octet-stream'], { parseAs: 'buffer' }, (_r, b, done) =>
-    done(null, b),
+  app.addContentTypeParser(
+    ['application/x-protobuf', 'application/octet-stream'],
+    { parseAs: 'buffer' },
+    (_r, b, done) => done(null, b),
   );
 
   app.setErrorHandler((err, _req, reply) => {
@@ -64,7 +66,10 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance<any, 
     registerRemoteWriteRoute(app, deps.remoteWriteAppendable);
   } else {
     app.post('/api/v1/write', async (_req, reply) =>
-      reply.code(404).type('text/plain').send('remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n'),
+      reply
+        .code(404)
+        .type('text/plain')
+        .send('remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n'),
     );
   }
   app.get('/', async (_req, reply) => reply.redirect('/api/v1/status/buildinfo'));

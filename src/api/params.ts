@@ -1,9 +1,12 @@
 import { parseDuration } from '../model/index.ts';
 import { ApiError } from './respond.ts';
 
-/** Minimum and maximum times Prometheus uses for absent start/end (Go's time.Unix(math.MinInt64/1000+62135596801,0)). */
-export const MIN_TIME = -9223372036854775 + 62135596801000;
-export const MAX_TIME = 9223372036854775 - 62135596801000;
+/**
+ * Times used when start/end are absent. Prometheus uses the int64 extremes; JS numbers are exact only up
+ * to 2^53, which is still far beyond any real timestamp in ms.
+ */
+export const MIN_TIME = Number.MIN_SAFE_INTEGER;
+export const MAX_TIME = Number.MAX_SAFE_INTEGER;
 
 /**
  * Parses an API time parameter: Unix seconds (float) or RFC3339, as Prometheus's parseTime does.
@@ -29,7 +32,10 @@ export function parseDurationParam(s: string, name: string): number {
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
     const f = Number(s);
     if (!Number.isFinite(f) || Math.abs(f * 1000) > Number.MAX_SAFE_INTEGER) {
-      throw new ApiError('bad_data', `invalid parameter "${name}": cannot parse "${s}" to a valid duration. It overflows int64`);
+      throw new ApiError(
+        'bad_data',
+        `invalid parameter "${name}": cannot parse "${s}" to a valid duration. It overflows int64`,
+      );
     }
     return Math.round(f * 1000);
   }

@@ -17,7 +17,8 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const query = param(req, 'query') ?? '';
     const start = parseTime(requireParam(req, 'start'), 'start');
     const end = parseTime(requireParam(req, 'end'), 'end');
-    if (end < start) throw new ApiError('bad_data', 'invalid parameter "end": end timestamp must not be before start time');
+    if (end < start)
+      throw new ApiError('bad_data', 'invalid parameter "end": end timestamp must not be before start time');
     const step = parseDurationParam(requireParam(req, 'step'), 'step');
     if (step <= 0) {
       throw new ApiError(
@@ -88,7 +89,10 @@ function options(req: FastifyRequest): { timeout?: number; lookbackDelta?: numbe
 function requireParam(req: FastifyRequest, name: string): string {
   const v = param(req, name);
   if (v === undefined || v === '') {
-    throw new ApiError('bad_data', `invalid parameter "${name}": cannot parse "" to a valid ${name === 'step' ? 'duration' : 'timestamp'}`);
+    throw new ApiError(
+      'bad_data',
+      `invalid parameter "${name}": cannot parse "" to a valid ${name === 'step' ? 'duration' : 'timestamp'}`,
+    );
   }
   return v;
 }

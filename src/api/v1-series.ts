@@ -13,7 +13,8 @@ export function registerSeriesRoutes(app: FastifyInstance, deps: ApiDeps, parseS
     const e = param(req, 'end');
     const start = s ? parseTime(s, 'start') : MIN_TIME;
     const end = e ? parseTime(e, 'end') : MAX_TIME;
-    if (end < start) throw new ApiError('bad_data', 'invalid parameter "end": end timestamp must not be before start time');
+    if (end < start)
+      throw new ApiError('bad_data', 'invalid parameter "end": end timestamp must not be before start time');
     return { start, end };
   };
   const matcherSets = (req: FastifyRequest): Matcher[][] =>

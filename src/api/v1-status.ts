@@ -9,7 +9,9 @@ export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps): void 
     const pool = param(req, 'scrapePool');
     const t = deps.targets();
     const byPool = <T extends Record<string, unknown>>(list: T[]) =>
-      pool ? list.filter((x) => x.scrapePool === pool || (x.discoveredLabels as Record<string, string>)?.job === pool) : list;
+      pool
+        ? list.filter((x) => x.scrapePool === pool || (x.discoveredLabels as Record<string, string>)?.job === pool)
+        : list;
     const data: Record<string, unknown> = {
       activeTargets: state === 'any' || state === 'active' ? byPool(t.activeTargets) : [],
       droppedTargets: state === 'any' || state === 'dropped' ? byPool(t.droppedTargets) : [],

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { decodeWriteRequestBody, RemoteWriteDecodeError } from '../remote/index.ts';
+import { type DecodedSeries, decodeWriteRequestBody, RemoteWriteDecodeError } from '../remote/index.ts';
 import { AppendError, type Appendable } from '../tsdb/interfaces.ts';
 
 /**
@@ -21,7 +21,7 @@ export function registerRemoteWriteRoute(app: FastifyInstance, appendable: Appen
     if (proto && proto !== 'prometheus.WriteRequest') {
       return reply.code(415).type('text/plain').send(`unsupported remote write protobuf message: ${proto}\n`);
     }
-    let series;
+    let series: DecodedSeries[];
     try {
       series = decodeWriteRequestBody(body);
     } catch (e) {

@@ -14,48 +14,230 @@ export interface FlagDef {
 }
 
 export const SERVER_FLAGS: FlagDef[] = [
-  { name: 'config.file', help: 'Osprey/Prometheus configuration file path (built-in default config when empty).', default: '', kind: 'string' },
-  { name: 'config.auto-reload-interval', help: 'How often to check the config file for changes (0 = off).', default: '0s', kind: 'duration' },
-  { name: 'web.listen-address', help: 'Address to listen on for UI, API, and telemetry.', default: '0.0.0.0:9090', kind: 'string' },
-  { name: 'web.config.file', help: '[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.', default: '', kind: 'string' },
-  { name: 'web.read-timeout', help: 'Maximum duration before timing out read of the request, and closing idle connections.', default: '5m', kind: 'duration' },
-  { name: 'web.max-connections', help: 'Maximum number of simultaneous connections across all listeners.', default: '512', kind: 'int' },
-  { name: 'web.max-notifications-subscribers', help: 'Limits the maximum number of subscribers that can concurrently receive live notifications.', default: '16', kind: 'int' },
-  { name: 'web.external-url', help: 'The URL under which Osprey is externally reachable.', default: '', kind: 'string' },
+  {
+    name: 'config.file',
+    help: 'Osprey/Prometheus configuration file path (built-in default config when empty).',
+    default: '',
+    kind: 'string',
+  },
+  {
+    name: 'config.auto-reload-interval',
+    help: 'How often to check the config file for changes (0 = off).',
+    default: '0s',
+    kind: 'duration',
+  },
+  {
+    name: 'web.listen-address',
+    help: 'Address to listen on for UI, API, and telemetry.',
+    default: '0.0.0.0:9090',
+    kind: 'string',
+  },
+  {
+    name: 'web.config.file',
+    help: '[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.',
+    default: '',
+    kind: 'string',
+  },
+  {
+    name: 'web.read-timeout',
+    help: 'Maximum duration before timing out read of the request, and closing idle connections.',
+    default: '5m',
+    kind: 'duration',
+  },
+  {
+    name: 'web.max-connections',
+    help: 'Maximum number of simultaneous connections across all listeners.',
+    default: '512',
+    kind: 'int',
+  },
+  {
+    name: 'web.max-notifications-subscribers',
+    help: 'Limits the maximum number of subscribers that can concurrently receive live notifications.',
+    default: '16',
+    kind: 'int',
+  },
+  {
+    name: 'web.external-url',
+    help: 'The URL under which Osprey is externally reachable.',
+    default: '',
+    kind: 'string',
+  },
   { name: 'web.route-prefix', help: 'Prefix for the internal routes of web endpoints.', default: '', kind: 'string' },
   { name: 'web.user-assets', help: 'Path to static asset directory, available at /user.', default: '', kind: 'string' },
-  { name: 'web.enable-lifecycle', help: 'Enable shutdown and reload via HTTP request.', default: 'false', kind: 'bool' },
-  { name: 'web.enable-admin-api', help: 'Enable API endpoints for admin control actions.', default: 'false', kind: 'bool' },
-  { name: 'web.enable-remote-write-receiver', help: 'Enable API endpoint accepting remote write requests.', default: 'false', kind: 'bool' },
-  { name: 'web.enable-otlp-receiver', help: 'Enable API endpoint accepting OTLP write requests.', default: 'false', kind: 'bool' },
-  { name: 'web.console.templates', help: 'Path to the console template directory.', default: 'consoles', kind: 'string' },
-  { name: 'web.console.libraries', help: 'Path to the console library directory.', default: 'console_libraries', kind: 'string' },
-  { name: 'web.page-title', help: 'Document title of the UI.', default: 'Osprey Time Series Collection and Processing Server', kind: 'string' },
+  {
+    name: 'web.enable-lifecycle',
+    help: 'Enable shutdown and reload via HTTP request.',
+    default: 'false',
+    kind: 'bool',
+  },
+  {
+    name: 'web.enable-admin-api',
+    help: 'Enable API endpoints for admin control actions.',
+    default: 'false',
+    kind: 'bool',
+  },
+  {
+    name: 'web.enable-remote-write-receiver',
+    help: 'Enable API endpoint accepting remote write requests.',
+    default: 'false',
+    kind: 'bool',
+  },
+  {
+    name: 'web.enable-otlp-receiver',
+    help: 'Enable API endpoint accepting OTLP write requests.',
+    default: 'false',
+    kind: 'bool',
+  },
+  {
+    name: 'web.console.templates',
+    help: 'Path to the console template directory.',
+    default: 'consoles',
+    kind: 'string',
+  },
+  {
+    name: 'web.console.libraries',
+    help: 'Path to the console library directory.',
+    default: 'console_libraries',
+    kind: 'string',
+  },
+  {
+    name: 'web.page-title',
+    help: 'Document title of the UI.',
+    default: 'Osprey Time Series Collection and Processing Server',
+    kind: 'string',
+  },
   { name: 'web.cors.origin', help: 'Regex for CORS origin. It is fully anchored.', default: '.*', kind: 'string' },
-  { name: 'web.dashboards.dir', help: 'Directory of dashboard definitions (YAML or JSON).', default: '', kind: 'string' },
+  {
+    name: 'web.dashboards.dir',
+    help: 'Directory of dashboard definitions (YAML or JSON).',
+    default: '',
+    kind: 'string',
+  },
   { name: 'storage.tsdb.path', help: 'Base path for metrics storage.', default: 'data/', kind: 'string' },
-  { name: 'storage.tsdb.retention.time', help: 'How long to retain samples in storage (default 15d).', default: '0s', kind: 'duration' },
-  { name: 'storage.tsdb.retention.size', help: 'Maximum number of bytes that can be stored for blocks (e.g. 512MB; 0 = off).', default: '0B', kind: 'size' },
-  { name: 'storage.tsdb.no-lockfile', help: 'Do not create lockfile in data directory.', default: 'false', kind: 'bool' },
-  { name: 'storage.tsdb.head-chunks-write-queue-size', help: 'Size of the queue through which head chunks are written to the disk.', default: '0', kind: 'int' },
-  { name: 'storage.remote.flush-deadline', help: 'How long to wait flushing sample on shutdown or config reload.', default: '1m', kind: 'duration' },
-  { name: 'storage.remote.read-sample-limit', help: 'Maximum overall number of samples to return via the remote read interface.', default: '50000000', kind: 'int' },
-  { name: 'storage.remote.read-concurrent-limit', help: 'Maximum number of concurrent remote read calls.', default: '10', kind: 'int' },
-  { name: 'rules.alert.for-outage-tolerance', help: "Max time to tolerate Osprey outage for restoring 'for' state of alert.", default: '1h', kind: 'duration' },
-  { name: 'rules.alert.for-grace-period', help: "Minimum duration between alert and restored 'for' state.", default: '10m', kind: 'duration' },
-  { name: 'rules.alert.resend-delay', help: 'Minimum amount of time to wait before resending an alert to Alertmanager.', default: '1m', kind: 'duration' },
-  { name: 'rules.max-concurrent-evals', help: 'Global concurrency limit for independent rules that can run concurrently.', default: '4', kind: 'int' },
-  { name: 'alertmanager.notification-queue-capacity', help: 'The capacity of the queue for pending Alertmanager notifications.', default: '10000', kind: 'int' },
-  { name: 'alertmanager.drain-notification-queue-on-shutdown', help: 'Send any outstanding Alertmanager notifications when shutting down.', default: 'true', kind: 'bool' },
-  { name: 'alertmanager.config.file', help: 'Alertmanager configuration file for the built-in alert manager (alertmanager.yml).', default: '', kind: 'string' },
-  { name: 'query.lookback-delta', help: 'The maximum lookback duration for retrieving metrics during expression evaluations.', default: '5m', kind: 'duration' },
-  { name: 'query.timeout', help: 'Maximum time a query may take before being aborted.', default: '2m', kind: 'duration' },
-  { name: 'query.max-concurrency', help: 'Maximum number of queries executed concurrently.', default: '20', kind: 'int' },
-  { name: 'query.max-samples', help: 'Maximum number of samples a single query can load into memory.', default: '50000000', kind: 'int' },
+  {
+    name: 'storage.tsdb.retention.time',
+    help: 'How long to retain samples in storage (default 15d).',
+    default: '0s',
+    kind: 'duration',
+  },
+  {
+    name: 'storage.tsdb.retention.size',
+    help: 'Maximum number of bytes that can be stored for blocks (e.g. 512MB; 0 = off).',
+    default: '0B',
+    kind: 'size',
+  },
+  {
+    name: 'storage.tsdb.no-lockfile',
+    help: 'Do not create lockfile in data directory.',
+    default: 'false',
+    kind: 'bool',
+  },
+  {
+    name: 'storage.tsdb.head-chunks-write-queue-size',
+    help: 'Size of the queue through which head chunks are written to the disk.',
+    default: '0',
+    kind: 'int',
+  },
+  {
+    name: 'storage.remote.flush-deadline',
+    help: 'How long to wait flushing sample on shutdown or config reload.',
+    default: '1m',
+    kind: 'duration',
+  },
+  {
+    name: 'storage.remote.read-sample-limit',
+    help: 'Maximum overall number of samples to return via the remote read interface.',
+    default: '50000000',
+    kind: 'int',
+  },
+  {
+    name: 'storage.remote.read-concurrent-limit',
+    help: 'Maximum number of concurrent remote read calls.',
+    default: '10',
+    kind: 'int',
+  },
+  {
+    name: 'rules.alert.for-outage-tolerance',
+    help: "Max time to tolerate Osprey outage for restoring 'for' state of alert.",
+    default: '1h',
+    kind: 'duration',
+  },
+  {
+    name: 'rules.alert.for-grace-period',
+    help: "Minimum duration between alert and restored 'for' state.",
+    default: '10m',
+    kind: 'duration',
+  },
+  {
+    name: 'rules.alert.resend-delay',
+    help: 'Minimum amount of time to wait before resending an alert to Alertmanager.',
+    default: '1m',
+    kind: 'duration',
+  },
+  {
+    name: 'rules.max-concurrent-evals',
+    help: 'Global concurrency limit for independent rules that can run concurrently.',
+    default: '4',
+    kind: 'int',
+  },
+  {
+    name: 'alertmanager.notification-queue-capacity',
+    help: 'The capacity of the queue for pending Alertmanager notifications.',
+    default: '10000',
+    kind: 'int',
+  },
+  {
+    name: 'alertmanager.drain-notification-queue-on-shutdown',
+    help: 'Send any outstanding Alertmanager notifications when shutting down.',
+    default: 'true',
+    kind: 'bool',
+  },
+  {
+    name: 'alertmanager.config.file',
+    help: 'Alertmanager configuration file for the built-in alert manager (alertmanager.yml).',
+    default: '',
+    kind: 'string',
+  },
+  {
+    name: 'query.lookback-delta',
+    help: 'The maximum lookback duration for retrieving metrics during expression evaluations.',
+    default: '5m',
+    kind: 'duration',
+  },
+  {
+    name: 'query.timeout',
+    help: 'Maximum time a query may take before being aborted.',
+    default: '2m',
+    kind: 'duration',
+  },
+  {
+    name: 'query.max-concurrency',
+    help: 'Maximum number of queries executed concurrently.',
+    default: '20',
+    kind: 'int',
+  },
+  {
+    name: 'query.max-samples',
+    help: 'Maximum number of samples a single query can load into memory.',
+    default: '50000000',
+    kind: 'int',
+  },
   { name: 'enable-feature', help: 'Comma separated feature names to enable.', default: '', kind: 'list' },
   { name: 'agent', help: 'Run in agent mode (not supported yet).', default: 'false', kind: 'bool' },
-  { name: 'log.level', help: 'Only log messages with the given severity or above.', default: 'info', kind: 'enum', choices: ['debug', 'info', 'warn', 'error'] },
-  { name: 'log.format', help: 'Output format of log messages.', default: 'logfmt', kind: 'enum', choices: ['logfmt', 'json'] },
+  {
+    name: 'log.level',
+    help: 'Only log messages with the given severity or above.',
+    default: 'info',
+    kind: 'enum',
+    choices: ['debug', 'info', 'warn', 'error'],
+  },
+  {
+    name: 'log.format',
+    help: 'Output format of log messages.',
+    default: 'logfmt',
+    kind: 'enum',
+    choices: ['logfmt', 'json'],
+  },
 ];
 
 export class FlagError extends Error {}
@@ -76,13 +258,15 @@ export function validateFlags(values: FlagValues): FlagValues {
         }
         break;
       case 'bool':
-        if (v !== 'true' && v !== 'false') throw new FlagError(`invalid value "${v}" for flag --${f.name}: expected true or false`);
+        if (v !== 'true' && v !== 'false')
+          throw new FlagError(`invalid value "${v}" for flag --${f.name}: expected true or false`);
         break;
       case 'int':
         if (!/^-?\d+$/.test(v)) throw new FlagError(`invalid value "${v}" for flag --${f.name}: expected an integer`);
         break;
       case 'size':
-        if (!/^\d+(B|KB|MB|GB|TB|PB|EB)?$/.test(v)) throw new FlagError(`invalid value "${v}" for flag --${f.name}: expected a size like 512MB`);
+        if (!/^\d+(B|KB|MB|GB|TB|PB|EB)?$/.test(v))
+          throw new FlagError(`invalid value "${v}" for flag --${f.name}: expected a size like 512MB`);
         break;
       case 'enum':
         if (!f.choices!.includes(v)) {

@@ -143,7 +143,10 @@ export class LabelsBuilder {
   private map = new Map<string, string>();
 
   constructor(base?: Labels) {
-    if (base) base.forEach((n, v) => this.map.set(n, v));
+    if (base) {
+      const f = base.flat;
+      for (let i = 0; i < f.length; i += 2) this.map.set(f[i], f[i + 1]);
+    }
   }
 
   get(name: string): string {

@@ -16,7 +16,7 @@ u32[LO] = STALE_NAN_BITS_LO;
 export const STALE_NAN: number = f64[0];
 
 export function isStaleNaN(v: number): boolean {
-  if (v === v) return false; // not NaN
+  if (!Number.isNaN(v)) return false;
   f64[0] = v;
   return u32[HI] === STALE_NAN_BITS_HI && u32[LO] === STALE_NAN_BITS_LO;
 }

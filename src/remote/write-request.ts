@@ -114,21 +114,26 @@ function decodeLabel(buf: Uint8Array, start: number, end: number, pairs: string[
   pairs.push(name, value);
 }
 
-/** Encodes series as a snappy-compressed WriteRequest (used by tests and the remote-write client). */
-export function encodeWriteRequestBody(series: { labels: Labels; samples: [number, number][] }[]): Uint8Array {
+/**
+ * Encodes series as a snappy-compressed WriteRequest (used by tests and the remote-write client).
+ * Pass values as a Float64Array to keep NaN payloads (staleness markers): V8 canonicalises NaNs stored in plain arrays.
+ */
+export function encodeWriteRequestBody(
+  series: { labels: Labels; timestamps: ArrayLike<number>; values: ArrayLike<number> }[],
+): Uint8Array {
   const w = new ProtoWriter();
   for (const s of series) {
     w.message(1, (ts) => {
-      s.labels.forEach((n, v) =>
+      s.labels.forEach((n, v) => {
         ts.message(1, (l) => {
           l.string(1, n);
           l.string(2, v);
-        }),
-      );
-      for (const [t, v] of s.samples) {
+        });
+      });
+      for (let i = 0; i < s.timestamps.length; i++) {
         ts.message(2, (sm) => {
-          sm.double(1, v);
-          sm.int64(2, t);
+          sm.double(1, s.values[i]);
+          sm.int64(2, s.timestamps[i]);
         });
       }
     });
