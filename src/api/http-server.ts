@@ -19,6 +19,7 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance<any, 
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : {}),
     disableRequestLogging: true,
+    exposeHeadRoutes: true,
     bodyLimit: deps.limits.maxBodyBytes,
     // Prometheus matches paths exactly; keep "/api/v1/query/" a 404 like it does.
     routerOptions: { ignoreTrailingSlash: false },

@@ -53,7 +53,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: ApiDeps): void 
 }
 
 export function registerLifecycleRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  for (const method of ['GET', 'HEAD'] as const) {
+  for (const method of ['GET'] as const) {
     app.route({
       method,
       url: '/-/healthy',

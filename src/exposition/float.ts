@@ -116,7 +116,7 @@ export function formatGoFloat(f: number): string {
   if (Number.isInteger(f) && f > -1e6 && f < 1e6) {
     return f === 0 && 1 / f < 0 ? '-0' : String(f);
   }
-  if (f !== f) return 'NaN';
+  if (Number.isNaN(f)) return 'NaN';
   if (f === Number.POSITIVE_INFINITY) return '+Inf';
   if (f === Number.NEGATIVE_INFINITY) return '-Inf';
   const e = f.toExponential(); // shortest digits, e.g. "1.5e+7"
@@ -134,7 +134,7 @@ export function formatGoFloat(f: number): string {
 /** client_golang's OpenMetrics float form: like formatGoFloat, with ".0" added to integral values. */
 export function formatOpenMetricsFloat(f: number): string {
   const s = formatGoFloat(f);
-  if (f !== f || f === Number.POSITIVE_INFINITY || f === Number.NEGATIVE_INFINITY) return s;
+  if (Number.isNaN(f) || f === Number.POSITIVE_INFINITY || f === Number.NEGATIVE_INFINITY) return s;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 46 || c === 101) return s; // '.' or 'e'

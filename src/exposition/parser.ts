@@ -220,7 +220,7 @@ class Parser implements ExpositionTextParser {
       if (c !== SP && c !== TAB) this.fail(q, `expected whitespace after metric name in ${kind.toUpperCase()}`);
       while (c === SP || c === TAB) c = s.charCodeAt(++q);
     }
-    this.textStart = q < end ? q : end;
+    this.textStart = Math.min(q, end);
     this.textEnd = end;
     if (kind === 'type') {
       let e = end;
@@ -404,7 +404,7 @@ class Parser implements ExpositionTextParser {
       this.fail(p, `invalid timestamp: unexpected ${describe(s, p)} (text format timestamps are integer milliseconds)`);
     }
     this.ts = parseIntMs(s, tsStart, p);
-    if (this.ts !== this.ts) this.fail(tsStart, 'timestamp out of range');
+    if (Number.isNaN(this.ts)) this.fail(tsStart, 'timestamp out of range');
     this.hasTs = true;
     while (c === SP || c === TAB) c = s.charCodeAt(++p);
     if (p < this.n && c !== NL) this.fail(p, `expected end of line after the timestamp, got ${describe(s, p)}`);
@@ -424,7 +424,7 @@ class Parser implements ExpositionTextParser {
         if (p === ts) this.fail(p, 'expected a timestamp after the value');
         const secs = parseGoFloat(s, ts, p);
         if (floatError !== '') this.fail(ts, `invalid timestamp: ${floatError}`);
-        if (secs !== secs || secs === Number.POSITIVE_INFINITY || secs === Number.NEGATIVE_INFINITY) {
+        if (Number.isNaN(secs) || secs === Number.POSITIVE_INFINITY || secs === Number.NEGATIVE_INFINITY) {
           this.fail(ts, `invalid timestamp ${s.slice(ts, p)}`);
         }
         this.ts = Math.trunc(secs * 1000);
@@ -486,7 +486,7 @@ class Parser implements ExpositionTextParser {
       const ts = p;
       while (p < this.n && (c = s.charCodeAt(p)) !== SP && c !== NL) p++;
       const t = parseGoFloat(s, ts, p);
-      if (p === ts || floatError !== '' || t !== t) this.fail(ts, `invalid exemplar timestamp: ${floatError || 'empty'}`);
+      if (p === ts || floatError !== '' || Number.isNaN(t)) this.fail(ts, `invalid exemplar timestamp: ${floatError || 'empty'}`);
     }
     return p;
   }
@@ -698,7 +698,7 @@ class Parser implements ExpositionTextParser {
 
   metricName(): string {
     const raw = this.s.slice(this.nameStart, this.nameEnd);
-    return this.nameEsc ? unescape(raw) : raw;
+    return this.nameEsc ? unescapeQuoted(raw) : raw;
   }
 
   labels(): Labels {
@@ -712,7 +712,7 @@ class Parser implements ExpositionTextParser {
       const at = i * SLOTS;
       let v = this.s.slice(o[at + 2], o[at + 3]);
       if (v === '') continue; // empty values mean "no label", as in Prometheus
-      if (o[at + 4] & F_VALUE_ESC) v = unescape(v);
+      if (o[at + 4] & F_VALUE_ESC) v = unescapeQuoted(v);
       const ln = this.labelName(at);
       if (normalize !== '' && ln === normalize) v = normalizeFloat(v);
       // insertion into the sorted flat array
@@ -757,7 +757,7 @@ class Parser implements ExpositionTextParser {
   private labelName(at: number): string {
     const o = this.offs;
     const raw = this.s.slice(o[at], o[at + 1]);
-    return o[at + 4] & F_NAME_ESC ? unescape(raw) : raw;
+    return o[at + 4] & F_NAME_ESC ? unescapeQuoted(raw) : raw;
   }
 
   value(): number {
@@ -784,13 +784,13 @@ class Parser implements ExpositionTextParser {
 
   familyName(): string {
     const raw = this.s.slice(this.metaStart, this.metaEnd);
-    return this.metaEsc ? unescape(raw) : raw;
+    return this.metaEsc ? unescapeQuoted(raw) : raw;
   }
 
   help(): string {
     const raw = this.s.slice(this.textStart, this.textEnd);
     if (raw.indexOf('\\') < 0) return raw;
-    return this.om ? unescape(raw) : unescapeHelpText(raw);
+    return this.om ? unescapeQuoted(raw) : unescapeHelpText(raw);
   }
 
   type(): MetricType {
@@ -831,7 +831,7 @@ function describe(s: string, p: number): string {
 }
 
 /** Unescapes \\, \" and \n; any other backslash sequence is kept as written. */
-function unescape(raw: string): string {
+function unescapeQuoted(raw: string): string {
   let out = '';
   let from = 0;
   for (let i = raw.indexOf('\\'); i >= 0 && i < raw.length - 1; i = raw.indexOf('\\', i)) {

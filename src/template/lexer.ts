@@ -286,7 +286,7 @@ export function lex(text: string): Token[] {
         // a word must be followed by something that ends it
         const nx = text[pos];
         if (nx !== undefined && !isSpace(nx) && !'.,|()=:'.includes(nx) && !text.startsWith(RIGHT, pos)) {
-          fail(`bad character ${goQuoteRune(nx)}`);
+          fail(`bad character ${goRuneDesc(nx.codePointAt(0) ?? 0)}`);
           return out;
         }
       } else if (c === '(') {
