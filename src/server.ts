@@ -88,6 +88,7 @@ export class OspreyServer {
           this.flags['storage.tsdb.retention.time'] === '0s' ? '15d' : this.flags['storage.tsdb.retention.time'],
       }),
       headStats: (limit) => this.head.stats(limit),
+      lifecycleEnabled: flags['web.enable-lifecycle'] === 'true',
       reload: () => this.reload(),
       ready: () => true,
       selfMetrics: () => this.self.render(),

@@ -98,6 +98,7 @@ const deps: ApiDeps = {
     memoryInBytesByLabelName: [],
     seriesCountByLabelValuePair: [],
   }),
+  lifecycleEnabled: true,
   reload: async () => {
     if (reloadShouldFail) throw new Error('prometheus.yml:3:5: unknown field "scrape_intervl"');
   },

@@ -43,6 +43,8 @@ export interface ApiDeps {
   buildInfo(): Record<string, string>;
   runtimeInfo(): Record<string, unknown>;
   headStats(limit: number): HeadStats;
+  /** --web.enable-lifecycle: whether /-/reload and /-/quit are allowed. */
+  lifecycleEnabled: boolean;
   /** Reloads configuration; throws with the reason when the new config is invalid (old one stays). */
   reload(): Promise<void>;
   ready(): boolean;

@@ -73,6 +73,9 @@ export function registerLifecycleRoutes(app: FastifyInstance, deps: ApiDeps): vo
       method,
       url: '/-/reload',
       handler: async (_req, reply) => {
+        if (!deps.lifecycleEnabled) {
+          return reply.code(403).type('text/plain; charset=utf-8').send('Lifecycle API is not enabled.');
+        }
         try {
           await deps.reload();
           return reply.code(200).send();

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: relabel replacement templates are written ${1}
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RelabelConfig } from '../config/types.ts';

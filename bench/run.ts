@@ -1,0 +1,20 @@
+// `npm run bench`: runs every benchmark and prints figures; where a benchmark runs the real Prometheus
+// side by side, it prints the ratios. Select some with: npm run bench -- exposition tsdb scrape
+const all: Record<string, () => Promise<unknown>> = {
+  exposition: async () => (await import('./exposition.ts')).runExpositionBench(),
+  tsdb: async () => (await import('./tsdb.ts')).runTsdbBench(),
+  scrape: async () => (await import('./scrape.ts')).runScrapeBench(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => a in all);
+for (const name of wanted.length > 0 ? wanted : Object.keys(all)) {
+  console.log(`\n=== ${name} ===`);
+  const started = Date.now();
+  try {
+    await all[name]();
+  } catch (e) {
+    console.log(`${name}: failed: ${(e as Error).stack}`);
+    process.exitCode = 1;
+  }
+  console.log(`(${name} took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}

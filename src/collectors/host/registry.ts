@@ -1,0 +1,65 @@
+import { arpCollector } from './arp.ts';
+import { conntrackCollector } from './conntrack.ts';
+import type { SubCollector } from './context.ts';
+import { cpuCollector } from './cpu.ts';
+import { cpufreqCollector } from './cpufreq.ts';
+import { createDiskstatsCollector } from './diskstats.ts';
+import { entropyCollector } from './entropy.ts';
+import { filefdCollector } from './filefd.ts';
+import { createFilesystemCollector } from './filesystem.ts';
+import { loadavgCollector } from './loadavg.ts';
+import { meminfoCollector } from './meminfo.ts';
+import { createNetclassCollector } from './netclass.ts';
+import { createNetdevCollector } from './netdev.ts';
+import { createNetstatCollector } from './netstat.ts';
+import { osCollector } from './os-release.ts';
+import { pressureCollector } from './pressure.ts';
+import { sockstatCollector } from './sockstat.ts';
+import { softnetCollector } from './softnet.ts';
+import { statCollector } from './stat.ts';
+import { thermalZoneCollector } from './thermal-zone.ts';
+import { createTimeCollector } from './time.ts';
+import { unameCollector } from './uname.ts';
+import { createVmstatCollector } from './vmstat.ts';
+
+/** Tunables matching node_exporter's --collector.* flags; defaults are node_exporter's. */
+export interface SubCollectorOptions {
+  filesystemMountPointsExclude?: RegExp;
+  filesystemFsTypesExclude?: RegExp;
+  diskstatsDeviceExclude?: RegExp;
+  netdevDeviceExclude?: RegExp;
+  netclassDeviceExclude?: RegExp;
+  /** Clock for node_time_seconds (tests). */
+  now?: () => number;
+}
+
+/** Fresh instances of every sub-collector, in node_exporter's (alphabetical) order. */
+export function createSubCollectors(opts: SubCollectorOptions = {}): SubCollector[] {
+  return [
+    arpCollector,
+    conntrackCollector,
+    cpuCollector,
+    cpufreqCollector,
+    createDiskstatsCollector(opts.diskstatsDeviceExclude),
+    entropyCollector,
+    filefdCollector,
+    createFilesystemCollector({
+      mountPointsExclude: opts.filesystemMountPointsExclude,
+      fsTypesExclude: opts.filesystemFsTypesExclude,
+    }),
+    loadavgCollector,
+    meminfoCollector,
+    createNetclassCollector(opts.netclassDeviceExclude),
+    createNetdevCollector(opts.netdevDeviceExclude),
+    createNetstatCollector(),
+    osCollector,
+    pressureCollector,
+    sockstatCollector,
+    softnetCollector,
+    statCollector,
+    thermalZoneCollector,
+    createTimeCollector(opts.now),
+    unameCollector,
+    createVmstatCollector(),
+  ];
+}

@@ -1,0 +1,6 @@
+export { FILEPATH_LABEL, FileDiscoverer, type FileDiscovererOptions, type FileSDParser } from './file.ts';
+export { parseFileSDContent } from './file-parse.ts';
+export { globFiles } from './glob.ts';
+export { DiscoveryManager, type DiscoveryManagerOptions, type TargetSets } from './manager.ts';
+export { StaticDiscoverer } from './static.ts';
+export { type Discoverer, type DiscoveryConfigSet, type Logger, silentLogger, type TargetGroup } from './types.ts';

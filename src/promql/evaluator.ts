@@ -1,0 +1,393 @@
+/**
+ * The PromQL evaluator. An Evaluator evaluates expressions for all its steps at once
+ * (an instant query is a range of one step). Selectors read each series once for the whole range.
+ */
+import { isStaleNaN, type Labels, LabelsBuilder, MatchType, METRIC_NAME } from '../model/index.ts';
+import type { Querier } from '../tsdb/interfaces.ts';
+import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.ts';
+import { evalAggregate } from './aggregations.ts';
+import { evalBinary } from './binary-ops.ts';
+import {
+  type Annotations,
+  type EvalValue,
+  newStepSeries,
+  type RangeArg,
+  type RangeSeries,
+  type StepSeries,
+} from './engine-types.ts';
+import { ERR_TOO_MANY_SAMPLES, execError, QueryError } from './errors.ts';
+import { callFunction } from './functions.ts';
+
+/** State shared by all evaluators of one query. */
+export interface QueryContext {
+  querier: Querier;
+  ann: Annotations;
+  lookback: number;
+  /** Query start and end (ms), for @ start() / @ end(). */
+  queryStart: number;
+  queryEnd: number;
+  /** Default subquery resolution (ms). */
+  defaultStep: number;
+  maxSamples: number;
+  samples: number;
+  deadline: number;
+}
+
+/** Functions whose value depends on the evaluation time even when their arguments do not. */
+const TIME_DEPENDENT_FUNCS = new Set([
+  'time',
+  'timestamp',
+  'predict_linear',
+  'minute',
+  'hour',
+  'day_of_week',
+  'day_of_month',
+  'day_of_year',
+  'days_in_month',
+  'month',
+  'year',
+]);
+
+export class Evaluator {
+  readonly times: Float64Array;
+  readonly steps: number;
+
+  constructor(
+    readonly ctx: QueryContext,
+    readonly start: number,
+    readonly end: number,
+    readonly interval: number,
+  ) {
+    const n = end < start ? 0 : interval > 0 ? Math.floor((end - start) / interval) + 1 : 1;
+    this.steps = n;
+    this.times = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.times[i] = start + i * interval;
+  }
+
+  get ann(): Annotations {
+    return this.ctx.ann;
+  }
+
+  checkDeadline(): void {
+    if (Date.now() > this.ctx.deadline) throw new QueryError('timeout', 'query timed out in query execution');
+  }
+
+  addSamples(n: number): void {
+    this.ctx.samples += n;
+    if (this.ctx.samples > this.ctx.maxSamples) throw execError(ERR_TOO_MANY_SAMPLES);
+  }
+
+  eval(e: Expr): EvalValue {
+    this.checkDeadline();
+    if (this.steps > 1 && e.type !== 'NumberLiteral' && e.type !== 'StringLiteral' && isStepInvariant(e)) {
+      return this.evalInvariant(e);
+    }
+    switch (e.type) {
+      case 'NumberLiteral':
+        return { kind: 'scalar', vals: new Float64Array(this.steps).fill(e.value) };
+      case 'StringLiteral':
+        return { kind: 'string', v: e.value };
+      case 'ParenExpr':
+      case 'StepInvariantExpr':
+        return this.eval(e.expr);
+      case 'UnaryExpr': {
+        const v = this.eval(e.expr);
+        if (e.op === '+') return v;
+        if (v.kind === 'scalar') {
+          const out = new Float64Array(this.steps);
+          for (let i = 0; i < out.length; i++) out[i] = -v.vals[i];
+          return { kind: 'scalar', vals: out };
+        }
+        if (v.kind !== 'vector') throw execError('unary minus needs a scalar or instant vector');
+        for (const s of v.series) {
+          for (let i = 0; i < s.vals.length; i++) s.vals[i] = -s.vals[i];
+          s.dropName = true;
+        }
+        return v;
+      }
+      case 'VectorSelector':
+        return { kind: 'vector', series: this.evalVectorSelector(e, false) };
+      case 'MatrixSelector':
+        return { kind: 'matrix', arg: this.evalMatrixSelector(e) };
+      case 'SubqueryExpr':
+        return { kind: 'matrix', arg: this.evalSubquery(e) };
+      case 'Call':
+        return callFunction(this, e);
+      case 'AggregateExpr':
+        return evalAggregate(this, e);
+      case 'BinaryExpr':
+        return evalBinary(this, e);
+    }
+  }
+
+  /** Evaluates a step-invariant expression once and repeats the result for every step. */
+  private evalInvariant(e: Expr): EvalValue {
+    const one = new Evaluator(this.ctx, this.start, this.start, 0);
+    const v = one.eval(e);
+    const n = this.steps;
+    if (v.kind === 'scalar') return { kind: 'scalar', vals: new Float64Array(n).fill(v.vals[0]) };
+    if (v.kind !== 'vector') return v;
+    const out: StepSeries[] = [];
+    for (const s of v.series) {
+      if (!s.has[0]) continue;
+      const r = newStepSeries(s.labels, n, s.dropName);
+      r.vals.fill(s.vals[0]);
+      r.has.fill(1);
+      out.push(r);
+    }
+    this.addSamples(out.length * n);
+    return { kind: 'vector', series: out };
+  }
+
+  evalVector(e: Expr): StepSeries[] {
+    const v = this.eval(e);
+    if (v.kind !== 'vector') throw execError(`expected instant vector, got ${v.kind}`);
+    return v.series;
+  }
+
+  evalScalar(e: Expr): Float64Array {
+    const v = this.eval(e);
+    if (v.kind !== 'scalar') throw execError(`expected scalar, got ${v.kind}`);
+    return v.vals;
+  }
+
+  evalString(e: Expr): string {
+    const v = this.eval(e);
+    if (v.kind !== 'string') throw execError(`expected string, got ${v.kind}`);
+    return v.v;
+  }
+
+  evalRange(e: Expr): RangeArg {
+    while (e.type === 'ParenExpr' || e.type === 'StepInvariantExpr') e = e.expr;
+    if (e.type === 'MatrixSelector') return this.evalMatrixSelector(e);
+    if (e.type === 'SubqueryExpr') return this.evalSubquery(e);
+    throw execError(`expected range vector, got ${e.type}`);
+  }
+
+  resolveAt(at: number | null, mod: 'start' | 'end' | null): number | null {
+    if (mod === 'start') return this.ctx.queryStart;
+    if (mod === 'end') return this.ctx.queryEnd;
+    return at;
+  }
+
+  /** The evaluation time of step i for a node with the given @ and offset. */
+  stepTime(i: number, at: number | null, offset: number): number {
+    return (at ?? this.times[i]) - offset;
+  }
+
+  /**
+   * Instant vector selector: the latest sample in (t - lookback, t] per step, unless it is a
+   * staleness marker. With wantTimestamps, values are the samples' timestamps in seconds.
+   */
+  evalVectorSelector(vs: VectorSelector, wantTimestamps: boolean): StepSeries[] {
+    const n = this.steps;
+    if (n === 0) return [];
+    const at = this.resolveAt(vs.at, vs.atModifier);
+    const off = vs.offset;
+    const lookback = this.ctx.lookback;
+    const first = this.stepTime(0, at, off);
+    const last = this.stepTime(n - 1, at, off);
+    const series = this.ctx.querier.select(vs.matchers, first - lookback + 1, last, { range: 0 });
+    const out: StepSeries[] = [];
+    let total = 0;
+    for (const s of series) {
+      const it = s.iterator();
+      let more = it.next();
+      let pt = Number.NEGATIVE_INFINITY;
+      let pv = 0;
+      let res: StepSeries | null = null;
+      for (let i = 0; i < n; i++) {
+        const t = at === null ? this.times[i] - off : first;
+        while (more && it.t <= t) {
+          pt = it.t;
+          pv = it.v;
+          more = it.next();
+        }
+        if (pt > t - lookback && pt <= t && !(pv !== pv && isStaleNaN(pv))) {
+          if (res === null) res = newStepSeries(s.labels, n, false);
+          res.has[i] = 1;
+          res.vals[i] = wantTimestamps ? pt / 1000 : pv;
+          total++;
+        }
+      }
+      if (res !== null) out.push(res);
+    }
+    this.addSamples(total);
+    return out;
+  }
+
+  /** Loads the samples a matrix selector needs for all steps (staleness markers skipped). */
+  evalMatrixSelector(ms: MatrixSelector): RangeArg {
+    const vs = ms.vectorSelector;
+    const at = this.resolveAt(vs.at, vs.atModifier);
+    const off = vs.offset;
+    const range = ms.range;
+    const n = Math.max(this.steps, 1);
+    const first = this.stepTime(0, at, off);
+    const last = this.stepTime(n - 1, at, off);
+    // Anchored/smoothed windows also need the sample before the window start (and smoothed the one after).
+    const extra = vs.anchored || vs.smoothed ? this.ctx.lookback : 0;
+    const mint = first - range - extra + 1;
+    const maxt = last + (vs.smoothed ? this.ctx.lookback : 0);
+    const sel = this.ctx.querier.select(vs.matchers, mint, maxt, { range });
+    const series: RangeSeries[] = [];
+    let total = 0;
+    const tbuf = growBuf.t;
+    const vbuf = growBuf.v;
+    for (const s of sel) {
+      const it = s.iterator();
+      let k = 0;
+      let tb = tbuf.a;
+      let vb = vbuf.a;
+      if (it.seek(mint)) {
+        do {
+          const t = it.t;
+          if (t > maxt) break;
+          const v = it.v;
+          if (v !== v && isStaleNaN(v)) continue;
+          if (k === tb.length) {
+            tbuf.a = tb = grow(tb);
+            vbuf.a = vb = grow(vb);
+          }
+          tb[k] = t;
+          vb[k] = v;
+          k++;
+        } while (it.next());
+      }
+      if (k === 0) continue;
+      series.push({ labels: s.labels, ts: tb.slice(0, k), vs: vb.slice(0, k), dropName: false });
+      total += k;
+    }
+    this.addSamples(total);
+    return {
+      series,
+      range,
+      offset: off,
+      at,
+      anchored: vs.anchored,
+      smoothed: vs.smoothed,
+      selectorLabels: equalityLabels(vs),
+      name: vs.name ?? '',
+    };
+  }
+
+  /** Evaluates the inner expression of a subquery over all windows at its own aligned step. */
+  evalSubquery(sq: SubqueryExpr): RangeArg {
+    const at = this.resolveAt(sq.at, sq.atModifier);
+    const off = sq.offset;
+    const step = sq.step > 0 ? sq.step : this.ctx.defaultStep;
+    const n = Math.max(this.steps, 1);
+    const first = this.stepTime(0, at, off);
+    const last = this.stepTime(n - 1, at, off);
+    const lo = first - sq.range;
+    // First step-aligned time at or after lo (Go's truncating division, as Prometheus does).
+    let innerStart = step * Math.trunc(lo / step);
+    if (innerStart < lo) innerStart += step;
+    const inner = new Evaluator(this.ctx, innerStart, last, step);
+    const v = inner.eval(sq.expr);
+    const series: RangeSeries[] = [];
+    if (v.kind === 'scalar') {
+      series.push({ labels: emptyLabels(), ts: inner.times.slice(), vs: v.vals.slice(), dropName: false });
+    } else if (v.kind === 'vector') {
+      for (const s of v.series) {
+        let k = 0;
+        for (let i = 0; i < s.has.length; i++) k += s.has[i];
+        if (k === 0) continue;
+        const ts = new Float64Array(k);
+        const vals = new Float64Array(k);
+        k = 0;
+        for (let i = 0; i < s.has.length; i++) {
+          if (s.has[i]) {
+            ts[k] = inner.times[i];
+            vals[k] = s.vals[i];
+            k++;
+          }
+        }
+        series.push({ labels: s.labels, ts, vs: vals, dropName: s.dropName });
+      }
+    } else {
+      throw execError('subquery is only allowed on instant vector or scalar');
+    }
+    let inside = sq.expr;
+    while (inside.type === 'ParenExpr') inside = inside.expr;
+    return {
+      series,
+      range: sq.range,
+      offset: off,
+      at,
+      anchored: false,
+      smoothed: false,
+      selectorLabels: null,
+      name: inside.type === 'VectorSelector' ? (inside.name ?? '') : '',
+    };
+  }
+}
+
+const growBuf = { t: { a: new Float64Array(1024) }, v: { a: new Float64Array(1024) } };
+
+function grow(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+let EMPTY: Labels | null = null;
+function emptyLabels(): Labels {
+  if (EMPTY === null) EMPTY = new LabelsBuilder().labels();
+  return EMPTY;
+}
+
+/** Labels from a selector's equality matchers (what absent() reports). */
+export function equalityLabels(vs: VectorSelector): Labels {
+  const b = new LabelsBuilder();
+  const seen = new Map<string, number>();
+  for (const m of vs.matchers) {
+    if (m.type === MatchType.Equal && m.name !== METRIC_NAME) {
+      seen.set(m.name, (seen.get(m.name) ?? 0) + 1);
+      b.set(m.name, m.value);
+    }
+  }
+  // A label given twice with = cannot be reported unambiguously.
+  for (const [name, count] of seen) if (count > 1) b.del(name);
+  return b.labels();
+}
+
+const invariantCache = new WeakMap<Expr, boolean>();
+
+/** True when the expression's value is the same at every step (all selectors pinned with @). */
+export function isStepInvariant(e: Expr): boolean {
+  const c = invariantCache.get(e);
+  if (c !== undefined) return c;
+  let r: boolean;
+  switch (e.type) {
+    case 'NumberLiteral':
+    case 'StringLiteral':
+      r = true;
+      break;
+    case 'VectorSelector':
+      r = e.at !== null || e.atModifier !== null;
+      break;
+    case 'MatrixSelector':
+      r = e.vectorSelector.at !== null || e.vectorSelector.atModifier !== null;
+      break;
+    case 'SubqueryExpr':
+      r = e.at !== null || e.atModifier !== null;
+      break;
+    case 'ParenExpr':
+    case 'UnaryExpr':
+    case 'StepInvariantExpr':
+      r = isStepInvariant(e.expr);
+      break;
+    case 'BinaryExpr':
+      r = isStepInvariant(e.lhs) && isStepInvariant(e.rhs);
+      break;
+    case 'AggregateExpr':
+      r = isStepInvariant(e.expr) && (e.param === null || isStepInvariant(e.param));
+      break;
+    case 'Call':
+      r = !TIME_DEPENDENT_FUNCS.has(e.func.name) && e.args.every(isStepInvariant);
+      break;
+  }
+  invariantCache.set(e, r);
+  return r;
+}

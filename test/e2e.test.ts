@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import client from 'prom-client';
+import { getJSON, startHttp, startOsprey, waitFor } from './helpers.ts';
+
+// An application instrumented with prom-client, scraped by Osprey as a user's prometheus.yml says.
+const registry = new client.Registry();
+const requests = new client.Counter({
+  name: 'http_requests_total',
+  help: 'Requests.',
+  labelNames: ['code'],
+  registers: [registry],
+});
+const cpu = new client.Gauge({ name: 'cpu_usage_percentage', help: 'CPU usage.', registers: [registry] });
+requests.inc({ code: '200' }, 5);
+cpu.set(42);
+
+let app: Awaited<ReturnType<typeof startHttp>>;
+let osprey: Awaited<ReturnType<typeof startOsprey>>;
+const config = (target: string) => `
+global:
+  scrape_interval: 1s
+  scrape_timeout: 500ms
+scrape_configs:
+  - job_name: app
+    static_configs:
+      - targets: ['${target}']
+        labels:
+          env: test
+`;
+
+before(async () => {
+  app = await startHttp(async (_req, res) => {
+    res.setHeader('content-type', registry.contentType);
+    res.end(await registry.metrics());
+  });
+  osprey = await startOsprey(config(app.address), { 'web.enable-remote-write-receiver': 'true' });
+});
+after(async () => {
+  await osprey.server.stop();
+  app.server.close();
+});
+
+const query = (q: string) => getJSON(`${osprey.url}/api/v1/query?query=${encodeURIComponent(q)}`);
+
+test('scrapes a prom-client app and answers PromQL over the stored samples', async () => {
+  const r = await waitFor(async () => {
+    const x = await query('cpu_usage_percentage');
+    return x.json.data?.result?.length === 1 ? x : null;
+  }, 15_000, 'first scrape');
+  const [s] = r.json.data.result;
+  assert.deepEqual(s.metric, { __name__: 'cpu_usage_percentage', instance: app.address, job: 'app', env: 'test' });
+  assert.equal(s.value[1], '42');
+  const up = await query('up{job="app"}');
+  assert.equal(up.json.data.result[0].value[1], '1');
+  const sum = await query('sum by (job) (http_requests_total)');
+  assert.deepEqual(sum.json.data.result[0].metric, { job: 'app' });
+  assert.equal(sum.json.data.result[0].value[1], '5');
+  const targets = await getJSON(`${osprey.url}/api/v1/targets`);
+  const t = targets.json.data.activeTargets.find((x: any) => x.labels.job === 'app');
+  assert.equal(t.health, 'up');
+  assert.equal(t.scrapeUrl, `http://${app.address}/metrics`);
+});
+
+test('a malformed page marks the target down with the error visible, and keeps stored data', async () => {
+  app.setHandler((_req, res) => {
+    res.setHeader('content-type', 'text/plain');
+    res.end('cpu_usage_percentage{ 12\n');
+  });
+  const t = await waitFor(async () => {
+    const r = await getJSON(`${osprey.url}/api/v1/targets`);
+    const x = r.json.data.activeTargets.find((y: any) => y.labels.job === 'app');
+    return x?.health === 'down' ? x : null;
+  }, 10_000, 'target down');
+  assert.notEqual(t.lastError, '');
+  const up = await query('up{job="app"}');
+  assert.equal(up.json.data.result[0].value[1], '0');
+  // Earlier samples stay queryable at their time.
+  const old = await getJSON(
+    `${osprey.url}/api/v1/query_range?query=cpu_usage_percentage&start=${(Date.now() - 60_000) / 1000}&end=${Date.now() / 1000}&step=1`,
+  );
+  assert.ok(old.json.data.result.length === 1);
+  assert.ok(old.json.data.result[0].values.some((v: [number, string]) => v[1] === '42'));
+});
+
+test('an invalid reload keeps the old config and reports failure in /metrics', async () => {
+  writeFileSync(osprey.configFile, 'global:\n  scrape_intervl: 1s\n');
+  const r = await fetch(`${osprey.url}/-/reload`, { method: 'POST' });
+  assert.equal(r.status, 500);
+  assert.match(await r.text(), /prometheus\.yml:2:3: .*scrape_intervl/);
+  const m = await (await fetch(`${osprey.url}/metrics`)).text();
+  assert.match(m, /^osprey_config_last_reload_successful 0$/m);
+  const targets = await getJSON(`${osprey.url}/api/v1/targets`);
+  assert.ok(targets.json.data.activeTargets.some((x: any) => x.labels.job === 'app'));
+  // A good reload swaps the config in.
+  writeFileSync(osprey.configFile, config(app.address).replace('job_name: app', 'job_name: app2'));
+  assert.equal((await fetch(`${osprey.url}/-/reload`, { method: 'POST' })).status, 200);
+  const m2 = await (await fetch(`${osprey.url}/metrics`)).text();
+  assert.match(m2, /^osprey_config_last_reload_successful 1$/m);
+  const t2 = await getJSON(`${osprey.url}/api/v1/targets`);
+  assert.deepEqual(
+    t2.json.data.activeTargets.map((x: any) => x.labels.job),
+    ['app2'],
+  );
+});
+
+test('a malformed query gets a 400 with Prometheus error JSON', async () => {
+  const r = await query('sum(rate(x[5m])');
+  assert.equal(r.status, 400);
+  assert.equal(r.json.status, 'error');
+  assert.equal(r.json.errorType, 'bad_data');
+  assert.match(r.json.error, /^invalid parameter "query": 1:\d+: parse error: /);
+});
