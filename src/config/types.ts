@@ -126,6 +126,15 @@ export interface ScrapeConfig extends HTTPClientConfig {
   label_value_length_limit: number;
   keep_dropped_targets: number;
   metric_name_validation_scheme: 'utf8' | 'legacy';
+  /** underscores | dots | values | allow-utf-8; inherited from global, or inferred from the validation scheme */
+  metric_name_escaping_scheme: string;
+  scrape_failure_log_file?: string;
+  scrape_native_histograms: boolean;
+  always_scrape_classic_histograms: boolean;
+  convert_classic_histograms_to_nhcb: boolean;
+  extra_scrape_metrics: boolean;
+  native_histogram_bucket_limit: number;
+  native_histogram_min_bucket_factor: number;
   static_configs: StaticConfig[];
   file_sd_configs: FileSDConfig[];
   /** Other SD mechanisms, kept as parsed for later issues: key = "<kind>_sd_configs". */
@@ -154,6 +163,14 @@ export interface GlobalConfig {
   label_value_length_limit: number;
   keep_dropped_targets: number;
   metric_name_validation_scheme: 'utf8' | 'legacy';
+  /** default "allow-utf-8" (utf8 validation) or "underscores" (legacy) */
+  metric_name_escaping_scheme: string;
+  scrape_native_histograms: boolean;
+  always_scrape_classic_histograms: boolean;
+  convert_classic_histograms_to_nhcb: boolean;
+  extra_scrape_metrics: boolean;
+  native_histogram_bucket_limit: number;
+  native_histogram_min_bucket_factor: number;
 }
 
 export interface AlertmanagerConfig extends HTTPClientConfig {
@@ -168,6 +185,7 @@ export interface AlertmanagerConfig extends HTTPClientConfig {
   other_sd_configs: Record<string, unknown[]>;
   relabel_configs: RelabelConfig[];
   alert_relabel_configs: RelabelConfig[];
+  sigv4?: Record<string, unknown>;
 }
 
 export interface AlertingConfig {
@@ -195,7 +213,12 @@ export interface RemoteWriteConfig extends HTTPClientConfig {
   write_relabel_configs: RelabelConfig[];
   send_exemplars: boolean;
   send_native_histograms: boolean;
+  /** "prometheus.WriteRequest" (default, remote write 1.0) or "io.prometheus.write.v2.Request" */
   protobuf_message: string;
+  round_robin_dns: boolean;
+  sigv4?: Record<string, unknown>;
+  azuread?: Record<string, unknown>;
+  google_iam?: Record<string, unknown>;
   queue_config: QueueConfig;
   metadata_config: { send: boolean; send_interval: number; max_samples_per_send: number };
 }

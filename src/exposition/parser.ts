@@ -427,7 +427,7 @@ class Parser implements ExpositionTextParser {
         if (Number.isNaN(secs) || secs === Number.POSITIVE_INFINITY || secs === Number.NEGATIVE_INFINITY) {
           this.fail(ts, `invalid timestamp ${s.slice(ts, p)}`);
         }
-        this.ts = Math.trunc(secs * 1000);
+        this.ts = secondsToMs(secs);
         this.hasTs = true;
         if (p >= this.n) this.fail(p, 'data does not end with # EOF');
         if (c === SP) {
@@ -883,4 +883,15 @@ function parseIntMs(s: string, a: number, b: number): number {
   const big = BigInt(s.slice(a, b));
   if (big > 9223372036854775807n || big < -9223372036854775808n) return Number.NaN;
   return Number(big);
+}
+
+/**
+ * OpenMetrics seconds to integer ms. Prometheus truncates secs*1000; we do too, except when the product
+ * is within a few ulps of an integer, so "1395066363.123" gives ...123 and not ...122 through float error.
+ */
+function secondsToMs(secs: number): number {
+  const ms = secs * 1000;
+  const r = Math.round(ms);
+  if (Math.abs(ms - r) <= Math.abs(ms) * 1e-15) return r;
+  return Math.trunc(ms);
 }

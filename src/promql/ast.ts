@@ -18,7 +18,10 @@ export interface PosRange {
 export interface FunctionDef {
   name: string;
   argTypes: ValueType[];
-  /** 0: exactly argTypes.length args; n > 0: the last n are optional; -1: the last type repeats (it may also be absent). */
+  /**
+   * 0: exactly argTypes.length args. Otherwise (as in Prometheus) at least argTypes.length - 1 args,
+   * the extra ones having the last arg type; n > 0: at most argTypes.length - 1 + n; -1: unlimited.
+   */
   variadic: number;
   returnType: ValueType;
   /** Needs the experimental-functions feature flag in Prometheus. */

@@ -6,7 +6,8 @@ import type { Call } from './ast.ts';
 import type { RangeArg, RangeSeries, StepSeries } from './engine-types.ts';
 import { newStepSeries } from './engine-types.ts';
 import type { Evaluator } from './evaluator.ts';
-import { kahanInc, quantileSorted } from './math-util.ts';
+import { execError } from './errors.ts';
+import { kahanInc, quantileSorted, sortFloatsGo } from './math-util.ts';
 
 /**
  * Computes one value per step from the samples in the window (lo..hi-1 are the indexes of samples
@@ -192,9 +193,7 @@ function varianceWindow(vs: Float64Array, lo: number, hi: number): number {
 }
 
 function sortedWindow(vs: Float64Array, lo: number, hi: number): Float64Array {
-  const a = vs.slice(lo, hi);
-  a.sort();
-  return a;
+  return sortFloatsGo(vs.slice(lo, hi));
 }
 
 /** Functions taking exactly one range argument and returning one value per window. */
@@ -277,7 +276,7 @@ export const SIMPLE_RANGE_FUNCS: Record<string, { fn: WindowFn; keepName?: boole
       const median = quantileSorted(0.5, sorted);
       const dev = new Float64Array(sorted.length);
       for (let i = 0; i < sorted.length; i++) dev[i] = Math.abs(sorted[i] - median);
-      dev.sort();
+      sortFloatsGo(dev);
       return quantileSorted(0.5, dev);
     },
   },
@@ -355,8 +354,8 @@ export function doubleExponentialSmoothing(ev: Evaluator, call: Call): StepSerie
   for (let i = 0; i < ev.steps; i++) {
     const sf = sfs[i];
     const tf = tfs[i];
-    if (!(sf > 0 && sf < 1)) throw ev.fail(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${formatGo(sf)}`);
-    if (!(tf > 0 && tf < 1)) throw ev.fail(`invalid trend factor. Expected: 0 < tf < 1, got: ${formatGo(tf)}`);
+    if (!(sf > 0 && sf < 1)) throw execError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${formatGo(sf)}`);
+    if (!(tf > 0 && tf < 1)) throw execError(`invalid trend factor. Expected: 0 < tf < 1, got: ${formatGo(tf)}`);
   }
   return overWindows(
     ev,
@@ -371,18 +370,17 @@ export function doubleExponentialSmoothing(ev: Evaluator, call: Call): StepSerie
       let s0 = 0;
       for (let i = 1; i < l; i++) {
         const x = vs[lo + i];
+        // The first trend is the first difference; later ones smooth the level changes.
+        if (i > 1) b = tf * (s1 - s0) + (1 - tf) * b;
+        const next = sf * x + (1 - sf) * (s1 + b);
         s0 = s1;
-        // Trend from the previous smoothed values (the first trend is the first difference).
-        if (i > 1) b = tf * (s1 - s0Prev) + (1 - tf) * b;
-        s0Prev = s0;
-        s1 = sf * x + (1 - sf) * (s0 + b);
+        s1 = next;
       }
       return s1;
     },
     false,
   );
 }
-let s0Prev = 0;
 
 /** Go's %g-ish formatting used in warning texts. */
 export function formatGo(v: number): string {

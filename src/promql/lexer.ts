@@ -23,7 +23,9 @@ export type TokenKind =
   | 'COLON'
   | 'AT'
   | 'EQL'
-  | 'OP';
+  | 'OP'
+  /** A lexing error at this point; `text` holds the message. The parser reports it when it gets here. */
+  | 'ERROR';
 
 export interface Token {
   kind: TokenKind;
@@ -198,9 +200,22 @@ function isHexDigit(c: number): boolean {
   return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 
-/** Splits a query into tokens. Throws LexError. Linear in the input length. */
+/**
+ * Splits a query into tokens, linear in the input length. A lexing error ends the list with an
+ * ERROR token (instead of EOF), so that earlier syntax errors are still reported first.
+ */
 export function tokenize(input: string): Token[] {
   const tokens: Token[] = [];
+  try {
+    lexInto(input, tokens);
+  } catch (e) {
+    if (!(e instanceof LexError)) throw e;
+    tokens.push({ kind: 'ERROR', text: e.message, value: e.message, start: e.start, end: e.end });
+  }
+  return tokens;
+}
+
+function lexInto(input: string, tokens: Token[]): void {
   const n = input.length;
   let i = 0;
   // Bracket nesting, for Prometheus's "unclosed"/"unexpected" bracket errors.
@@ -313,7 +328,7 @@ export function tokenize(input: string): Token[] {
         push('OP', start, i);
         continue;
       case 61: // = == =~
-        if (input.charCodeAt(i) === 61) {
+        if (input.charCodeAt(i) === 61 && !braceOpen) {
           i++;
           push('OP', start, i);
         } else if (input.charCodeAt(i) === 126) {
@@ -344,7 +359,6 @@ export function tokenize(input: string): Token[] {
   if (bracketOpen) throw new LexError('unclosed left bracket', n, n);
   if (parenDepth > 0) throw new LexError('unclosed left parenthesis', n, n);
   tokens.push({ kind: 'EOF', text: '', value: '', start: n, end: n });
-  return tokens;
 }
 
 function charDesc(input: string, i: number): string {

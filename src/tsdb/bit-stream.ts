@@ -24,7 +24,7 @@ export class BitWriter {
   private ensure(extraBits: number): void {
     const need = (this.bitLen + extraBits + 7) >>> 3;
     if (need <= this.buf.length) return;
-    let cap = this.buf.length < 16 ? 16 : this.buf.length;
+    let cap = Math.max(this.buf.length, 16);
     while (cap < need) cap = cap < 256 ? cap * 2 : cap + (cap >>> 1);
     const nb = new Uint8Array(cap);
     nb.set(this.buf.subarray(0, this.byteLength()));
@@ -52,7 +52,7 @@ export class BitWriter {
     let left = n;
     while (left > 0) {
       const free = 8 - (pos & 7);
-      const take = left < free ? left : free;
+      const take = Math.min(left, free);
       // the top `take` bits of the remaining `left` bits
       const chunk = (value >>> (left - take)) & ((1 << take) - 1);
       buf[pos >>> 3] |= chunk << (free - take);
@@ -121,7 +121,7 @@ export class BitReader {
     let out = 0;
     while (left > 0) {
       const avail = 8 - (pos & 7);
-      const take = left < avail ? left : avail;
+      const take = Math.min(left, avail);
       const bits = (buf[pos >>> 3] >>> (avail - take)) & ((1 << take) - 1);
       out = out * (1 << take) + bits;
       pos += take;

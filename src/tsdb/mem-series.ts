@@ -19,7 +19,7 @@ export function sameBits(a: number, b: number): boolean {
 }
 
 /** Result of checking where a sample would go. */
-export const enum Fit {
+export enum Fit {
   /** Newer than every stored sample: appended to the open chunk. */
   InOrder = 0,
   /** Same timestamp and bits as a stored sample: nothing to do. */

@@ -145,9 +145,9 @@ describe('XorChunk round trips (property)', () => {
       return [w[1], w[0]] as const;
     }),
     // NaNs with arbitrary payloads
-    fc.tuple(fc.integer({ min: 1, max: 0xfffff }), fc.integer({ min: 0, max: 0xffffffff })).map(
-      ([hi, lo]) => [0x7ff00000 | hi, lo] as const,
-    ),
+    fc
+      .tuple(fc.integer({ min: 1, max: 0xfffff }), fc.integer({ min: 0, max: 0xffffffff }))
+      .map(([hi, lo]) => [0x7ff00000 | hi, lo] as const),
     fc.constant([0x40000000, 0] as const),
   );
   const seriesArb = fc.tuple(

@@ -17,6 +17,8 @@ export const SAMPLES_PER_CHUNK = 120;
 export const ENCODING_XOR = 1;
 
 const HEADER_BITS = 16;
+/** Delta-of-delta payload width by the number of leading one-bits of its prefix. */
+const DOD_BITS = [0, 14, 17, 20, 64];
 
 // Scratch for float <-> bits conversion.
 const f64 = new Float64Array(1);
@@ -225,11 +227,10 @@ export class XorIterator {
     } else {
       let dod = 0;
       if (r.readBit() === 1) {
-        let nbits: number;
-        if (r.readBit() === 0) nbits = 14;
-        else if (r.readBit() === 0) nbits = 17;
-        else if (r.readBit() === 0) nbits = 20;
-        else nbits = 64;
+        // the prefix has 1 to 4 one-bits ('10', '110', '1110', '1111'); one was read already
+        let ones = 1;
+        while (ones < 4 && r.readBit() === 1) ones++;
+        const nbits = DOD_BITS[ones];
         if (nbits === 64) {
           const hi = r.readBits(32);
           dod = int64FromHalves(hi, r.readBits(32));

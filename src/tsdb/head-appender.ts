@@ -1,0 +1,151 @@
+import type { Labels } from '../model/index.ts';
+import type { Head } from './head.ts';
+import { AppendError, type Appender, type SeriesRef } from './interfaces.ts';
+import { Fit, type MemSeries, type PendingOwner, sameBits } from './mem-series.ts';
+
+/**
+ * A batch of samples for the head. Samples are checked on append (so errors reach the caller per sample),
+ * staged in flat buffers, and written into the series' chunks on commit. Values are staged in a
+ * Float64Array: a plain JS double array would quiet NaNs and lose the staleness marker's bit pattern.
+ */
+export class HeadAppender implements Appender, PendingOwner {
+  readonly id: number;
+  private readonly head: Head;
+  private series: MemSeries[] = [];
+  private ts: number[] = [];
+  private vs = new Float64Array(64);
+  private n = 0;
+  /** Series this batch created; removed again on rollback if they got no samples. */
+  private created: MemSeries[] = [];
+
+  constructor(head: Head, id: number) {
+    this.head = head;
+    this.id = id;
+  }
+
+  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+    const head = this.head;
+    // ref fast path: refs are never reused, so a live ref always names the same labels
+    let s = ref > 0 ? head.seriesByRef(ref) : undefined;
+    if (s === undefined) {
+      s = head.lookup(labels);
+      if (s === undefined) {
+        s = head.getOrCreate(labels);
+        this.created.push(s);
+      }
+    }
+
+    if (t < head.minValidTime()) {
+      head.outOfBoundsSamplesTotal++;
+      throw new AppendError('out_of_bounds', 'out of bounds');
+    }
+    const owned = s.pendingOwner === this;
+    if (owned) {
+      if (t === s.pendingT) {
+        if (sameBits(v, s.pendingV)) return s.ref;
+        head.duplicateSamplesTotal++;
+        throw new AppendError('duplicate', 'duplicate sample for timestamp');
+      }
+      if (t > s.pendingT) {
+        this.stage(s, t, v, true);
+        return s.ref;
+      }
+    }
+    const fit = s.fit(t, v);
+    if (fit === Fit.Same) return s.ref;
+    if (fit === Fit.Duplicate) {
+      head.duplicateSamplesTotal++;
+      throw new AppendError('duplicate', 'duplicate sample for timestamp');
+    }
+    if (fit === Fit.InOrder && !owned) {
+      this.stage(s, t, v, true);
+      return s.ref;
+    }
+    // older than the series' newest (committed or staged) sample
+    const window = head.outOfOrderTimeWindow;
+    if (window > 0) {
+      if (t >= head.maxTime() - window) {
+        this.stage(s, t, v, false);
+        return s.ref;
+      }
+      head.tooOldSamplesTotal++;
+      throw new AppendError('too_old', 'too old sample');
+    }
+    head.outOfOrderSamplesTotal++;
+    throw new AppendError('out_of_order', 'out of order sample');
+  }
+
+  private stage(s: MemSeries, t: number, v: number, newest: boolean): void {
+    const i = this.n;
+    if (i === this.vs.length) {
+      const nv = new Float64Array(i * 2);
+      nv.set(this.vs);
+      this.vs = nv;
+    }
+    this.series[i] = s;
+    this.ts[i] = t;
+    this.vs[i] = v;
+    this.n = i + 1;
+    if (s.pendingOwner !== this) {
+      s.pendingOwner = this;
+      s.pendingT = t;
+      s.pendingV = v;
+    } else if (newest) {
+      s.pendingT = t;
+      s.pendingV = v;
+    }
+  }
+
+  commit(): void {
+    const head = this.head;
+    const range = head.chunkRange;
+    const window = head.outOfOrderTimeWindow;
+    const { series, ts, vs } = this;
+    for (let i = 0; i < this.n; i++) {
+      const s = series[i];
+      const t = ts[i];
+      const v = vs[i];
+      if (t < head.minValidTime()) {
+        // truncated away while staged
+        head.outOfBoundsSamplesTotal++;
+        continue;
+      }
+      const fit = s.fit(t, v);
+      if (fit === Fit.InOrder) {
+        head.noteSample(t, s.append(t, v, range) ? 1 : 0);
+      } else if (fit === Fit.OutOfOrder) {
+        // another appender may have committed newer samples since this one was staged
+        if (window > 0 && t >= head.maxTime() - window) head.noteSample(t, s.insert(t, v, range));
+        else head.outOfOrderSamplesTotal++;
+      } else if (fit === Fit.Duplicate) {
+        head.duplicateSamplesTotal++;
+      }
+    }
+    this.clear();
+    this.created = [];
+  }
+
+  rollback(): void {
+    this.clear();
+    if (this.created.length > 0) this.head.removeEmpty(this.created);
+    this.created = [];
+  }
+
+  private clear(): void {
+    const series = this.series;
+    for (let i = 0; i < this.n; i++) {
+      const s = series[i];
+      if (s.pendingOwner === this) s.pendingOwner = null;
+    }
+    this.n = 0;
+    // keep small buffers for reuse, drop big ones
+    if (series.length > 4096) {
+      this.series = [];
+      this.ts = [];
+      this.vs = new Float64Array(64);
+    } else {
+      series.length = 0;
+      this.ts.length = 0;
+    }
+  }
+}

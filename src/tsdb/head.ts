@@ -1,0 +1,223 @@
+import type { Labels } from '../model/index.ts';
+import { HeadAppender } from './head-appender.ts';
+import { HeadQuerier } from './head-querier.ts';
+import type { Appendable, Appender, HeadStats, Querier, Queryable } from './interfaces.ts';
+import { AppendError } from './interfaces.ts';
+import { MemSeries } from './mem-series.ts';
+import { PostingsIndex, type PostingsStats } from './postings.ts';
+
+export interface HeadOptions {
+  /** Samples up to this many ms older than the head's newest sample are accepted out of order. Default 0. */
+  outOfOrderTimeWindow?: number;
+  /** Chunks never span an aligned range of this many ms. Default 2h. */
+  chunkRange?: number;
+}
+
+export const DEFAULT_CHUNK_RANGE = 2 * 3600 * 1000;
+
+/**
+ * The in-memory head: series created once per distinct label set, refs are small integers that are
+ * never reused (so a WAL can refer to them), samples stored only in XOR chunks.
+ */
+export class Head implements Appendable, Queryable {
+  readonly outOfOrderTimeWindow: number;
+  readonly chunkRange: number;
+  readonly postings = new PostingsIndex();
+  /** ref -> series. */
+  readonly series = new Map<number, MemSeries>();
+  /** labels hash -> series (an array on hash collision). */
+  private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
+  private nextRef = 1;
+  private nextAppenderId = 1;
+
+  /** Committed sample time bounds (Infinity / -Infinity when empty). */
+  private minT = Number.POSITIVE_INFINITY;
+  private maxT = Number.NEGATIVE_INFINITY;
+  /** Samples older than this were truncated away; queries and appends ignore that range. */
+  private truncatedBefore = Number.NEGATIVE_INFINITY;
+
+  // counters
+  /** Samples currently stored. */
+  numSamplesStored = 0;
+  /** Chunks currently stored. */
+  numChunksStored = 0;
+  /** Monotonic counters (Prometheus's prometheus_tsdb_head_samples_appended_total etc.). */
+  samplesAppendedTotal = 0;
+  outOfOrderSamplesTotal = 0;
+  duplicateSamplesTotal = 0;
+  tooOldSamplesTotal = 0;
+  outOfBoundsSamplesTotal = 0;
+  seriesCreatedTotal = 0;
+  seriesRemovedTotal = 0;
+
+  constructor(opts: HeadOptions = {}) {
+    this.outOfOrderTimeWindow = Math.max(0, opts.outOfOrderTimeWindow ?? 0);
+    this.chunkRange = opts.chunkRange && opts.chunkRange > 0 ? opts.chunkRange : DEFAULT_CHUNK_RANGE;
+  }
+
+  appender(): Appender {
+    return new HeadAppender(this, this.nextAppenderId++);
+  }
+
+  querier(): Querier {
+    return new HeadQuerier(this);
+  }
+
+  numSeries(): number {
+    return this.series.size;
+  }
+
+  /** Oldest queryable sample timestamp, Infinity when the head is empty. */
+  minTime(): number {
+    if (this.minT === Number.POSITIVE_INFINITY) return this.minT;
+    return Math.max(this.minT, this.truncatedBefore);
+  }
+
+  /** Newest sample timestamp, -Infinity when the head is empty. */
+  maxTime(): number {
+    return this.maxT;
+  }
+
+  /** Lower bound below which data was truncated (-Infinity when never truncated). */
+  minValidTime(): number {
+    return this.truncatedBefore;
+  }
+
+  /** The series with this ref, if it still exists. */
+  seriesByRef(ref: number): MemSeries | undefined {
+    return this.series.get(ref);
+  }
+
+  /** The series for these labels, or undefined. */
+  lookup(labels: Labels): MemSeries | undefined {
+    const e = this.byHash.get(labels.hash());
+    if (e === undefined) return undefined;
+    if (!Array.isArray(e)) return e.labels.equals(labels) ? e : undefined;
+    for (const s of e) if (s.labels.equals(labels)) return s;
+    return undefined;
+  }
+
+  /** The series for these labels, created when new. Throws AppendError('invalid_labels') for bad label sets. */
+  getOrCreate(labels: Labels): MemSeries {
+    const found = this.lookup(labels);
+    if (found) return found;
+    validateLabels(labels);
+    const ref = this.nextRef++;
+    const h = labels.hash();
+    const s = new MemSeries(ref, this.postings.add(ref, labels), h);
+    this.series.set(ref, s);
+    const e = this.byHash.get(h);
+    if (e === undefined) this.byHash.set(h, s);
+    else if (Array.isArray(e)) e.push(s);
+    else this.byHash.set(h, [e, s]);
+    this.seriesCreatedTotal++;
+    return s;
+  }
+
+  /** Called by the appender for every stored sample. */
+  noteSample(t: number, newChunks: number): void {
+    this.numSamplesStored++;
+    this.samplesAppendedTotal++;
+    this.numChunksStored += newChunks;
+    if (t < this.minT) this.minT = t;
+    if (t > this.maxT) this.maxT = t;
+  }
+
+  /**
+   * Drops chunks whose samples are all older than mint, hides older samples of kept chunks from queries,
+   * rejects later appends older than mint, and removes series left without samples (including series that
+   * never got a committed sample) unless an open appender has staged samples for them.
+   */
+  truncate(mint: number): void {
+    if (mint > this.truncatedBefore) this.truncatedBefore = mint;
+    const gone = new Map<number, Labels>();
+    let minT = Number.POSITIVE_INFINITY;
+    let maxT = Number.NEGATIVE_INFINITY;
+    for (const s of this.series.values()) {
+      const before = s.chunks;
+      const dropped = s.truncateBefore(mint);
+      if (dropped > 0) {
+        let samples = 0;
+        for (let i = 0; i < dropped; i++) samples += before[i].numSamples;
+        this.numSamplesStored -= samples;
+        this.numChunksStored -= dropped;
+      }
+      if (s.chunks.length === 0) {
+        if (s.pendingOwner === null) gone.set(s.ref, s.labels);
+        continue;
+      }
+      if (s.minTime < minT) minT = s.minTime;
+      if (s.maxTime > maxT) maxT = s.maxTime;
+    }
+    for (const ref of gone.keys()) this.removeSeries(ref);
+    this.postings.delete(gone);
+    this.seriesRemovedTotal += gone.size;
+    this.minT = minT;
+    this.maxT = maxT === Number.NEGATIVE_INFINITY ? this.maxT : maxT;
+  }
+
+  /** Removes the given series if they have no samples and no staged samples (used by rollback). */
+  removeEmpty(candidates: readonly MemSeries[]): void {
+    const gone = new Map<number, Labels>();
+    for (const s of candidates) {
+      if (s.chunks.length === 0 && s.pendingOwner === null && this.series.get(s.ref) === s) gone.set(s.ref, s.labels);
+    }
+    for (const ref of gone.keys()) this.removeSeries(ref);
+    this.postings.delete(gone);
+    this.seriesRemovedTotal += gone.size;
+  }
+
+  private removeSeries(ref: number): void {
+    const s = this.series.get(ref);
+    if (!s) return;
+    this.series.delete(ref);
+    const e = this.byHash.get(s.hash);
+    if (e === s) this.byHash.delete(s.hash);
+    else if (Array.isArray(e)) {
+      const rest = e.filter((x) => x !== s);
+      if (rest.length === 1) this.byHash.set(s.hash, rest[0]);
+      else this.byHash.set(s.hash, rest);
+    }
+  }
+
+  /** Head statistics; the cardinality lists are computed on first access. */
+  stats(limit = 10): HeadStats {
+    let ps: PostingsStats | undefined;
+    const postings = this.postings;
+    const get = (): PostingsStats => {
+      ps ??= postings.stats(limit);
+      return ps;
+    };
+    const empty = this.series.size === 0 || this.minT === Number.POSITIVE_INFINITY;
+    return {
+      numSeries: this.series.size,
+      numSamples: this.numSamplesStored,
+      chunkCount: this.numChunksStored,
+      minTime: empty ? 0 : this.minTime(),
+      maxTime: empty ? 0 : this.maxT,
+      outOfOrderSamples: this.outOfOrderSamplesTotal,
+      duplicateSamples: this.duplicateSamplesTotal,
+      get seriesCountByMetricName() {
+        return get().seriesCountByMetricName;
+      },
+      get labelValueCountByLabelName() {
+        return get().labelValueCountByLabelName;
+      },
+      get memoryInBytesByLabelName() {
+        return get().memoryInBytesByLabelName;
+      },
+      get seriesCountByLabelValuePair() {
+        return get().seriesCountByLabelValuePair;
+      },
+    };
+  }
+}
+
+function validateLabels(labels: Labels): void {
+  const f = labels.flat;
+  if (f.length === 0) throw new AppendError('invalid_labels', 'empty labelset');
+  for (let i = 0; i < f.length; i += 2) {
+    if (f[i] === '') throw new AppendError('invalid_labels', 'empty label name');
+    if (i > 0 && f[i] === f[i - 2]) throw new AppendError('invalid_labels', `label name "${f[i]}" is not unique`);
+  }
+}

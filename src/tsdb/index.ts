@@ -1,0 +1,17 @@
+export * from './interfaces.ts';
+export { DEFAULT_CHUNK_RANGE, Head, type HeadOptions } from './head.ts';
+export { XorChunk, XorIterator, SAMPLES_PER_CHUNK, ENCODING_XOR } from './xor-chunk.ts';
+export { BitReader, BitWriter } from './bit-stream.ts';
+export {
+  PostingsIndex,
+  type PostingsList,
+  type PostingsStat,
+  type PostingsStats,
+  intersect,
+  intersectAll,
+  merge,
+  mergeAll,
+  subtract,
+} from './postings.ts';
+export { MemSeries, sameBits } from './mem-series.ts';
+export { SeriesSnapshot } from './series-iterator.ts';

@@ -1,0 +1,21 @@
+export { crc32c } from './crc32c.ts';
+export {
+  decodeSamples,
+  decodeSeries,
+  encodeSamples,
+  encodeSeries,
+  RECORD_SAMPLES,
+  RECORD_SERIES,
+  RECORD_TOMBSTONES,
+  RecordBuffer,
+  RecordDecodeError,
+} from './records.ts';
+export {
+  DEFAULT_SEGMENT_SIZE,
+  listSegments,
+  PAGE_SIZE,
+  replayWAL,
+  segmentName,
+  WAL,
+  WALCorruptionError,
+} from './wal.ts';

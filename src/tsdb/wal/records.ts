@@ -1,0 +1,181 @@
+import { Labels } from '../../model/index.ts';
+
+/**
+ * WAL record encodings, as documented in Prometheus's tsdb/docs/format/wal.md:
+ * series (type 1): per series id <8b BE>, label count <uvarint>, then name/value as <uvarint len><bytes>.
+ * samples (type 2): base id <8b>, base timestamp <8b>, then per sample zigzag-varint id delta,
+ * zigzag-varint timestamp delta, value <8b BE float64 bits>.
+ */
+export const RECORD_SERIES = 1;
+export const RECORD_SAMPLES = 2;
+export const RECORD_TOMBSTONES = 3;
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export class RecordBuffer {
+  buf = new Uint8Array(4096);
+  len = 0;
+  private dv = new DataView(this.buf.buffer);
+
+  reset(): void {
+    this.len = 0;
+  }
+
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+    this.dv = new DataView(b.buffer);
+  }
+
+  byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.len++] = b;
+  }
+
+  be64(v: number): void {
+    this.ensure(8);
+    this.dv.setBigUint64(this.len, BigInt.asUintN(64, BigInt(v)));
+    this.len += 8;
+  }
+
+  f64(v: number): void {
+    this.ensure(8);
+    this.dv.setFloat64(this.len, v);
+    this.len += 8;
+  }
+
+  uvarint(v: number): void {
+    this.ensure(10);
+    while (v >= 0x80) {
+      this.buf[this.len++] = (v % 128) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    this.buf[this.len++] = v;
+  }
+
+  /** Zigzag signed varint, as Go's binary.PutVarint. */
+  varint(v: number): void {
+    this.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
+  }
+
+  str(s: string): void {
+    const b = enc.encode(s);
+    this.uvarint(b.length);
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+}
+
+export function encodeSeries(out: RecordBuffer, series: { ref: number; labels: Labels }[]): void {
+  out.byte(RECORD_SERIES);
+  for (const s of series) {
+    out.be64(s.ref);
+    const f = s.labels.flat;
+    out.uvarint(f.length / 2);
+    for (let i = 0; i < f.length; i++) out.str(f[i]);
+  }
+}
+
+/** Samples given as parallel arrays (a Float64Array keeps NaN payloads such as staleness markers). */
+export function encodeSamples(
+  out: RecordBuffer,
+  refs: ArrayLike<number>,
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  n: number,
+): void {
+  if (n === 0) return;
+  out.byte(RECORD_SAMPLES);
+  const baseRef = refs[0];
+  const baseT = ts[0];
+  out.be64(baseRef);
+  out.be64(baseT);
+  for (let i = 0; i < n; i++) {
+    out.varint(refs[i] - baseRef);
+    out.varint(ts[i] - baseT);
+    out.f64(vs[i]);
+  }
+}
+
+export class RecordDecodeError extends Error {}
+
+class Reader {
+  pos = 0;
+  private readonly dv: DataView;
+  constructor(readonly b: Uint8Array) {
+    this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+  need(n: number): void {
+    if (this.pos + n > this.b.length) throw new RecordDecodeError('unexpected end of record');
+  }
+  be64(): number {
+    this.need(8);
+    const v = this.dv.getBigInt64(this.pos);
+    this.pos += 8;
+    return Number(v);
+  }
+  f64(): number {
+    this.need(8);
+    const v = this.dv.getFloat64(this.pos);
+    this.pos += 8;
+    return v;
+  }
+  uvarint(): number {
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; i < 10; i++) {
+      this.need(1);
+      const byte = this.b[this.pos++];
+      result += (byte & 0x7f) * mul;
+      if ((byte & 0x80) === 0) return result;
+      mul *= 128;
+    }
+    throw new RecordDecodeError('varint overflow');
+  }
+  varint(): number {
+    const u = this.uvarint();
+    return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+  }
+  str(): string {
+    const n = this.uvarint();
+    this.need(n);
+    const s = dec.decode(this.b.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    return s;
+  }
+}
+
+export function decodeSeries(rec: Uint8Array, onSeries: (ref: number, labels: Labels) => void): void {
+  const r = new Reader(rec);
+  r.pos = 1;
+  while (r.pos < rec.length) {
+    const ref = r.be64();
+    const n = r.uvarint();
+    const flat: string[] = new Array(n * 2);
+    for (let i = 0; i < n * 2; i++) flat[i] = r.str();
+    onSeries(ref, Labels.fromSortedFlat(flat));
+  }
+}
+
+export function decodeSamples(rec: Uint8Array, onSample: (ref: number, t: number, v: number) => void): void {
+  const r = new Reader(rec);
+  r.pos = 1;
+  if (rec.length <= 1) return;
+  const baseRef = r.be64();
+  const baseT = r.be64();
+  while (r.pos < rec.length) {
+    const ref = baseRef + r.varint();
+    const t = baseT + r.varint();
+    onSample(ref, t, r.f64());
+  }
+}

@@ -1,0 +1,277 @@
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import snappy from 'snappyjs';
+import { crc32c } from './crc32c.ts';
+
+/**
+ * Write-ahead log in Prometheus's segment format (tsdb/docs/format/wal.md): numbered segment files of up to
+ * 128 MiB, written in 32 KiB pages; a record is split into fragments <type 1b><len 2b BE><CRC32C 4b BE><data>
+ * that never cross a page. Every log() call is written to the OS before it returns, so a process crash
+ * (kill -9) loses nothing that was logged.
+ */
+export const PAGE_SIZE = 32 * 1024;
+export const DEFAULT_SEGMENT_SIZE = 128 * 1024 * 1024;
+const HEADER = 7;
+const FULL = 1;
+const FIRST = 2;
+const MIDDLE = 3;
+const LAST = 4;
+const SNAPPY_FLAG = 1 << 3;
+const ZSTD_FLAG = 1 << 4;
+const TYPE_MASK = 0x07;
+
+export function segmentName(n: number): string {
+  return String(n).padStart(8, '0');
+}
+
+/** Lists segment numbers in dir, ascending. */
+export function listSegments(dir: string): number[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+export class WAL {
+  private fd = -1;
+  private segment = -1;
+  /** Bytes written to the current segment file. */
+  private segmentBytes = 0;
+  private readonly page = new Uint8Array(PAGE_SIZE);
+  private pageAlloc = 0;
+  private pageFlushed = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly segmentSize = DEFAULT_SEGMENT_SIZE,
+  ) {
+    mkdirSync(dir, { recursive: true });
+    const segs = listSegments(dir);
+    // Always continue in a fresh segment: the last one may end in a torn page.
+    this.openSegment(segs.length > 0 ? segs[segs.length - 1] + 1 : 0);
+  }
+
+  get currentSegment(): number {
+    return this.segment;
+  }
+
+  private openSegment(n: number): void {
+    if (this.fd >= 0) {
+      this.padPage();
+      this.flush();
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+    }
+    this.segment = n;
+    this.fd = openSync(join(this.dir, segmentName(n)), 'a');
+    this.segmentBytes = 0;
+    this.pageAlloc = 0;
+    this.pageFlushed = 0;
+  }
+
+  /** Logs records as one write; returns after the bytes are handed to the OS. */
+  log(...records: Uint8Array[]): void {
+    for (const rec of records) this.logRecord(rec);
+    this.flush();
+  }
+
+  private logRecord(rec: Uint8Array): void {
+    // Worst case size on disk: data + a header per page it touches + padding of the current page.
+    const pages = Math.ceil(rec.length / (PAGE_SIZE - HEADER)) + 1;
+    const need = rec.length + pages * HEADER + (PAGE_SIZE - this.pageAlloc);
+    if (this.segmentBytes + this.pageAlloc + need > this.segmentSize && this.segmentBytes + this.pageAlloc > 0) {
+      this.openSegment(this.segment + 1);
+    }
+    let off = 0;
+    let first = true;
+    while (off < rec.length || first) {
+      if (PAGE_SIZE - this.pageAlloc < HEADER + 1) this.padPage();
+      const room = PAGE_SIZE - this.pageAlloc - HEADER;
+      const n = Math.min(room, rec.length - off);
+      const last = off + n >= rec.length;
+      const type = first && last ? FULL : first ? FIRST : last ? LAST : MIDDLE;
+      const p = this.page;
+      const a = this.pageAlloc;
+      p[a] = type;
+      p[a + 1] = (n >>> 8) & 0xff;
+      p[a + 2] = n & 0xff;
+      const crc = crc32c(rec, off, off + n);
+      p[a + 3] = crc >>> 24;
+      p[a + 4] = (crc >>> 16) & 0xff;
+      p[a + 5] = (crc >>> 8) & 0xff;
+      p[a + 6] = crc & 0xff;
+      p.set(rec.subarray(off, off + n), a + HEADER);
+      this.pageAlloc += HEADER + n;
+      off += n;
+      first = false;
+      if (this.pageAlloc === PAGE_SIZE) this.nextPage();
+    }
+  }
+
+  /** Fills the rest of the page with zeros (type 0 = "rest of page is empty") and starts a new one. */
+  private padPage(): void {
+    if (this.pageAlloc === 0) return;
+    this.page.fill(0, this.pageAlloc);
+    this.pageAlloc = PAGE_SIZE;
+    this.nextPage();
+  }
+
+  private nextPage(): void {
+    this.flush();
+    this.segmentBytes += PAGE_SIZE;
+    this.pageAlloc = 0;
+    this.pageFlushed = 0;
+  }
+
+  private flush(): void {
+    if (this.pageFlushed < this.pageAlloc) {
+      writeSync(this.fd, this.page, this.pageFlushed, this.pageAlloc - this.pageFlushed);
+      this.pageFlushed = this.pageAlloc;
+    }
+  }
+
+  /** Starts a new segment and returns its number (used before a checkpoint). */
+  nextSegment(): number {
+    this.openSegment(this.segment + 1);
+    return this.segment;
+  }
+
+  /** fsyncs the current segment (on shutdown). */
+  sync(): void {
+    this.flush();
+    fsyncSync(this.fd);
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    this.flush();
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  /** Deletes segments numbered below n (after a checkpoint covers them). */
+  truncateBefore(n: number): void {
+    for (const s of listSegments(this.dir)) if (s < n) rmSync(join(this.dir, segmentName(s)));
+  }
+}
+
+export class WALCorruptionError extends Error {
+  constructor(
+    readonly segment: number,
+    readonly offset: number,
+    message: string,
+  ) {
+    super(`corruption in segment ${segmentName(segment)} at ${offset}: ${message}`);
+  }
+}
+
+/**
+ * Reads every record of the segments in dir (from segment `from` on), in order.
+ * On a torn or corrupt tail it stops, truncates that segment to the last whole record, deletes any later
+ * segments, and returns the corruption it repaired (a crash mid-write leaves exactly this).
+ */
+export function replayWAL(dir: string, onRecord: (rec: Uint8Array) => void, from = 0): WALCorruptionError | null {
+  const segs = listSegments(dir).filter((s) => s >= from);
+  for (let i = 0; i < segs.length; i++) {
+    const file = join(dir, segmentName(segs[i]));
+    const data = readFileSync(file);
+    const err = readSegment(segs[i], data, onRecord);
+    if (err) {
+      truncateSync(file, err.offset);
+      for (const later of segs.slice(i + 1)) rmSync(join(dir, segmentName(later)));
+      return err;
+    }
+  }
+  return null;
+}
+
+function readSegment(
+  segment: number,
+  data: Uint8Array,
+  onRecord: (rec: Uint8Array) => void,
+): WALCorruptionError | null {
+  let pos = 0;
+  let parts: Uint8Array[] = [];
+  let recordStart = 0;
+  let compressed = false;
+  while (pos < data.length) {
+    const inPage = pos % PAGE_SIZE;
+    if (PAGE_SIZE - inPage < HEADER + 1) {
+      pos += PAGE_SIZE - inPage;
+      continue;
+    }
+    const flags = data[pos];
+    const type = flags & TYPE_MASK;
+    if (type === 0) {
+      // Rest of the page is empty; it must be zeros.
+      const end = Math.min(data.length, pos - inPage + PAGE_SIZE);
+      for (let j = pos; j < end; j++) {
+        if (data[j] !== 0)
+          return new WALCorruptionError(segment, recordStart, 'unexpected non-zero byte in padded page');
+      }
+      pos = end;
+      continue;
+    }
+    if (pos + HEADER > data.length) return new WALCorruptionError(segment, recordStart, 'truncated record header');
+    const len = (data[pos + 1] << 8) | data[pos + 2];
+    const crc = ((data[pos + 3] << 24) | (data[pos + 4] << 16) | (data[pos + 5] << 8) | data[pos + 6]) >>> 0;
+    const start = pos + HEADER;
+    const end = start + len;
+    if (end > data.length) return new WALCorruptionError(segment, recordStart, 'truncated record');
+    if (inPage + HEADER + len > PAGE_SIZE) return new WALCorruptionError(segment, recordStart, 'record crosses page');
+    if (crc32c(data, start, end) !== crc) return new WALCorruptionError(segment, recordStart, 'checksum mismatch');
+    if (type > LAST) return new WALCorruptionError(segment, recordStart, `invalid record type ${type}`);
+    if ((type === FULL || type === FIRST) && parts.length > 0) {
+      return new WALCorruptionError(segment, recordStart, 'new record before the previous one ended');
+    }
+    if ((type === MIDDLE || type === LAST) && parts.length === 0) {
+      return new WALCorruptionError(segment, recordStart, 'continuation without a first fragment');
+    }
+    if (type === FULL || type === FIRST) {
+      recordStart = pos;
+      compressed = (flags & SNAPPY_FLAG) !== 0;
+      if (flags & ZSTD_FLAG)
+        return new WALCorruptionError(segment, recordStart, 'zstd-compressed WAL records are not supported');
+    }
+    parts.push(data.subarray(start, end));
+    pos = end;
+    if (type === FULL || type === LAST) {
+      let rec = parts.length === 1 ? parts[0] : concat(parts);
+      if (compressed) rec = snappy.uncompress(rec) as Uint8Array;
+      parts = [];
+      onRecord(rec);
+      recordStart = pos;
+    }
+  }
+  if (parts.length > 0) return new WALCorruptionError(segment, recordStart, 'last record is incomplete');
+  return null;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
