@@ -135,7 +135,8 @@ test('host collector agrees with node_exporter', async () => {
     const a = os.get(name)!;
     const b = ne1.get(name)!;
     if (a.type !== b.type) problems.push(`${name}: type ${a.type} vs node_exporter ${b.type}`);
-    if (a.help !== b.help) problems.push(`${name}: help ${JSON.stringify(a.help)} vs node_exporter ${JSON.stringify(b.help)}`);
+    if (a.help !== b.help)
+      problems.push(`${name}: help ${JSON.stringify(a.help)} vs node_exporter ${JSON.stringify(b.help)}`);
     const an = [...a.labelNames].sort().join(',');
     const bn = [...b.labelNames].sort().join(',');
     if (an !== bn) problems.push(`${name}: label names [${an}] vs node_exporter [${bn}]`);
@@ -157,7 +158,8 @@ test('host collector agrees with node_exporter', async () => {
     const b = [...ne1.get('node_disk_read_bytes_total')!.series.keys()].sort().join(' ');
     if (a !== b) problems.push(`node_disk_read_bytes_total: series ${a} vs node_exporter ${b}`);
   }
-  const cpus = (f: FamilyView | undefined) => new Set([...(f?.series.keys() ?? [])].map((k) => /cpu="(\d+)"/.exec(k)?.[1]));
+  const cpus = (f: FamilyView | undefined) =>
+    new Set([...(f?.series.keys() ?? [])].map((k) => /cpu="(\d+)"/.exec(k)?.[1]));
   if (cpus(os.get('node_cpu_seconds_total')).size !== cpus(ne1.get('node_cpu_seconds_total')).size) {
     problems.push('node_cpu_seconds_total: different CPU count');
   }
@@ -188,13 +190,16 @@ test('host collector agrees with node_exporter', async () => {
       if (lo === undefined || hi === undefined) continue;
       compared++;
       const tol = slack + Math.abs(hi) * 1e-12;
-      if (av < lo - tol || av > hi + tol) problems.push(`${name}${series}: ${av} not within node_exporter's [${lo}, ${hi}]`);
+      if (av < lo - tol || av > hi + tol)
+        problems.push(`${name}${series}: ${av} not within node_exporter's [${lo}, ${hi}]`);
     }
   }
 
   const neOnly = [...ne1.keys()].filter((n) => !os.has(n)).sort();
   const oursOnly = [...os.keys()].filter((n) => !ne1.has(n)).sort();
-  console.log(`host compat: ${common.length} families in both, ${compared} values compared, ${problems.length} problems`);
+  console.log(
+    `host compat: ${common.length} families in both, ${compared} values compared, ${problems.length} problems`,
+  );
   console.log(`node_exporter only (${neOnly.length}): ${neOnly.join(' ')}`);
   console.log(`Osprey only (${oursOnly.length}): ${oursOnly.join(' ')}`);
   assert.ok(common.length >= 150, `only ${common.length} families in common`);

@@ -92,7 +92,7 @@ export function parseTextFamilies(text: string): Map<string, FamilyView> {
 }
 
 /** The value of one series, failing loudly when the family or series is missing. */
-export function valueOf(fams: Map<string, FamilyView>, name: string, series = '{}'): number {
+export function seriesValue(fams: Map<string, FamilyView>, name: string, series = '{}'): number {
   const f = fams.get(name);
   if (f === undefined) throw new Error(`family ${name} missing`);
   const v = f.series.get(series);

@@ -3,7 +3,7 @@
  * last path element, as Prometheus enforces for rule_files, scrape_config_files and file_sd files).
  * No RegExp: a small matcher with `*`, `?`, `[...]` (ranges, `^` negation) and `\` escapes.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export class GlobError extends Error {}
@@ -109,14 +109,7 @@ export function hasMeta(p: string): boolean {
 
 /** filepath.Glob for patterns with wildcards only in the last element; sorted; missing folders give []. */
 export function globSync(pattern: string): string[] {
-  if (!hasMeta(pattern)) {
-    try {
-      readdirSync(dirname(pattern)).includes(basename(pattern));
-    } catch {
-      return [];
-    }
-    return readdirSync(dirname(pattern)).includes(basename(pattern)) ? [pattern] : [];
-  }
+  if (!hasMeta(pattern)) return existsSync(pattern) ? [pattern] : [];
   const dir = dirname(pattern);
   const base = basename(pattern);
   let names: string[];

@@ -21,8 +21,16 @@ export const conntrackCollector: SubCollector = {
       ctx.read(ctx.proc('sys/net/netfilter/nf_conntrack_max')),
       ctx.readOptional(ctx.proc('net/stat/nf_conntrack')),
     ]);
-    out.gauge('node_nf_conntrack_entries', 'Number of currently allocated flow entries for connection tracking.', num(count.trim(), 'nf_conntrack_count'));
-    out.gauge('node_nf_conntrack_entries_limit', 'Maximum size of connection tracking table.', num(max.trim(), 'nf_conntrack_max'));
+    out.gauge(
+      'node_nf_conntrack_entries',
+      'Number of currently allocated flow entries for connection tracking.',
+      num(count.trim(), 'nf_conntrack_count'),
+    );
+    out.gauge(
+      'node_nf_conntrack_entries_limit',
+      'Maximum size of connection tracking table.',
+      num(max.trim(), 'nf_conntrack_max'),
+    );
     if (stat === undefined) return;
     // Header names the columns; each following line is one CPU, in hex. Sum over CPUs.
     const all = lines(stat);

@@ -18,7 +18,15 @@ export const cpuCollector: SubCollector = {
       for (let i = 0; i < MODES.length; i++) {
         const v = f[i + 1];
         if (v === undefined) break;
-        out.counter('node_cpu_seconds_total', 'Seconds the CPUs spent in each mode.', num(v, 'stat') / USER_HZ, 'cpu', cpu, 'mode', MODES[i]);
+        out.counter(
+          'node_cpu_seconds_total',
+          'Seconds the CPUs spent in each mode.',
+          num(v, 'stat') / USER_HZ,
+          'cpu',
+          cpu,
+          'mode',
+          MODES[i],
+        );
       }
       if (f.length > 10) {
         const help = 'Seconds the CPUs spent in guests (VMs) for each mode.';

@@ -24,9 +24,19 @@ const COLUMNS: ReadonlyArray<readonly [string, Kind, string, number]> = [
   ['node_disk_discards_completed_total', 'counter', 'The total number of discards completed successfully.', 1],
   ['node_disk_discards_merged_total', 'counter', 'The total number of discards merged.', 1],
   ['node_disk_discarded_sectors_total', 'counter', 'The total number of sectors discarded successfully.', 1],
-  ['node_disk_discard_time_seconds_total', 'counter', 'This is the total number of seconds spent by all discards.', 0.001],
+  [
+    'node_disk_discard_time_seconds_total',
+    'counter',
+    'This is the total number of seconds spent by all discards.',
+    0.001,
+  ],
   ['node_disk_flush_requests_total', 'counter', 'The total number of flush requests completed successfully', 1],
-  ['node_disk_flush_requests_time_seconds_total', 'counter', 'This is the total number of seconds spent by all flush requests.', 0.001],
+  [
+    'node_disk_flush_requests_time_seconds_total',
+    'counter',
+    'This is the total number of seconds spent by all flush requests.',
+    0.001,
+  ],
 ];
 
 /** udev properties that node_disk_info carries, by label. */

@@ -42,7 +42,9 @@ export function parseMounts(text: string, rootfsPath: string): Mount[] {
 }
 
 function unescapeMount(s: string): string {
-  return s.includes('\\') ? s.replace(/\\(011|040|012|134)/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))) : s;
+  return s.includes('\\')
+    ? s.replace(/\\(011|040|012|134)/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)))
+    : s;
 }
 
 /** With --path.rootfs=/host, "/host/home" is reported as "/home" and "/host" as "/". */

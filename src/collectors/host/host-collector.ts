@@ -60,8 +60,20 @@ export class HostCollector implements Collector {
     for (let i = 0; i < results.length; i++) {
       const r = results[i];
       const name = this.subs[i].name;
-      scrape.gauge('node_scrape_collector_duration_seconds', 'node_exporter: Duration of a collector scrape.', r.seconds, 'collector', name);
-      scrape.gauge('node_scrape_collector_success', 'node_exporter: Whether a collector succeeded.', r.families ? 1 : 0, 'collector', name);
+      scrape.gauge(
+        'node_scrape_collector_duration_seconds',
+        'node_exporter: Duration of a collector scrape.',
+        r.seconds,
+        'collector',
+        name,
+      );
+      scrape.gauge(
+        'node_scrape_collector_success',
+        'node_exporter: Whether a collector succeeded.',
+        r.families ? 1 : 0,
+        'collector',
+        name,
+      );
       if (r.families) for (const f of r.families) mergeInto(merged, f);
     }
     for (const f of scrape.result()) mergeInto(merged, f);

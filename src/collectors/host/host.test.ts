@@ -3,7 +3,7 @@ import { statfs } from 'node:fs/promises';
 import { machine } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { writeText } from '../../exposition/index.ts';
-import { type FakeTree, type FamilyView, makeFakeTree, valueOf, viewFamilies } from '../test-util.ts';
+import { type FakeTree, type FamilyView, makeFakeTree, seriesValue, viewFamilies } from '../test-util.ts';
 import { CollectContext } from './context.ts';
 import * as fx from './fixtures.ts';
 import { HostCollector } from './index.ts';
@@ -98,7 +98,7 @@ after(async () => {
   await tree.cleanup();
 });
 
-const v = (name: string, series = '{}') => valueOf(fams, name, series);
+const v = (name: string, series = '{}') => seriesValue(fams, name, series);
 
 describe('HostCollector on a fake tree', () => {
   test('cpu: per-CPU seconds by mode from USER_HZ ticks, guest time separately', () => {
@@ -179,7 +179,10 @@ describe('HostCollector on a fake tree', () => {
 
   test('netclass: info labels, up, numeric properties; non-devices skipped', () => {
     assert.equal(
-      v('node_network_info', '{address="02:fc:00:00:00:01", broadcast="ff:ff:ff:ff:ff:ff", device="eth0", duplex="full", operstate="up"}'),
+      v(
+        'node_network_info',
+        '{address="02:fc:00:00:00:01", broadcast="ff:ff:ff:ff:ff:ff", device="eth0", duplex="full", operstate="up"}',
+      ),
       1,
     );
     assert.equal(v('node_network_up', '{device="eth0"}'), 1);
@@ -206,14 +209,20 @@ describe('HostCollector on a fake tree', () => {
     assert.equal(fams.get('node_filesystem_size_bytes')!.series.has(missing), false);
     const mountpoints = [...fams.get('node_filesystem_device_error')!.series.keys()];
     assert.equal(mountpoints.length, 3, `excluded /proc, /dev/shm, cgroup2, /run/credentials; got ${mountpoints}`);
-    assert.equal(fams.get('node_filesystem_avail_bytes')!.help, 'Filesystem space available to non-root users in bytes.');
+    assert.equal(
+      fams.get('node_filesystem_avail_bytes')!.help,
+      'Filesystem space available to non-root users in bytes.',
+    );
   });
 
   test('uname and os-release', () => {
     const uname = `{domainname="(none)", machine="${machine()}", nodename="vm", release="6.18.44-fc", sysname="Linux", version="#1 SMP PREEMPT_DYNAMIC @0"}`;
     assert.equal(v('node_uname_info', uname), 1);
     assert.equal(
-      v('node_os_info', '{id="debian", name="Debian GNU/Linux", pretty_name="Debian GNU/Linux 12 (bookworm)", version="12 (bookworm)", version_codename="bookworm", version_id="12"}'),
+      v(
+        'node_os_info',
+        '{id="debian", name="Debian GNU/Linux", pretty_name="Debian GNU/Linux 12 (bookworm)", version="12 (bookworm)", version_codename="bookworm", version_id="12"}',
+      ),
       1,
     );
     assert.equal(v('node_os_version', '{id="debian", name="Debian GNU/Linux"}'), 12);
@@ -333,10 +342,10 @@ describe('HostCollector failure isolation and selection', () => {
         onError: (name) => errors.push(name),
       });
       const f = viewFamilies(await c.collect());
-      assert.equal(valueOf(f, 'node_scrape_collector_success', '{collector="cpu"}'), 1);
-      assert.equal(valueOf(f, 'node_scrape_collector_success', '{collector="loadavg"}'), 0);
-      assert.equal(valueOf(f, 'node_scrape_collector_success', '{collector="meminfo"}'), 0);
-      assert.ok(valueOf(f, 'node_scrape_collector_duration_seconds', '{collector="meminfo"}') >= 0);
+      assert.equal(seriesValue(f, 'node_scrape_collector_success', '{collector="cpu"}'), 1);
+      assert.equal(seriesValue(f, 'node_scrape_collector_success', '{collector="loadavg"}'), 0);
+      assert.equal(seriesValue(f, 'node_scrape_collector_success', '{collector="meminfo"}'), 0);
+      assert.ok(seriesValue(f, 'node_scrape_collector_duration_seconds', '{collector="meminfo"}') >= 0);
       assert.equal(f.has('node_load1'), false);
       assert.equal(f.get('node_cpu_seconds_total')!.series.size, 16);
       assert.deepEqual(errors.sort(), ['loadavg', 'meminfo']);
@@ -356,7 +365,7 @@ describe('HostCollector failure isolation and selection', () => {
       await t.write('proc/mounts', `/dev/vda ${t.rootfs} ext4 ro 0 0\n`);
       const c = new HostCollector({ procPath: t.proc, sysPath: t.sys, rootfsPath: t.rootfs, enabled: ['filesystem'] });
       const f = viewFamilies(await c.collect());
-      assert.equal(valueOf(f, 'node_filesystem_readonly', '{device="/dev/vda", fstype="ext4", mountpoint="/"}'), 1);
+      assert.equal(seriesValue(f, 'node_filesystem_readonly', '{device="/dev/vda", fstype="ext4", mountpoint="/"}'), 1);
     } finally {
       await t.cleanup();
     }
@@ -369,7 +378,11 @@ describe('HostCollector failure isolation and selection', () => {
       const first = ctx.read(ctx.proc('stat'));
       assert.equal(ctx.read(ctx.proc('stat')), first);
       assert.equal(await first, fx.PROC_STAT);
-      assert.notEqual(new CollectContext(t.proc, t.sys, t.rootfs).read(ctx.proc('stat')), first, 'a new collect reads afresh');
+      assert.notEqual(
+        new CollectContext(t.proc, t.sys, t.rootfs).read(ctx.proc('stat')),
+        first,
+        'a new collect reads afresh',
+      );
     } finally {
       await t.cleanup();
     }

@@ -47,7 +47,13 @@ export function createNetclassCollector(deviceExclude?: RegExp): SubCollector {
         for (let j = 0; j < INFO.length; j++) info.push(INFO[j], (v[j] ?? '').trim());
         out.gauge('node_network_info', 'Non-numeric data from /sys/class/net/<iface>, value is always 1.', 1, ...info);
         const operstate = (v[INFO.indexOf('operstate')] ?? '').trim();
-        out.gauge('node_network_up', "Value is 1 if operstate is 'up', 0 otherwise.", operstate === 'up' ? 1 : 0, 'device', device);
+        out.gauge(
+          'node_network_up',
+          "Value is 1 if operstate is 'up', 0 otherwise.",
+          operstate === 'up' ? 1 : 0,
+          'device',
+          device,
+        );
         for (let j = 0; j < NUMERIC.length; j++) {
           const text = v[INFO.length + j]?.trim();
           if (text === undefined || text === '') continue;
@@ -55,7 +61,14 @@ export function createNetclassCollector(deviceExclude?: RegExp): SubCollector {
           const n = Number(text);
           if (Number.isNaN(n)) continue;
           const [, suffix, isCounter, scale] = NUMERIC[j];
-          out.add(`node_network_${suffix}`, isCounter ? 'counter' : 'gauge', `Network device property: ${suffix}`, n * scale, 'device', device);
+          out.add(
+            `node_network_${suffix}`,
+            isCounter ? 'counter' : 'gauge',
+            `Network device property: ${suffix}`,
+            n * scale,
+            'device',
+            device,
+          );
         }
       }
     },

@@ -22,11 +22,23 @@ export function createNetdevCollector(deviceExclude?: RegExp): SubCollector {
         if (f.length < 16) throw new Error(`net/dev: short line for ${device}`);
         for (let j = 0; j < 8; j++) {
           const stat = `receive_${RECEIVE[j]}`;
-          out.counter(`node_network_${stat}_total`, `Network device statistic ${stat}.`, num(f[j], 'net/dev'), 'device', device);
+          out.counter(
+            `node_network_${stat}_total`,
+            `Network device statistic ${stat}.`,
+            num(f[j], 'net/dev'),
+            'device',
+            device,
+          );
         }
         for (let j = 0; j < 8; j++) {
           const stat = `transmit_${TRANSMIT[j]}`;
-          out.counter(`node_network_${stat}_total`, `Network device statistic ${stat}.`, num(f[8 + j], 'net/dev'), 'device', device);
+          out.counter(
+            `node_network_${stat}_total`,
+            `Network device statistic ${stat}.`,
+            num(f[8 + j], 'net/dev'),
+            'device',
+            device,
+          );
         }
       }
     },

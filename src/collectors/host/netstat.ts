@@ -11,7 +11,8 @@ export function parsePairedStats(text: string, into: Map<string, string>): void 
   for (let i = 0; i + 1 < all.length; i += 2) {
     const names = fields(all[i]);
     const values = fields(all[i + 1]);
-    if (names.length === 0 || names[0] !== values[0]) throw new Error(`netstat: mismatched lines ${i + 1} and ${i + 2}`);
+    if (names.length === 0 || names[0] !== values[0])
+      throw new Error(`netstat: mismatched lines ${i + 1} and ${i + 2}`);
     const proto = names[0].slice(0, -1);
     for (let j = 1; j < names.length && j < values.length; j++) into.set(`${proto}_${names[j]}`, values[j]);
   }

@@ -56,9 +56,12 @@ export const osCollector: SubCollector = {
         'node_os_version',
         'Metric containing the major.minor part of the OS version.',
         Number(m[1] + (m[2] ?? '')),
-        'id', osr.get('ID') ?? '',
-        'id_like', osr.get('ID_LIKE') ?? '',
-        'name', osr.get('NAME') ?? '',
+        'id',
+        osr.get('ID') ?? '',
+        'id_like',
+        osr.get('ID_LIKE') ?? '',
+        'name',
+        osr.get('NAME') ?? '',
       );
     }
   },

@@ -23,19 +23,39 @@ export const pressureCollector: SubCollector = {
       ['cpu', 'io', 'memory'].map((r) => ctx.read(ctx.proc('pressure', r)).then(parsePressure)),
     );
     if (cpu.some !== undefined) {
-      out.counter('node_pressure_cpu_waiting_seconds_total', 'Total time in seconds that processes have waited for CPU time', cpu.some);
+      out.counter(
+        'node_pressure_cpu_waiting_seconds_total',
+        'Total time in seconds that processes have waited for CPU time',
+        cpu.some,
+      );
     }
     if (io.some !== undefined) {
-      out.counter('node_pressure_io_waiting_seconds_total', 'Total time in seconds that processes have waited due to IO congestion', io.some);
+      out.counter(
+        'node_pressure_io_waiting_seconds_total',
+        'Total time in seconds that processes have waited due to IO congestion',
+        io.some,
+      );
     }
     if (io.full !== undefined) {
-      out.counter('node_pressure_io_stalled_seconds_total', 'Total time in seconds no process could make progress due to IO congestion', io.full);
+      out.counter(
+        'node_pressure_io_stalled_seconds_total',
+        'Total time in seconds no process could make progress due to IO congestion',
+        io.full,
+      );
     }
     if (memory.some !== undefined) {
-      out.counter('node_pressure_memory_waiting_seconds_total', 'Total time in seconds that processes have waited for memory', memory.some);
+      out.counter(
+        'node_pressure_memory_waiting_seconds_total',
+        'Total time in seconds that processes have waited for memory',
+        memory.some,
+      );
     }
     if (memory.full !== undefined) {
-      out.counter('node_pressure_memory_stalled_seconds_total', 'Total time in seconds no process could make progress due to memory congestion', memory.full);
+      out.counter(
+        'node_pressure_memory_stalled_seconds_total',
+        'Total time in seconds no process could make progress due to memory congestion',
+        memory.full,
+      );
     }
   },
 };

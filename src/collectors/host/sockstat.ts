@@ -31,7 +31,10 @@ function emit(text: string, out: FamilyBuilder): void {
 export const sockstatCollector: SubCollector = {
   name: 'sockstat',
   async collect(ctx: CollectContext, out: FamilyBuilder): Promise<void> {
-    const [v4, v6] = await Promise.all([ctx.read(ctx.proc('net/sockstat')), ctx.readOptional(ctx.proc('net/sockstat6'))]);
+    const [v4, v6] = await Promise.all([
+      ctx.read(ctx.proc('net/sockstat')),
+      ctx.readOptional(ctx.proc('net/sockstat6')),
+    ]);
     emit(v4, out);
     if (v6 !== undefined) emit(v6, out);
   },

@@ -12,7 +12,13 @@ export const softnetCollector: SubCollector = {
       const cpu = String(i);
       out.counter('node_softnet_processed_total', 'Number of processed packets', Number.parseInt(f[0], 16), 'cpu', cpu);
       out.counter('node_softnet_dropped_total', 'Number of dropped packets', Number.parseInt(f[1], 16), 'cpu', cpu);
-      out.counter('node_softnet_times_squeezed_total', 'Number of times processing packets ran out of quota', Number.parseInt(f[2], 16), 'cpu', cpu);
+      out.counter(
+        'node_softnet_times_squeezed_total',
+        'Number of times processing packets ran out of quota',
+        Number.parseInt(f[2], 16),
+        'cpu',
+        cpu,
+      );
     }
   },
 };

@@ -18,7 +18,15 @@ export const thermalZoneCollector: SubCollector = {
       const milli = Number(temp.trim());
       if (Number.isNaN(milli)) continue;
       const zone = zones[i].slice('thermal_zone'.length);
-      out.gauge('node_thermal_zone_temp', 'Zone temperature in Celsius', milli / 1000, 'type', type.trim(), 'zone', zone);
+      out.gauge(
+        'node_thermal_zone_temp',
+        'Zone temperature in Celsius',
+        milli / 1000,
+        'type',
+        type.trim(),
+        'zone',
+        zone,
+      );
     }
     const coolData = await Promise.all(
       coolers.map((c) =>

@@ -19,7 +19,13 @@ export function createTimeCollector(now: () => number = Date.now): SubCollector 
       const ms = now();
       const d = new Date(ms);
       out.gauge('node_time_seconds', 'System time in seconds since epoch (1970).', ms / 1000);
-      out.gauge('node_time_zone_offset_seconds', 'System time zone offset in seconds.', -d.getTimezoneOffset() * 60, 'time_zone', zoneName(d));
+      out.gauge(
+        'node_time_zone_offset_seconds',
+        'System time zone offset in seconds.',
+        -d.getTimezoneOffset() * 60,
+        'time_zone',
+        zoneName(d),
+      );
       const base = ctx.sys('devices/system/clocksource');
       const devices = (await ctx.list(base)).filter((e) => /^clocksource\d+$/.test(e)).sort();
       for (const dev of devices) {
@@ -29,11 +35,27 @@ export function createTimeCollector(now: () => number = Date.now): SubCollector 
           ctx.readOptional(`${base}/${dev}/current_clocksource`),
         ]);
         for (const cs of fields(available ?? '')) {
-          out.gauge('node_time_clocksource_available_info', "Available clocksources read from '/sys/devices/system/clocksource'.", 1, 'clocksource', cs, 'device', id);
+          out.gauge(
+            'node_time_clocksource_available_info',
+            "Available clocksources read from '/sys/devices/system/clocksource'.",
+            1,
+            'clocksource',
+            cs,
+            'device',
+            id,
+          );
         }
         const cur = (current ?? '').trim();
         if (cur !== '') {
-          out.gauge('node_time_clocksource_current_info', "Current clocksource read from '/sys/devices/system/clocksource'.", 1, 'clocksource', cur, 'device', id);
+          out.gauge(
+            'node_time_clocksource_current_info',
+            "Current clocksource read from '/sys/devices/system/clocksource'.",
+            1,
+            'clocksource',
+            cur,
+            'device',
+            id,
+          );
         }
       }
     },
