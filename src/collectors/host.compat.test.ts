@@ -4,17 +4,24 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { access } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
-import { writeText } from '../exposition/index.ts';
+import { createParser, writeText } from '../exposition/index.ts';
 import { DEFAULT_MOUNT_POINTS_EXCLUDE, HostCollector } from './index.ts';
 import { type FamilyView, parseTextFamilies } from './test-util.ts';
 
 const BINARY = '/usr/bin/prometheus-node-exporter';
 
-/** Families that must exist in both, with the same series. */
+/** Families that must exist in both. */
 const CORE = [
+  'node_textfile_scrape_error',
+  'node_textfile_mtime_seconds',
+  'backup_last_success_seconds',
+  'backup_runs_total',
+  'backup_duration_seconds',
   'node_cpu_seconds_total',
   'node_memory_MemTotal_bytes',
   'node_memory_MemAvailable_bytes',
@@ -38,6 +45,10 @@ const CORE = [
 
 /** Gauges that do not move between two reads a second apart: must agree within 1%. */
 const STABLE = [
+  'node_textfile_scrape_error',
+  'node_textfile_mtime_seconds',
+  'backup_last_success_seconds',
+  'backup_runs_total',
   'node_memory_MemTotal_bytes',
   'node_memory_SwapTotal_bytes',
   'node_memory_Hugepagesize_bytes',
@@ -80,13 +91,39 @@ async function scrape(): Promise<Map<string, FamilyView>> {
   const res = await fetch(url);
   assert.equal(res.status, 200);
   const all = parseTextFamilies(await res.text());
-  // Only node_* families are comparable; go_/process_/promhttp_ are the exporter's own.
-  for (const name of [...all.keys()]) if (!name.startsWith('node_')) all.delete(name);
+  // go_/process_/promhttp_ are the exporter's own; node_* and the text files' families are comparable.
+  for (const name of [...all.keys()]) if (/^(go|process|promhttp)_/.test(name)) all.delete(name);
   return all;
+}
+
+let textDir = '';
+
+/** Text files for the textfile collector: a good one with a histogram and untyped series, and a broken one. */
+async function writeTextfiles(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'osprey-textfile-'));
+  await writeFile(
+    join(dir, 'app.prom'),
+    [
+      '# HELP backup_last_success_seconds When the last backup finished.',
+      '# TYPE backup_last_success_seconds gauge',
+      'backup_last_success_seconds{job="db"} 1.7e+09',
+      'backup_runs_total 12',
+      '# TYPE backup_duration_seconds histogram',
+      'backup_duration_seconds_bucket{le="60"} 3',
+      'backup_duration_seconds_bucket{le="+Inf"} 12',
+      'backup_duration_seconds_sum 2400',
+      'backup_duration_seconds_count 12',
+      '',
+    ].join('\n'),
+  );
+  await writeFile(join(dir, 'broken.prom'), 'broken{ 1\n');
+  await writeFile(join(dir, 'ignored.txt'), 'ignored_metric 1\n');
+  return dir;
 }
 
 before(async () => {
   await access(BINARY);
+  textDir = await writeTextfiles();
   const port = await freePort();
   url = `http://127.0.0.1:${port}/metrics`;
   // Debian patches some defaults (it excludes /run, /mnt, /media and lo); use upstream's so both sides agree.
@@ -96,6 +133,7 @@ before(async () => {
       `--web.listen-address=127.0.0.1:${port}`,
       `--collector.filesystem.mount-points-exclude=${DEFAULT_MOUNT_POINTS_EXCLUDE.source.replaceAll('\\/', '/')}`,
       '--collector.netdev.device-exclude=',
+      `--collector.textfile.directory=${textDir}`,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -117,12 +155,13 @@ before(async () => {
   }
 });
 
-after(() => {
+after(async () => {
   child?.kill('SIGTERM');
+  if (textDir !== '') await rm(textDir, { recursive: true, force: true });
 });
 
 test('host collector agrees with node_exporter', async () => {
-  const ours = new HostCollector();
+  const ours = new HostCollector({ textfileDirectory: textDir, textfileParser: (t) => createParser(t, 'text') });
   // Bracket our read between two node_exporter scrapes so counters must fall between them.
   const ne1 = await scrape();
   const oursText = writeText(await ours.collect());
@@ -143,12 +182,15 @@ test('host collector agrees with node_exporter', async () => {
   }
 
   for (const name of CORE) {
-    const a = os.get(name);
-    const b = ne1.get(name);
-    if (a === undefined || b === undefined) {
-      problems.push(`${name}: missing in ${a === undefined ? 'Osprey' : 'node_exporter'}`);
-      continue;
-    }
+    if (!os.has(name) || !ne1.has(name))
+      problems.push(`${name}: missing in ${os.has(name) ? 'node_exporter' : 'Osprey'}`);
+  }
+  // Every family both have must have the same series (same devices, mounts, CPUs, label values), except
+  // the per-collector scrape families: node_exporter has collectors Osprey does not.
+  for (const name of common) {
+    if (name.startsWith('node_scrape_collector_')) continue;
+    const a = os.get(name)!;
+    const b = ne1.get(name)!;
     const as = [...a.series.keys()].sort().join(' ');
     const bs = [...b.series.keys()].sort().join(' ');
     if (as !== bs) problems.push(`${name}: series ${as} vs node_exporter ${bs}`);
@@ -162,6 +204,14 @@ test('host collector agrees with node_exporter', async () => {
     new Set([...(f?.series.keys() ?? [])].map((k) => /cpu="(\d+)"/.exec(k)?.[1]));
   if (cpus(os.get('node_cpu_seconds_total')).size !== cpus(ne1.get('node_cpu_seconds_total')).size) {
     problems.push('node_cpu_seconds_total: different CPU count');
+  }
+
+  // Sub-collectors both have must succeed or fail alike (e.g. hwmon fails on a host without /sys/class/hwmon).
+  const neSuccess = ne1.get('node_scrape_collector_success')!;
+  for (const [series, ok] of os.get('node_scrape_collector_success')!.series) {
+    const theirs = neSuccess.series.get(series);
+    if (theirs !== undefined && theirs !== ok)
+      problems.push(`node_scrape_collector_success${series}: ${ok} vs node_exporter ${theirs}`);
   }
 
   let compared = 0;

@@ -42,7 +42,7 @@ export async function makeFakeTree(files: Record<string, string> = {}): Promise<
 export interface FamilyView {
   type: string;
   help: string;
-  /** Series in Prometheus string form without the name, e.g. {cpu="0", mode="idle"} -> value. */
+  /** Series in Prometheus string form without the name, e.g. {cpu="0", mode="idle"} -> value (lat_sum{} for suffixed series). */
   series: Map<string, number>;
   /** Union of label names (without __name__) over all series. */
   labelNames: Set<string>;
@@ -55,7 +55,9 @@ export function viewFamilies(families: MetricFamily[]): Map<string, FamilyView> 
     const v: FamilyView = out.get(f.name) ?? { type: f.type, help: f.help, series: new Map(), labelNames: new Set() };
     for (const s of f.samples) {
       const l = s.labels.withoutMetricName();
-      const key = l.toString();
+      // Histogram/summary series carry a suffix (lat_sum); key those by their full name.
+      const metric = s.labels.metricName;
+      const key = metric === f.name ? l.toString() : `${metric}${l.toString()}`;
       if (v.series.has(key)) throw new Error(`duplicate series ${f.name}${key}`);
       v.series.set(key, s.value);
       for (const n of l.names()) v.labelNames.add(n);

@@ -115,12 +115,14 @@ export function buildTLS(raw: RawTLS | undefined, dir: string, path: ConfigPath,
   if (count(r.ca, r.ca_file, r.ca_ref) > 1) issues.add(p, 'at most one of ca, ca_file & ca_ref must be configured');
   if (count(r.cert, r.cert_file, r.cert_ref) > 1)
     issues.add(p, 'at most one of cert, cert_file & cert_ref must be configured');
-  if (count(r.key, r.key_file, r.key_ref) > 1) issues.add(p, 'at most one of key, key_file & key_ref must be configured');
+  if (count(r.key, r.key_file, r.key_ref) > 1)
+    issues.add(p, 'at most one of key, key_file & key_ref must be configured');
   const hasCert = count(r.cert, r.cert_file, r.cert_ref) > 0;
   const hasKey = count(r.key, r.key_file, r.key_ref) > 0;
   if (hasCert && !hasKey)
     issues.add(p, 'exactly one of key or key_file must be configured when a client certificate is configured');
-  if (hasKey && !hasCert) issues.add(p, 'exactly one of cert or cert_file must be configured when a client key is configured');
+  if (hasKey && !hasCert)
+    issues.add(p, 'exactly one of cert or cert_file must be configured when a client key is configured');
   for (const f of ['min_version', 'max_version'] as const) {
     const v = r[f];
     if (v !== undefined && v !== '' && !TLS_VERSIONS.has(v)) issues.add([...p, f], `unknown TLS version: ${v}`);
@@ -148,8 +150,16 @@ function checkProxy(
   if (r.proxy_from_environment && r.no_proxy)
     issues.add(path, 'if proxy_from_environment is configured, no_proxy must not be configured');
   if (!r.proxy_url && r.no_proxy) issues.add(path, 'if no_proxy is configured, proxy_url must also be configured');
-  if (r.proxy_connect_header && Object.keys(r.proxy_connect_header).length > 0 && !r.proxy_url && !r.proxy_from_environment)
-    issues.add(path, 'if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured');
+  if (
+    r.proxy_connect_header &&
+    Object.keys(r.proxy_connect_header).length > 0 &&
+    !r.proxy_url &&
+    !r.proxy_from_environment
+  )
+    issues.add(
+      path,
+      'if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured',
+    );
   if (r.proxy_url) {
     try {
       new URL(r.proxy_url);
@@ -170,9 +180,15 @@ export function buildHTTPClient(r: RawHTTPClient, dir: string, path: ConfigPath,
   if (r.basic_auth) {
     const b = r.basic_auth;
     if (count(b.username, b.username_file, b.username_ref) > 1)
-      issues.add([...path, 'basic_auth'], 'at most one of basic_auth username, username_file & username_ref must be configured');
+      issues.add(
+        [...path, 'basic_auth'],
+        'at most one of basic_auth username, username_file & username_ref must be configured',
+      );
     if (count(b.password, b.password_file, b.password_ref) > 1)
-      issues.add([...path, 'basic_auth'], 'at most one of basic_auth password, password_file & password_ref must be configured');
+      issues.add(
+        [...path, 'basic_auth'],
+        'at most one of basic_auth password, password_file & password_ref must be configured',
+      );
     basic = { username: b.username ?? '' };
     if (b.username_file) basic.username_file = joinDir(dir, b.username_file);
     if (b.password) basic.password = b.password;
@@ -183,11 +199,18 @@ export function buildHTTPClient(r: RawHTTPClient, dir: string, path: ConfigPath,
     const a = r.authorization;
     if (bearer || bearerFile) issues.add(path, 'authorization is not compatible with bearer_token & bearer_token_file');
     if (count(a.credentials, a.credentials_file, a.credentials_ref) > 1)
-      issues.add([...path, 'authorization'], 'at most one of authorization credentials & credentials_file must be configured');
+      issues.add(
+        [...path, 'authorization'],
+        'at most one of authorization credentials & credentials_file must be configured',
+      );
     const type = (a.type ?? '').trim() || 'Bearer';
     if (type.toLowerCase() === 'basic')
-      issues.add([...path, 'authorization', 'type'], 'authorization type cannot be set to "basic", use "basic_auth" instead');
-    if (r.basic_auth || r.oauth2) issues.add(path, 'at most one of basic_auth, oauth2 & authorization must be configured');
+      issues.add(
+        [...path, 'authorization', 'type'],
+        'authorization type cannot be set to "basic", use "basic_auth" instead',
+      );
+    if (r.basic_auth || r.oauth2)
+      issues.add(path, 'at most one of basic_auth, oauth2 & authorization must be configured');
     auth = { type };
     if (a.credentials) auth.credentials = a.credentials;
     if (a.credentials_file) auth.credentials_file = joinDir(dir, a.credentials_file);

@@ -6,7 +6,19 @@
 import { z } from 'zod';
 import { httpClientFields, tlsConfigSchema } from './http-client.ts';
 import { relabelSchema } from './relabel.ts';
-import { zanymap, zbool, zduration, zfloat, zint, zlist, zmap, zsize, zstr, zstrlist, zuint } from './schema-scalars.ts';
+import {
+  zanymap,
+  zbool,
+  zduration,
+  zfloat,
+  zint,
+  zlist,
+  zmap,
+  zsize,
+  zstr,
+  zstrlist,
+  zuint,
+} from './schema-scalars.ts';
 import { otherSDFields, sdGoType } from './sd-configs.ts';
 import type { ConfigPath } from './yaml-errors.ts';
 
@@ -210,17 +222,20 @@ export type RawFileSD = z.infer<typeof fileSDSchema>;
 
 /** Go type names for unknown-field messages ("field X not found in type config.plain"). */
 export function prometheusTypeNameAt(path: ConfigPath): string {
-  for (let i = path.length - 1; i >= 0; i--) {
+  const last = path[path.length - 1];
+  if (last === 'tls_config') return 'config.TLSConfig';
+  if (last === 'basic_auth') return 'config.BasicAuth';
+  if (last === 'oauth2') return 'config.OAuth2';
+  if (last === 'authorization') return 'config.Authorization';
+  if (path.length >= 2 && path[path.length - 2] === 'static_configs')
+    return 'struct { Targets []string; Labels model.LabelSet }';
+  // Inside an SD section (also nested parts like kubernetes namespaces): the SD package's own `plain` type.
+  for (let i = path.length - 2; i >= 0; i--) {
     const seg = path[i];
-    if (typeof seg !== 'string') continue;
-    const sd = sdGoType(seg);
-    if (sd && i === path.length - 2) return sd;
-    if (seg === 'static_configs' && i === path.length - 2) return 'struct { Targets []string "yaml:\\"targets\\""; Labels model.LabelSet "yaml:\\"labels\\"" }';
-    if (seg === 'tls_config' && i === path.length - 1) return 'config.TLSConfig';
-    if (seg === 'basic_auth' && i === path.length - 1) return 'config.BasicAuth';
-    if (seg === 'oauth2' && i === path.length - 1) return 'config.OAuth2';
-    if (seg === 'authorization' && i === path.length - 1) return 'config.Authorization';
-    break;
+    if (typeof seg === 'string') {
+      const sd = sdGoType(seg);
+      if (sd) return sd;
+    }
   }
   return 'config.plain';
 }

@@ -77,7 +77,6 @@ export function buildRelabel(
     replacement: raw.replacement ?? RELABEL_DEFAULTS.replacement,
     action,
   };
-  const n = issues.length;
   if (action === ('' as RelabelAction)) {
     issues.add([...path, 'action'], 'relabel action cannot be empty');
     return c;
@@ -110,9 +109,15 @@ export function buildRelabel(
   } else if (needsTarget) {
     const templated = action === 'replace' && c.target_label.includes('$');
     if (!templated && !validName(c.target_label, scheme))
-      issues.add([...path, 'target_label'], `${goQuote(c.target_label)} is invalid 'target_label' for ${action} action`);
+      issues.add(
+        [...path, 'target_label'],
+        `${goQuote(c.target_label)} is invalid 'target_label' for ${action} action`,
+      );
     if (templated && scheme === 'legacy' && !LEGACY_TEMPLATE.test(c.target_label))
-      issues.add([...path, 'target_label'], `${goQuote(c.target_label)} is invalid 'target_label' for ${action} action`);
+      issues.add(
+        [...path, 'target_label'],
+        `${goQuote(c.target_label)} is invalid 'target_label' for ${action} action`,
+      );
   }
   if ((action === 'lowercase' || action === 'uppercase') && c.replacement !== RELABEL_DEFAULTS.replacement)
     issues.add(at('replacement'), `'replacement' can not be set for ${action} action`);
@@ -135,7 +140,6 @@ export function buildRelabel(
       c.replacement !== RELABEL_DEFAULTS.replacement)
   )
     issues.add(path, `${action} action requires only 'regex', and no other fields`);
-  void n;
   return c;
 }
 

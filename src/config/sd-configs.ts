@@ -110,7 +110,8 @@ function checkKubernetes(raw: Raw, add: (msg: string, field?: string) => void): 
   const kubeconfig = str(raw.kubeconfig_file);
   const ownNs = (raw.namespaces as Raw | undefined)?.own_namespace === true;
   if (api && kubeconfig) add("cannot use 'kubeconfig_file' and 'api_server' simultaneously");
-  if (kubeconfig && customHTTP(raw)) add("cannot use a custom HTTP client configuration together with 'kubeconfig_file'");
+  if (kubeconfig && customHTTP(raw))
+    add("cannot use a custom HTTP client configuration together with 'kubeconfig_file'");
   if (!api && !kubeconfig && customHTTP(raw))
     add("to use custom HTTP client configuration please provide the 'api_server' URL explicitly");
   if (api && ownNs) add("cannot use 'api_server' and 'namespaces.own_namespace' simultaneously");
@@ -143,7 +144,13 @@ const dnsSchema = z.strictObject({
 });
 
 const KINDS: Record<string, SDKind> = {
-  kubernetes: { goType: 'kubernetes.plain', schema: kubernetesSchema, http: true, files: ['kubeconfig_file'], check: checkKubernetes },
+  kubernetes: {
+    goType: 'kubernetes.plain',
+    schema: kubernetesSchema,
+    http: true,
+    files: ['kubeconfig_file'],
+    check: checkKubernetes,
+  },
   http: {
     goType: 'http.plain',
     schema: httpSDSchema,
@@ -166,7 +173,14 @@ const KINDS: Record<string, SDKind> = {
   },
   consul: {
     goType: 'consul.plain',
-    schema: loose({ server: zstr.optional(), token: zstr.optional(), services: zstrlist().optional(), tags: zstrlist().optional(), node_meta: zmap(zstr).optional(), allow_stale: zbool.optional() }),
+    schema: loose({
+      server: zstr.optional(),
+      token: zstr.optional(),
+      services: zstrlist().optional(),
+      tags: zstrlist().optional(),
+      node_meta: zmap(zstr).optional(),
+      allow_stale: zbool.optional(),
+    }),
     http: true,
     refresh: 30 * S,
     secrets: ['token'],
@@ -192,7 +206,41 @@ const KINDS: Record<string, SDKind> = {
           add('EC2 SD configuration filter values cannot be empty', 'filters');
     },
   },
-  lightsail: { goType: 'aws.plain', schema: loose({ secret_key: zstr.optional(), port: zint.optional() }), http: true, refresh: M, secrets: ['secret_key'] },
+  ecs: {
+    goType: 'aws.plain',
+    schema: loose({ secret_key: zstr.optional(), port: zint.optional() }),
+    http: true,
+    refresh: M,
+    secrets: ['secret_key'],
+  },
+  rds: {
+    goType: 'aws.plain',
+    schema: loose({ secret_key: zstr.optional(), port: zint.optional() }),
+    http: true,
+    refresh: M,
+    secrets: ['secret_key'],
+  },
+  msk: {
+    goType: 'aws.plain',
+    schema: loose({ secret_key: zstr.optional(), port: zint.optional() }),
+    http: true,
+    refresh: M,
+    secrets: ['secret_key'],
+  },
+  elasticache: {
+    goType: 'aws.plain',
+    schema: loose({ secret_key: zstr.optional(), port: zint.optional() }),
+    http: true,
+    refresh: M,
+    secrets: ['secret_key'],
+  },
+  lightsail: {
+    goType: 'aws.plain',
+    schema: loose({ secret_key: zstr.optional(), port: zint.optional() }),
+    http: true,
+    refresh: M,
+    secrets: ['secret_key'],
+  },
   azure: {
     goType: 'azure.plain',
     schema: loose({ port: zint.optional(), client_secret: zstr.optional() }),
@@ -233,7 +281,8 @@ const KINDS: Record<string, SDKind> = {
       if (str(raw.host) === '') add('host missing');
       const role = str(raw.role);
       if (role === '') add('role missing (one of: tasks, services, nodes)');
-      else if (!['tasks', 'services', 'nodes'].includes(role)) add(`invalid role ${role}, expected tasks, services, or nodes`, 'role');
+      else if (!['tasks', 'services', 'nodes'].includes(role))
+        add(`invalid role ${role}, expected tasks, services, or nodes`, 'role');
     },
   },
   eureka: {
@@ -274,14 +323,26 @@ const KINDS: Record<string, SDKind> = {
       if (raw.basic_auth !== undefined && (tok || tokFile))
         add('marathon_sd: at most one of basic_auth, auth_token & auth_token_file must be configured');
       if ((str(raw.bearer_token) !== '' || str(raw.bearer_token_file) !== '') && (tok || tokFile))
-        add('marathon_sd: at most one of bearer_token, bearer_token_file, auth_token & auth_token_file must be configured');
+        add(
+          'marathon_sd: at most one of bearer_token, bearer_token_file, auth_token & auth_token_file must be configured',
+        );
       if (raw.authorization !== undefined && (tok || tokFile))
         add('marathon_sd: at most one of auth_token, auth_token_file & authorization must be configured');
     },
   },
   openstack: {
     goType: 'openstack.plain',
-    schema: loose({ role: zstr.optional(), region: zstr.optional(), availability: zstr.optional(), port: zint.optional(), password: zstr.optional(), application_credential_secret: zstr.optional() }, false),
+    schema: loose(
+      {
+        role: zstr.optional(),
+        region: zstr.optional(),
+        availability: zstr.optional(),
+        port: zint.optional(),
+        password: zstr.optional(),
+        application_credential_secret: zstr.optional(),
+      },
+      false,
+    ),
     http: false,
     refresh: M,
     secrets: ['password', 'application_credential_secret'],
@@ -311,7 +372,12 @@ const KINDS: Record<string, SDKind> = {
   },
   puppetdb: {
     goType: 'puppetdb.plain',
-    schema: loose({ url: zstr.optional(), query: zstr.optional(), include_parameters: zbool.optional(), port: zint.optional() }),
+    schema: loose({
+      url: zstr.optional(),
+      query: zstr.optional(),
+      include_parameters: zbool.optional(),
+      port: zint.optional(),
+    }),
     http: true,
     refresh: M,
     check: (raw, add) => {
@@ -325,7 +391,12 @@ const KINDS: Record<string, SDKind> = {
   },
   scaleway: {
     goType: 'scaleway.plain',
-    schema: loose({ role: zstr.optional(), secret_key: zstr.optional(), secret_key_file: zstr.optional(), port: zint.optional() }),
+    schema: loose({
+      role: zstr.optional(),
+      secret_key: zstr.optional(),
+      secret_key_file: zstr.optional(),
+      port: zint.optional(),
+    }),
     http: true,
     refresh: M,
     secrets: ['secret_key'],
@@ -415,20 +486,32 @@ const KINDS: Record<string, SDKind> = {
   vultr: { goType: 'vultr.plain', schema: loose({ port: zint.optional() }), http: true, refresh: M },
   nerve: {
     goType: 'zookeeper.plain',
-    schema: z.looseObject({ servers: zstrlist().optional(), paths: zstrlist().optional(), timeout: zduration.optional() }),
+    schema: z.looseObject({
+      servers: zstrlist().optional(),
+      paths: zstrlist().optional(),
+      timeout: zduration.optional(),
+    }),
     http: false,
     check: (raw, add) => {
-      if (((raw.servers as string[] | undefined) ?? []).length === 0) add('nerve SD config must contain at least one Zookeeper server');
-      if (((raw.paths as string[] | undefined) ?? []).length === 0) add('nerve SD config must contain at least one path');
+      if (((raw.servers as string[] | undefined) ?? []).length === 0)
+        add('nerve SD config must contain at least one Zookeeper server');
+      if (((raw.paths as string[] | undefined) ?? []).length === 0)
+        add('nerve SD config must contain at least one path');
     },
   },
   serverset: {
     goType: 'zookeeper.plain',
-    schema: z.looseObject({ servers: zstrlist().optional(), paths: zstrlist().optional(), timeout: zduration.optional() }),
+    schema: z.looseObject({
+      servers: zstrlist().optional(),
+      paths: zstrlist().optional(),
+      timeout: zduration.optional(),
+    }),
     http: false,
     check: (raw, add) => {
-      if (((raw.servers as string[] | undefined) ?? []).length === 0) add('serverset SD config must contain at least one Zookeeper server');
-      if (((raw.paths as string[] | undefined) ?? []).length === 0) add('serverset SD config must contain at least one path');
+      if (((raw.servers as string[] | undefined) ?? []).length === 0)
+        add('serverset SD config must contain at least one Zookeeper server');
+      if (((raw.paths as string[] | undefined) ?? []).length === 0)
+        add('serverset SD config must contain at least one path');
     },
   },
 };
@@ -454,12 +537,7 @@ export function sdSecretKeys(sectionKey: string): readonly string[] {
 export const SD_DURATION_KEYS: ReadonlySet<string> = new Set(['refresh_interval', 'timeout']);
 
 /** Checks and normalises the other SD sections of one scrape/alertmanager config. */
-export function buildOtherSD(
-  raw: Raw,
-  dir: string,
-  path: ConfigPath,
-  issues: IssueList,
-): Record<string, unknown[]> {
+export function buildOtherSD(raw: Raw, dir: string, path: ConfigPath, issues: IssueList): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const [kind, spec] of Object.entries(KINDS)) {
     const key = `${kind}_sd_configs`;
@@ -474,10 +552,10 @@ export function buildOtherSD(
         continue;
       }
       spec.check?.(e, (msg, field) => issues.add(field && e[field] !== undefined ? [...p, field] : p, msg));
-      const norm: Raw = {};
+      // refresh_interval first, so a printed and re-read config has the same key order.
+      const norm: Raw = spec.refresh !== undefined ? { refresh_interval: e.refresh_interval ?? spec.refresh } : {};
       for (const [k, v] of Object.entries(e)) if (!spec.http || !HTTP_CLIENT_KEYS.has(k)) norm[k] = v;
       if (spec.http) Object.assign(norm, buildHTTPClient(e as RawHTTPClient, dir, p, issues));
-      if (spec.refresh !== undefined && norm.refresh_interval === undefined) norm.refresh_interval = spec.refresh;
       for (const f of spec.files ?? []) if (typeof norm[f] === 'string') norm[f] = joinDir(dir, norm[f] as string);
       entries.push(norm);
     }

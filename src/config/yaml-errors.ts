@@ -39,8 +39,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** "scrape_configs.0.job_name"; odd keys (dots, spaces, invalid UTF-8) are Go-quoted. */
 export function pathToString(path: ConfigPath): string {
-  return path.join('.');
+  return path.map((p) => (typeof p === 'number' || /^[\w\-/:]*$/.test(p) ? String(p) : goQuote(p))).join('.');
 }
 
 /** Issues collected while validating; paths are relative to the document root. */
@@ -112,6 +113,7 @@ export class YamlSource {
     this.doc = parseDocument(text, {
       lineCounter: this.lines,
       uniqueKeys: false,
+      merge: true,
       customTags: [BINARY_TAG],
       prettyErrors: false,
     });
@@ -136,7 +138,9 @@ export class YamlSource {
   /** `field X already set in type T` for every repeated key in a mapping. */
   duplicateKeyIssues(typeNameAt: (path: ConfigPath) => string = () => 'config.plain'): ConfigIssue[] {
     const out: ConfigIssue[] = [];
-    const walk = (node: unknown, path: (string | number)[]) => {
+    // One shared path stack; copied only when a duplicate is found (this walk runs on every reload).
+    const path: (string | number)[] = [];
+    const walk = (node: unknown) => {
       if (isMap(node)) {
         const seen = new Set<string>();
         for (const pair of node.items) {
@@ -145,19 +149,29 @@ export class YamlSource {
             const kn = pair.key as Node;
             const pos = kn?.range ? this.lines.linePos(kn.range[0]) : undefined;
             out.push({
-              path,
-              message: `duplicate field ${goQuote(k)} (field ${k} already set in type ${typeNameAt(path)})`,
+              path: [...path, k],
+              message: `duplicate field ${goQuote(k)} (field ${k} already set in type ${typeNameAt([...path])})`,
               ...pos,
             });
           }
           seen.add(k);
-          walk(pair.value, [...path, k]);
+          if (isMap(pair.value) || isSeq(pair.value)) {
+            path.push(k);
+            walk(pair.value);
+            path.pop();
+          }
         }
       } else if (isSeq(node)) {
-        node.items.forEach((it, i) => walk(it, [...path, i]));
+        for (let i = 0; i < node.items.length; i++) {
+          const it = node.items[i];
+          if (!isMap(it) && !isSeq(it)) continue;
+          path.push(i);
+          walk(it);
+          path.pop();
+        }
       }
     };
-    walk(this.doc.contents, []);
+    walk(this.doc.contents);
     return out;
   }
 
@@ -190,7 +204,8 @@ export class YamlSource {
   }
 
   format(issue: ConfigIssue): string {
-    const pos = issue.line !== undefined ? { line: issue.line, col: issue.col ?? 1 } : this.position(issue.path, issue.atKey);
+    const pos =
+      issue.line !== undefined ? { line: issue.line, col: issue.col ?? 1 } : this.position(issue.path, issue.atKey);
     const p = pathToString(issue.path);
     return `${this.file}:${pos.line}:${pos.col}: ${p ? `${p}: ` : ''}${issue.message}`;
   }
@@ -199,8 +214,15 @@ export class YamlSource {
   throwIfAny(issues: readonly ConfigIssue[]): void {
     if (issues.length === 0) return;
     const first = issues[0];
-    const pos = first.line !== undefined ? { line: first.line, col: first.col ?? 1 } : this.position(first.path, first.atKey);
-    throw new ConfigError(this.file, pos.line, pos.col, pathToString(first.path), issues.map((i) => this.format(i)));
+    const pos =
+      first.line !== undefined ? { line: first.line, col: first.col ?? 1 } : this.position(first.path, first.atKey);
+    throw new ConfigError(
+      this.file,
+      pos.line,
+      pos.col,
+      pathToString(first.path),
+      issues.map((i) => this.format(i)),
+    );
   }
 }
 

@@ -74,7 +74,7 @@ test('file discoverer: picks up changes, keeps last good content on invalid file
     { files: [join(dir, '*.json')], refresh_interval: 60_000 },
     { parse: parseFileSDContent, logger, watchDebounceMs: 5 },
   );
-  let latest: TargetGroup[] | null = null;
+  let latest = null as TargetGroup[] | null;
   let updates = 0;
   try {
     const f = join(dir, 'targets.json');

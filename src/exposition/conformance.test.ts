@@ -66,7 +66,9 @@ test('conformance: every exposition payload parses', () => {
     } catch (e) {
       error = (e as Error).message;
     }
-    console.log(`  ${file} (${format}): ${error === '' ? 'ok' : `FAIL ${error}`}, ${samples} samples, ${families} families`);
+    console.log(
+      `  ${file} (${format}): ${error === '' ? 'ok' : `FAIL ${error}`}, ${samples} samples, ${families} families`,
+    );
     if (error === '') {
       passed++;
       if (file in knownFailures) nowPassing.push(file);
@@ -74,7 +76,8 @@ test('conformance: every exposition payload parses', () => {
   }
   console.log(`exposition conformance: ${files.length} ran, ${passed} passed, ${files.length - passed} failed`);
   for (const [f, why] of Object.entries(knownFailures)) console.log(`  known failure ${f}: ${why}`);
-  if (nowPassing.length > 0) console.log(`  known failures that now pass (remove from the list): ${nowPassing.join(', ')}`);
+  if (nowPassing.length > 0)
+    console.log(`  known failures that now pass (remove from the list): ${nowPassing.join(', ')}`);
   assert.ok(files.length >= 4, 'conformance files present');
   assert.deepEqual(failures, []);
 });

@@ -2,7 +2,13 @@ import { Labels, METRIC_NAME } from '../model/index.ts';
 import { checkWellFormed, decodeExposition } from './decode.ts';
 import { floatError, formatOpenMetricsFloat, parseGoFloat } from './float.ts';
 import { familyTypeOf } from './suffixes.ts';
-import { type EntryKind, ExpositionError, type ExpositionFormat, type ExpositionParser, type MetricType } from './types.ts';
+import {
+  type EntryKind,
+  ExpositionError,
+  type ExpositionFormat,
+  type ExpositionParser,
+  type MetricType,
+} from './types.ts';
 
 export interface ParserOptions {
   /**
@@ -172,6 +178,8 @@ class Parser implements ExpositionTextParser {
         if (kind !== null) return kind;
         continue;
       }
+      // Prometheus makes leading blanks part of the metric name, which then fails validation.
+      if (p !== this.pos) this.fail(this.pos, 'unexpected whitespace before the metric name');
       this.parseSeries(p);
       return 'series';
     }
@@ -223,9 +231,8 @@ class Parser implements ExpositionTextParser {
     this.textStart = Math.min(q, end);
     this.textEnd = end;
     if (kind === 'type') {
-      let e = end;
-      while (e > this.textStart && (s.charCodeAt(e - 1) === SP || s.charCodeAt(e - 1) === TAB)) e--;
-      const word = s.slice(this.textStart, e);
+      // Trailing blanks are part of the word, so "counter " is invalid, as in Prometheus.
+      const word = s.slice(this.textStart, end);
       const t = TEXT_TYPES[word];
       if (t === undefined) this.fail(this.textStart, `invalid metric type ${JSON.stringify(word)}`);
       this.setType(t);
@@ -244,7 +251,8 @@ class Parser implements ExpositionTextParser {
       this.entryLine = this.lineNo;
       const c = s.charCodeAt(p);
       if (c === HASH) {
-        if (s.charCodeAt(p + 1) !== SP) this.fail(p, 'invalid comment: OpenMetrics allows only # HELP, # TYPE, # UNIT and # EOF');
+        if (s.charCodeAt(p + 1) !== SP)
+          this.fail(p, 'invalid comment: OpenMetrics allows only # HELP, # TYPE, # UNIT and # EOF');
         const q = p + 2;
         if (this.startsWith(q, 'EOF')) {
           let e = q + 3;
@@ -395,9 +403,8 @@ class Parser implements ExpositionTextParser {
       return;
     }
     const tsStart = p;
-    if (c === 45 /* - */) c = s.charCodeAt(++p);
     while (c >= 48 && c <= 57) c = s.charCodeAt(++p);
-    if (p === tsStart || (p === tsStart + 1 && s.charCodeAt(tsStart) === 45)) {
+    if (p === tsStart) {
       this.fail(tsStart, `expected a timestamp or end of line after the value, got ${describe(s, tsStart)}`);
     }
     if (p < this.n && c !== NL && c !== SP && c !== TAB) {
@@ -432,15 +439,33 @@ class Parser implements ExpositionTextParser {
         if (p >= this.n) this.fail(p, 'data does not end with # EOF');
         if (c === SP) {
           p++;
-          if (s.charCodeAt(p) !== HASH) this.fail(p, `expected an exemplar ("# {...}") after the timestamp, got ${describe(s, p)}`);
+          if (s.charCodeAt(p) !== HASH)
+            this.fail(p, `expected an exemplar ("# {...}") after the timestamp, got ${describe(s, p)}`);
         }
       }
-      if (s.charCodeAt(p) === HASH) p = this.exemplar(p);
+      if (s.charCodeAt(p) === HASH) {
+        if (!this.exemplarAllowed()) {
+          this.fail(
+            p,
+            `exemplars are only allowed on _total, _bucket and _count series, not ${JSON.stringify(this.metricName())}`,
+          );
+        }
+        p = this.exemplar(p);
+      }
       c = s.charCodeAt(p);
     }
     if (p >= this.n) this.fail(p, 'data does not end with # EOF');
     if (c !== NL) this.fail(p, `expected end of line, got ${describe(s, p)}`);
     this.finishLine(p);
+  }
+
+  /** Prometheus accepts exemplars by series name suffix, whatever the declared type. */
+  private exemplarAllowed(): boolean {
+    const name = this.nameEsc ? this.metricName() : null;
+    const s = name ?? this.s;
+    const a = name === null ? this.nameStart : 0;
+    const b = name === null ? this.nameEnd : name.length;
+    return endsWithAt(s, a, b, '_total') || endsWithAt(s, a, b, '_bucket') || endsWithAt(s, a, b, '_count');
   }
 
   /** Validates and skips an OpenMetrics exemplar "# {labels} value [timestamp]" at p ('#'). */
@@ -458,10 +483,6 @@ class Parser implements ExpositionTextParser {
       if (!first) {
         if (c !== COMMA) this.fail(p, `invalid exemplar: expected "," or "}", got ${describe(s, p)}`);
         c = s.charCodeAt(++p);
-        if (c === RBRACE) {
-          p++;
-          break;
-        }
       }
       first = false;
       if (c === QUOTE) p = this.quoted(p, false, 'exemplar label name');
@@ -486,7 +507,8 @@ class Parser implements ExpositionTextParser {
       const ts = p;
       while (p < this.n && (c = s.charCodeAt(p)) !== SP && c !== NL) p++;
       const t = parseGoFloat(s, ts, p);
-      if (p === ts || floatError !== '' || Number.isNaN(t)) this.fail(ts, `invalid exemplar timestamp: ${floatError || 'empty'}`);
+      if (p === ts || floatError !== '' || Number.isNaN(t))
+        this.fail(ts, `invalid exemplar timestamp: ${floatError || 'empty'}`);
     }
     return p;
   }
@@ -505,13 +527,16 @@ class Parser implements ExpositionTextParser {
       if (!om) while (c === SP || c === TAB) c = s.charCodeAt(++p);
       if (c === RBRACE) return this.endLabels(p + 1);
       if (needComma) {
-        if (c !== COMMA) {
+        if (c === COMMA) {
+          c = s.charCodeAt(++p);
+          if (!om) while (c === SP || c === TAB) c = s.charCodeAt(++p);
+          // A trailing comma is fine in the text format, not in OpenMetrics.
+          if (c === RBRACE && !om) return this.endLabels(p + 1);
+        } else if (om || p >= this.n || c === NL) {
+          // The text format lets the comma between labels out (as Prometheus's parser does).
           if (p >= this.n || c === NL) this.fail(p, 'unterminated label block: expected "}"');
           this.fail(p, `expected "," or "}" after label, got ${describe(s, p)}`);
         }
-        c = s.charCodeAt(++p);
-        if (!om) while (c === SP || c === TAB) c = s.charCodeAt(++p);
-        if (c === RBRACE) return this.endLabels(p + 1);
       }
       needComma = true;
       let ns: number;
@@ -639,7 +664,8 @@ class Parser implements ExpositionTextParser {
         const d = s.charCodeAt(p + 1);
         if (d !== BSLASH && d !== QUOTE && d !== 110 /* n */) {
           if (p + 1 >= n) this.fail(open, `unterminated ${what}`);
-          if (!this.lenient) this.fail(p, `invalid escape sequence "\\${s[p + 1]}" in ${what} (only \\\\, \\" and \\n are allowed)`);
+          if (!this.lenient)
+            this.fail(p, `invalid escape sequence "\\${s[p + 1]}" in ${what} (only \\\\, \\" and \\n are allowed)`);
         }
         esc = true;
         p += 2;
@@ -894,4 +920,12 @@ function secondsToMs(secs: number): number {
   const r = Math.round(ms);
   if (Math.abs(ms - r) <= Math.abs(ms) * 1e-15) return r;
   return Math.trunc(ms);
+}
+
+/** Whether s[a, b) ends with suffix. */
+function endsWithAt(s: string, a: number, b: number, suffix: string): boolean {
+  const k = suffix.length;
+  if (b - a < k) return false;
+  for (let i = 0; i < k; i++) if (s.charCodeAt(b - k + i) !== suffix.charCodeAt(i)) return false;
+  return true;
 }

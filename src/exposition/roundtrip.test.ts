@@ -7,7 +7,11 @@ import { createParser, type ExpositionFormat, type MetricFamily, writeOpenMetric
 // Awkward strings: escapes, quotes, braces, commas, '#', non-ASCII and astral characters.
 const awkwardChar = fc.constantFrom('\\', '"', '\n', '{', '}', ',', '=', '#', ' ', '\t', 'é', '€', '😀', 'a', 'Z', '0');
 const labelValue = fc.oneof(
-  fc.string({ unit: fc.oneof(awkwardChar, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 12 }),
+  fc.string({
+    unit: fc.oneof(awkwardChar, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })),
+    minLength: 1,
+    maxLength: 12,
+  }),
   fc.constantFrom('0', '+Inf', 'NaN', 'x'),
 );
 const legacyName = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,10}$/);
@@ -21,7 +25,8 @@ const value = fc.oneof(
   fc.integer({ min: -1e9, max: 1e9 }),
   fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, 1e21, 1e-7),
 );
-const timestamp = fc.option(fc.integer({ min: -1e13, max: 4e12 }), { nil: undefined });
+// Text-format timestamps are unsigned in Prometheus's parser, so only the epoch onwards.
+const timestamp = fc.option(fc.integer({ min: 0, max: 4e12 }), { nil: undefined });
 
 const sample = fc.record({
   name: metricName,
@@ -32,14 +37,19 @@ const sample = fc.record({
 const families = fc.array(
   fc.record({
     name: metricName,
-    help: fc.string({ unit: fc.oneof(awkwardChar, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 20 }),
+    help: fc.string({
+      unit: fc.oneof(awkwardChar, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })),
+      maxLength: 20,
+    }),
     type: fc.constantFrom('counter', 'gauge', 'unknown', 'info', 'stateset') as fc.Arbitrary<MetricFamily['type']>,
     samples: fc.array(sample, { minLength: 1, maxLength: 4 }),
   }),
   { minLength: 1, maxLength: 4 },
 );
 
-function toFamilies(fs: fc.infer<typeof families>): MetricFamily[] {
+type GenFamilies = typeof families extends fc.Arbitrary<infer T> ? T : never;
+
+function toFamilies(fs: GenFamilies): MetricFamily[] {
   return fs.map((f) => ({
     name: f.name,
     help: f.help,

@@ -14,7 +14,12 @@ export interface ParsedSample {
 export function parseAll(
   input: string | Uint8Array,
   format: ExpositionFormat,
-): { samples: ParsedSample[]; help: Record<string, string>; types: Record<string, string>; units: Record<string, string> } {
+): {
+  samples: ParsedSample[];
+  help: Record<string, string>;
+  types: Record<string, string>;
+  units: Record<string, string>;
+} {
   const p = createParser(input, format);
   const samples: ParsedSample[] = [];
   const help: Record<string, string> = {};

@@ -2,7 +2,7 @@
  * Aggregation operators. Each input series is assigned to its group once (hash of the grouping
  * labels); per-step state lives in typed arrays indexed by group * steps + step.
  */
-import { isValidLabelName, type Labels, LabelsBuilder, METRIC_NAME } from '../model/index.ts';
+import { isValidLabelName, Labels, METRIC_NAME } from '../model/index.ts';
 import type { AggregateExpr } from './ast.ts';
 import { type EvalValue, SeriesCollector, type StepSeries } from './engine-types.ts';
 import { execError } from './errors.ts';
@@ -29,13 +29,7 @@ function groupingLabels(l: Labels, names: string[], without: boolean): Labels {
     if (without ? !listed && n !== METRIC_NAME : listed) out.push(n, f[i + 1]);
   }
   if (out.length === f.length) return l;
-  return new LabelsBuilder().labels().builder().labels() === l ? l : fromFlat(out);
-}
-
-function fromFlat(flat: string[]): Labels {
-  const b = new LabelsBuilder();
-  for (let i = 0; i < flat.length; i += 2) b.set(flat[i], flat[i + 1]);
-  return b.labels();
+  return Labels.fromSortedFlat(out);
 }
 
 function groupSeries(series: StepSeries[], names: string[], without: boolean): Grouping {
@@ -146,11 +140,7 @@ export function evalAggregate(ev: Evaluator, e: AggregateExpr): EvalValue {
           break;
         case 'stddev':
         case 'stdvar': {
-          if (cnt === 1) {
-            mean![c] = v;
-            val[c] = 0;
-            break;
-          }
+          // Welford's online variance.
           const delta = v - mean![c];
           mean![c] += delta / cnt;
           val[c] += delta * (v - mean![c]);
@@ -227,24 +217,28 @@ function perStepValues(ev: Evaluator, series: StepSeries[], grouping: Grouping, 
 function countValues(ev: Evaluator, label: string, series: StepSeries[], grouping: Grouping): StepSeries[] {
   const n = ev.steps;
   const col = new SeriesCollector(n);
+  // Output labels per (group, value); different groups may map to the same output (the label is overwritten).
   const labelCache = new Map<string, Labels>();
   for (let i = 0; i < n; i++) {
-    const counts = new Map<string, number>();
+    const touched: StepSeries[] = [];
     for (let k = 0; k < series.length; k++) {
       const s = series[k];
       if (!s.has[i]) continue;
-      const key = `${grouping.groupOf[k]}\u0000${formatValue(s.vals[i])}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    for (const [key, c] of counts) {
+      const g = grouping.groupOf[k];
+      const value = formatValue(s.vals[i]);
+      const key = `${g}\u0000${value}`;
       let l = labelCache.get(key);
       if (!l) {
-        const sep = key.indexOf('\u0000');
-        const g = Number(key.slice(0, sep));
-        l = grouping.labels[g].builder().set(label, key.slice(sep + 1)).labels();
+        l = grouping.labels[g].builder().set(label, value).labels();
         labelCache.set(key, l);
       }
-      col.set(l, false, i, c);
+      const out = col.get(l, false);
+      if (!out.has[i]) {
+        out.has[i] = 1;
+        out.vals[i] = 0;
+        touched.push(out);
+      }
+      out.vals[i]++;
     }
   }
   return col.out;

@@ -140,7 +140,8 @@ export interface AggregateExpr {
   pos: PosRange;
 }
 
-export type ArithmeticOp = '+' | '-' | '*' | '/' | '%' | '^' | 'atan2';
+/** `</` and `>/` trim native histograms (keep observations below / above the threshold). */
+export type ArithmeticOp = '+' | '-' | '*' | '/' | '%' | '^' | 'atan2' | '</' | '>/';
 export type ComparisonOp = '==' | '!=' | '>' | '<' | '>=' | '<=';
 export type SetOp = 'and' | 'or' | 'unless';
 export type BinaryOp = ArithmeticOp | ComparisonOp | SetOp;
@@ -261,8 +262,15 @@ export function valueTypeOf(expr: Expr): ValueType {
       return expr.func.returnType;
     case 'AggregateExpr':
       return 'vector';
-    case 'BinaryExpr':
-      return valueTypeOf(expr.lhs) === 'scalar' && valueTypeOf(expr.rhs) === 'scalar' ? 'scalar' : 'vector';
+    case 'BinaryExpr': {
+      // Scalar only when both sides are; walk the left spine in a loop (long chains like a+b+c+...).
+      let x: Expr = expr;
+      while (x.type === 'BinaryExpr') {
+        if (valueTypeOf(x.rhs) !== 'scalar') return 'vector';
+        x = x.lhs;
+      }
+      return valueTypeOf(x) === 'scalar' ? 'scalar' : 'vector';
+    }
     case 'UnaryExpr':
     case 'ParenExpr':
     case 'StepInvariantExpr':
@@ -270,16 +278,28 @@ export function valueTypeOf(expr: Expr): ValueType {
   }
 }
 
-/** Calls `fn` on every node, parents before children. Return false from `fn` to skip a node's children. */
+/**
+ * Calls `fn` on every node, parents before children, with the chain of ancestors (`path`, root first).
+ * Return false from `fn` to skip a node's children. Iterative, so very deep trees do not overflow the stack.
+ */
 export function walkExpr(expr: Expr, fn: (e: Expr, path: readonly Expr[]) => boolean | undefined): void {
   const path: Expr[] = [];
-  const visit = (e: Expr): void => {
-    if (fn(e, path) === false) return;
-    path.push(e);
-    for (const c of childrenOf(e)) visit(c);
-    path.pop();
-  };
-  visit(expr);
+  const pending: Expr[][] = [];
+  if (fn(expr, path) === false) return;
+  path.push(expr);
+  pending.push(childrenOf(expr).reverse());
+  while (pending.length > 0) {
+    const top = pending[pending.length - 1];
+    const next = top.pop();
+    if (next === undefined) {
+      pending.pop();
+      path.pop();
+      continue;
+    }
+    if (fn(next, path) === false) continue;
+    path.push(next);
+    pending.push(childrenOf(next).reverse());
+  }
 }
 
 /** The direct child expressions of a node (in evaluation order). */
@@ -297,7 +317,7 @@ export function childrenOf(e: Expr): Expr[] {
     case 'StepInvariantExpr':
       return [e.expr];
     case 'Call':
-      return e.args;
+      return [...e.args];
     case 'AggregateExpr':
       return e.param ? [e.param, e.expr] : [e.expr];
     case 'BinaryExpr':
@@ -480,6 +500,10 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   sum_over_time: { name: 'sum_over_time', argTypes: ['matrix'], variadic: 0, returnType: 'vector' },
   tan: { name: 'tan', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
   tanh: { name: 'tanh', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
+  start: { name: 'start', argTypes: [], variadic: 0, returnType: 'scalar', experimental: true },
+  end: { name: 'end', argTypes: [], variadic: 0, returnType: 'scalar', experimental: true },
+  min_of: { name: 'min_of', argTypes: ['scalar', 'scalar'], variadic: 0, returnType: 'scalar', experimental: true },
+  max_of: { name: 'max_of', argTypes: ['scalar', 'scalar'], variadic: 0, returnType: 'scalar', experimental: true },
   time: { name: 'time', argTypes: [], variadic: 0, returnType: 'scalar' },
   timestamp: { name: 'timestamp', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
   ts_of_first_over_time: { name: 'ts_of_first_over_time', argTypes: ['matrix'], variadic: 0, returnType: 'vector', experimental: true },

@@ -2,7 +2,7 @@
  * The PromQL evaluator. An Evaluator evaluates expressions for all its steps at once
  * (an instant query is a range of one step). Selectors read each series once for the whole range.
  */
-import { isStaleNaN, type Labels, LabelsBuilder, MatchType, METRIC_NAME } from '../model/index.ts';
+import { isStaleNaN, Labels, LabelsBuilder, MatchType, METRIC_NAME } from '../model/index.ts';
 import type { Querier } from '../tsdb/interfaces.ts';
 import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.ts';
 import { evalAggregate } from './aggregations.ts';
@@ -17,6 +17,7 @@ import {
 } from './engine-types.ts';
 import { ERR_TOO_MANY_SAMPLES, execError, QueryError } from './errors.ts';
 import { callFunction } from './functions.ts';
+import { smoothedAt } from './functions-extended.ts';
 
 /** State shared by all evaluators of one query. */
 export interface QueryContext {
@@ -26,11 +27,15 @@ export interface QueryContext {
   /** Query start and end (ms), for @ start() / @ end(). */
   queryStart: number;
   queryEnd: number;
+  /** Query step (ms); 0 for instant queries. */
+  queryStep: number;
   /** Default subquery resolution (ms). */
   defaultStep: number;
   maxSamples: number;
   samples: number;
   deadline: number;
+  /** True for range queries (sort functions warn). */
+  isRange: boolean;
 }
 
 /** Functions whose value depends on the evaluation time even when their arguments do not. */
@@ -46,6 +51,10 @@ const TIME_DEPENDENT_FUNCS = new Set([
   'days_in_month',
   'month',
   'year',
+  'step',
+  'range',
+  'start',
+  'end',
 ]);
 
 export class Evaluator {
@@ -187,6 +196,7 @@ export class Evaluator {
     const lookback = this.ctx.lookback;
     const first = this.stepTime(0, at, off);
     const last = this.stepTime(n - 1, at, off);
+    if (vs.smoothed) return this.evalSmoothedSelector(vs, at, first, last);
     const series = this.ctx.querier.select(vs.matchers, first - lookback + 1, last, { range: 0 });
     const out: StepSeries[] = [];
     let total = 0;
@@ -216,6 +226,40 @@ export class Evaluator {
     return out;
   }
 
+  /** `foo smoothed`: values interpolated between the samples around each step. */
+  private evalSmoothedSelector(vs: VectorSelector, at: number | null, first: number, last: number): StepSeries[] {
+    const lookback = this.ctx.lookback;
+    const n = this.steps;
+    const sel = this.ctx.querier.select(vs.matchers, first - lookback + 1, last + lookback, { range: 0 });
+    const out: StepSeries[] = [];
+    for (const s of sel) {
+      const ts: number[] = [];
+      const vals: number[] = [];
+      const it = s.iterator();
+      while (it.next()) {
+        if (it.v !== it.v && isStaleNaN(it.v)) continue;
+        ts.push(it.t);
+        vals.push(it.v);
+      }
+      const T = Float64Array.from(ts);
+      const V = Float64Array.from(vals);
+      let idx = 0;
+      let res: StepSeries | null = null;
+      for (let i = 0; i < n; i++) {
+        const t = this.stepTime(i, at, vs.offset);
+        if (at !== null) idx = 0;
+        while (idx < T.length && T[idx] <= t) idx++;
+        const v = smoothedAt(T, V, idx, t, lookback);
+        if (v === undefined) continue;
+        if (res === null) res = newStepSeries(s.labels, n, false);
+        res.has[i] = 1;
+        res.vals[i] = v;
+      }
+      if (res !== null) out.push(res);
+    }
+    return out;
+  }
+
   /** Loads the samples a matrix selector needs for all steps (staleness markers skipped). */
   evalMatrixSelector(ms: MatrixSelector): RangeArg {
     const vs = ms.vectorSelector;
@@ -237,8 +281,8 @@ export class Evaluator {
     for (const s of sel) {
       const it = s.iterator();
       let k = 0;
-      let tb = tbuf.a;
-      let vb = vbuf.a;
+      let tb: Float64Array = tbuf.a;
+      let vb: Float64Array = vbuf.a;
       if (it.seek(mint)) {
         do {
           const t = it.t;
@@ -323,7 +367,7 @@ export class Evaluator {
   }
 }
 
-const growBuf = { t: { a: new Float64Array(1024) }, v: { a: new Float64Array(1024) } };
+const growBuf: { t: { a: Float64Array }; v: { a: Float64Array } } = { t: { a: new Float64Array(1024) }, v: { a: new Float64Array(1024) } };
 
 function grow(a: Float64Array): Float64Array {
   const b = new Float64Array(a.length * 2);
@@ -331,10 +375,8 @@ function grow(a: Float64Array): Float64Array {
   return b;
 }
 
-let EMPTY: Labels | null = null;
 function emptyLabels(): Labels {
-  if (EMPTY === null) EMPTY = new LabelsBuilder().labels();
-  return EMPTY;
+  return Labels.EMPTY;
 }
 
 /** Labels from a selector's equality matchers (what absent() reports). */
@@ -349,6 +391,7 @@ export function equalityLabels(vs: VectorSelector): Labels {
   }
   // A label given twice with = cannot be reported unambiguously.
   for (const [name, count] of seen) if (count > 1) b.del(name);
+  for (const m of vs.matchers) if (m.type !== MatchType.Equal && seen.has(m.name)) b.del(m.name);
   return b.labels();
 }
 

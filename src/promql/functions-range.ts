@@ -37,14 +37,6 @@ export function overWindows(ev: Evaluator, arg: RangeArg, fn: WindowFn, keepName
     for (let i = 0; i < n; i++) {
       const wEnd = ev.stepTime(i, arg.at, arg.offset);
       const wStart = wEnd - arg.range;
-      if (arg.at !== null && i > 0) {
-        // Pinned window: same value every step.
-        if (res !== null && res.has[0]) {
-          res.has[i] = 1;
-          res.vals[i] = res.vals[0];
-        }
-        continue;
-      }
       while (hi < len && ts[hi] <= wEnd) hi++;
       while (lo < hi && ts[lo] <= wStart) lo++;
       if (hi <= lo) continue;
@@ -272,6 +264,7 @@ export const SIMPLE_RANGE_FUNCS: Record<string, { fn: WindowFn; keepName?: boole
   present_over_time: { fn: () => 1 },
   mad_over_time: {
     fn: (_ts, vs, lo, hi) => {
+      for (let i = lo; i < hi; i++) if (vs[i] !== vs[i]) return Number.NaN;
       const sorted = sortedWindow(vs, lo, hi);
       const median = quantileSorted(0.5, sorted);
       const dev = new Float64Array(sorted.length);
@@ -337,9 +330,10 @@ export function predictLinear(ev: Evaluator, call: Call): StepSeries[] {
   return overWindows(
     ev,
     arg,
-    (ts, vs, lo, hi, _a, wEnd, step) => {
+    (ts, vs, lo, hi, _a, _wEnd, step) => {
       if (hi - lo < 2) return undefined;
-      const [slope, intercept] = linearRegression(ts, vs, lo, hi, wEnd);
+      // The line is evaluated at the step time (not the @/offset-shifted window end).
+      const [slope, intercept] = linearRegression(ts, vs, lo, hi, ev.times[step]);
       return slope * dur[step] + intercept;
     },
     false,

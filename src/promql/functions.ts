@@ -1,12 +1,14 @@
 /**
  * Function dispatch and the instant-vector functions (math, time, labels, sorting, absent, ...).
  */
-import { compareLabels, type Labels, LabelsBuilder } from '../model/index.ts';
+import { compareLabels, Labels } from '../model/index.ts';
 import type { Call, Expr } from './ast.ts';
 import type { EvalValue, StepSeries } from './engine-types.ts';
 import { newStepSeries } from './engine-types.ts';
 import { execError } from './errors.ts';
 import { equalityLabels, type Evaluator } from './evaluator.ts';
+import { extendedWindows } from './functions-extended.ts';
+import { infoFunction } from './functions-info.ts';
 import { histogramQuantile } from './functions-histogram.ts';
 import { labelJoin, labelReplace } from './functions-label.ts';
 import {
@@ -56,10 +58,8 @@ function dateFn(get: (d: Date) => number): Impl {
   };
 }
 
-let EMPTY: Labels | null = null;
 export function emptyLabels(): Labels {
-  if (EMPTY === null) EMPTY = new LabelsBuilder().labels();
-  return EMPTY;
+  return Labels.EMPTY;
 }
 
 function scalarArgs(ev: Evaluator, call: Call, from: number): Float64Array[] {
@@ -95,6 +95,7 @@ function rangeFunc(name: string): Impl {
     const arg = ev.evalRange(call.args[0]);
     checkModifiers(name, arg.anchored, arg.smoothed);
     if (name === 'rate' || name === 'increase') counterInfo(ev, arg.series.map((s) => s.labels.metricName));
+    if (arg.anchored || arg.smoothed) return vec(extendedWindows(ev, arg, name as 'rate'));
     return vec(overWindows(ev, arg, def.fn, def.keepName === true));
   };
 }
@@ -172,7 +173,7 @@ function sortByLabelImpl(desc: boolean): Impl {
     const series = ev.evalVector(call.args[0]);
     const names = call.args.slice(1).map((a) => ev.evalString(a));
     if (ev.ctx.isRange) {
-      ev.ann.warn('sort_by_label is ineffective for range queries since results are always ordered by labels');
+      ev.ann.warn('sort is ineffective for range queries since results are always ordered by labels');
       return vec(series);
     }
     series.sort((x, y) => {
@@ -191,7 +192,6 @@ function absentLabels(e: Expr): Labels {
   while (e.type === 'ParenExpr' || e.type === 'StepInvariantExpr') e = e.expr;
   if (e.type === 'VectorSelector') return equalityLabels(e);
   if (e.type === 'MatrixSelector') return equalityLabels(e.vectorSelector);
-  if (e.type === 'SubqueryExpr') return absentLabels(e.expr);
   return emptyLabels();
 }
 
@@ -245,6 +245,12 @@ const impls: Record<string, Impl> = {
     const series = ev.evalVector(call.args[0]);
     return clampImpl(ev, series, null, ev.evalScalar(call.args[1]));
   },
+  step: (ev) => constScalar(ev, ev.ctx.queryStep / 1000),
+  range: (ev) => constScalar(ev, (ev.ctx.queryEnd - ev.ctx.queryStart) / 1000),
+  start: (ev) => constScalar(ev, ev.ctx.queryStart / 1000),
+  end: (ev) => constScalar(ev, ev.ctx.queryEnd / 1000),
+  min_of: (ev, call) => minMaxOf(ev, call, Math.min),
+  max_of: (ev, call) => minMaxOf(ev, call, Math.max),
   time: (ev) => {
     const vals = new Float64Array(ev.steps);
     for (let i = 0; i < ev.steps; i++) vals[i] = ev.times[i] / 1000;
@@ -346,6 +352,7 @@ const impls: Record<string, Impl> = {
     return vec(predictLinear(ev, call));
   },
   double_exponential_smoothing: (ev, call) => vec(doubleExponentialSmoothing(ev, call)),
+  info: (ev, call) => vec(infoFunction(ev, call)),
   histogram_quantile: (ev, call) => vec(histogramQuantile(ev, call)),
   // Native-histogram functions ignore float samples, so on float data they return nothing.
   histogram_count: nativeOnly,
@@ -355,6 +362,18 @@ const impls: Record<string, Impl> = {
   histogram_stdvar: nativeOnly,
   histogram_fraction: nativeOnly,
 };
+
+function constScalar(ev: Evaluator, v: number): EvalValue {
+  return { kind: 'scalar', vals: new Float64Array(ev.steps).fill(v) };
+}
+
+function minMaxOf(ev: Evaluator, call: Call, fn: (a: number, b: number) => number): EvalValue {
+  const a = ev.evalScalar(call.args[0]);
+  const b = ev.evalScalar(call.args[1]);
+  const out = new Float64Array(ev.steps);
+  for (let i = 0; i < out.length; i++) out[i] = fn(a[i], b[i]);
+  return { kind: 'scalar', vals: out };
+}
 
 function nativeOnly(ev: Evaluator, call: Call): EvalValue {
   for (const a of call.args) ev.eval(a);

@@ -126,6 +126,8 @@ export function describeToken(t: Token): string {
       return `string ${shortQuote(t.text)}`;
     case 'OP':
       return `<op:${t.text}>`;
+    case 'AT':
+      return '<op:@>';
     default:
       return goQuote(t.text);
   }
@@ -172,6 +174,7 @@ export function goQuote(s: string): string {
         continue;
     }
     if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (c >= 0xdc80 && c <= 0xdcff) out += `\\x${(c - 0xdc00).toString(16)}`;
     else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
     else if (!isPrintable(c)) {
       out += c < 0x10000 ? `\\u${c.toString(16).padStart(4, '0')}` : `\\U${c.toString(16).padStart(8, '0')}`;
@@ -239,6 +242,9 @@ function lexInto(input: string, tokens: Token[]): void {
       while (i < n && input.charCodeAt(i) !== 10) i++;
       continue;
     }
+    if (braceOpen && (isDigit(c) || c === 46)) {
+      throw new LexError(`unexpected character inside braces: '${input[i]}'`, start, i + 1);
+    }
     if (isDigit(c) || (c === 46 && i + 1 < n && isDigit(input.charCodeAt(i + 1)))) {
       i = lexNumberOrDuration(input, i, tokens);
       continue;
@@ -257,7 +263,7 @@ function lexInto(input: string, tokens: Token[]): void {
       const text = input.slice(start, i);
       const lower = text.toLowerCase();
       // Inf and NaN (any case) are numbers when they form a whole word.
-      if (!hasColon && (lower === 'inf' || lower === 'nan')) {
+      if (!hasColon && !braceOpen && (lower === 'inf' || lower === 'nan')) {
         push('NUMBER', start, i);
         continue;
       }
@@ -278,6 +284,7 @@ function lexInto(input: string, tokens: Token[]): void {
       continue;
     }
     if (c === 34 || c === 39 || c === 96) {
+      if (bracketOpen) throw new LexError(`unexpected character in duration expression: '${input[i]}'`, start, i + 1);
       i = lexString(input, i, tokens);
       continue;
     }
@@ -332,12 +339,14 @@ function lexInto(input: string, tokens: Token[]): void {
           i++;
           push('OP', start, i);
         } else if (input.charCodeAt(i) === 126) {
+          // Regex match operators exist only inside braces.
+          if (!braceOpen) throw new LexError(`unexpected character after '=': '~'`, start, i + 1);
           i++;
           push('OP', start, i);
         } else push('EQL', start, i);
         continue;
       case 33: // != !~
-        if (input.charCodeAt(i) === 61 || input.charCodeAt(i) === 126) {
+        if (input.charCodeAt(i) === 61 || (input.charCodeAt(i) === 126 && braceOpen)) {
           i++;
           push('OP', start, i);
           continue;
@@ -346,7 +355,8 @@ function lexInto(input: string, tokens: Token[]): void {
       case 60: // < <=
       case 62: // > >=
         if (braceOpen) throw new LexError(`unexpected character inside braces: '${input[start]}'`, start, i);
-        if (input.charCodeAt(i) === 61) i++;
+        // <= >=, and the histogram trim operators </ >/
+        if (input.charCodeAt(i) === 61 || input.charCodeAt(i) === 47) i++;
         push('OP', start, i);
         continue;
     }
@@ -356,9 +366,16 @@ function lexInto(input: string, tokens: Token[]): void {
     throw new LexError(`unexpected character: ${goCharQuote(ch)}`, start, start + ch.length);
   }
   if (braceOpen) throw new LexError('unexpected end of input inside braces', n, n);
-  if (bracketOpen) throw new LexError('unclosed left bracket', n, n);
+  if (bracketOpen) throw new LexError('unexpected end of input in duration expression', n, n);
   if (parenDepth > 0) throw new LexError('unclosed left parenthesis', n, n);
   tokens.push({ kind: 'EOF', text: '', value: '', start: n, end: n });
+}
+
+/** Go's "U+002E '.'" description of the character at i. */
+function runeDesc(input: string, i: number): string {
+  if (i >= input.length) return 'end of input';
+  const ch = String.fromCodePoint(input.codePointAt(i)!);
+  return `U+${hex4(ch)} ${goCharQuote(ch)}`;
 }
 
 function charDesc(input: string, i: number): string {
@@ -420,14 +437,12 @@ function lexNumberOrDuration(input: string, i: number, tokens: Token[]): number 
       tokens.push({ kind: 'DURATION', text: input.slice(start, j), value: input.slice(start, j), start, end: j });
       return j;
     }
-    let k = j;
-    while (k < n && isAlphaNumeric(input.charCodeAt(k))) k++;
+    // Like Prometheus, the message shows the text up to and including the offending character.
+    const k = Math.min(j + 1, n);
     throw new LexError(`bad number or duration syntax: ${goQuote(input.slice(start, k))}`, start, k);
   }
   if (i < n && (isAlphaNumeric(input.charCodeAt(i)) || input.charCodeAt(i) === 46)) {
-    let k = i;
-    while (k < n && (isAlphaNumeric(input.charCodeAt(k)) || input.charCodeAt(k) === 46)) k++;
-    throw new LexError(`bad number or duration syntax: ${goQuote(input.slice(start, k))}`, start, k);
+    throw new LexError(`bad number or duration syntax: ${goQuote(input.slice(start, i + 1))}`, start, i + 1);
   }
   tokens.push({ kind: 'NUMBER', text: input.slice(start, i), value: input.slice(start, i), start, end: i });
   return i;
@@ -449,19 +464,24 @@ function lexString(input: string, i: number, tokens: Token[]): number {
   }
   let value = '';
   let segStart = i;
+  // Bytes from \x and octal escapes, decoded together so that escaped UTF-8 sequences form characters.
+  const bytes: number[] = [];
   for (;;) {
     if (i >= n) throw new LexError('unterminated quoted string', start, n);
     const c = input[i];
     if (c === quote) break;
     if (c === '\n') throw new LexError('unterminated quoted string', start, i);
     if (c !== '\\') {
+      if (bytes.length > 0) value += flushBytes(bytes);
       i++;
       continue;
     }
     value += input.slice(segStart, i);
     const escStart = i;
+    const e0 = input[i + 1];
+    if (e0 !== 'x' && !(e0 >= '0' && e0 <= '7')) value += flushBytes(bytes);
     i++;
-    if (i >= n) throw new LexError('unterminated quoted string', start, n);
+    if (i >= n) throw new LexError('escape sequence not terminated', start, n);
     const e = input[i];
     i++;
     switch (e) {
@@ -500,14 +520,14 @@ function lexString(input: string, i: number, tokens: Token[]): number {
         const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
         const digits = input.slice(i, i + len);
         if (digits.length < len || !/^[0-9a-fA-F]+$/.test(digits)) {
-          throw new LexError(`illegal character ${charDesc(input, i)} in escape sequence`, escStart, i);
+          throw new LexError(`illegal character ${runeDesc(input, i)} in escape sequence`, escStart, i);
         }
         i += len;
         const v = Number.parseInt(digits, 16);
         if (e === 'x') {
-          // \xHH is a byte; only ASCII bytes form valid UTF-8 on their own.
-          if (v >= 0x80) throw new LexError('invalid UTF-8 rune', escStart, i);
-          value += String.fromCharCode(v);
+          bytes.push(v);
+          segStart = i;
+          continue;
         } else {
           if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
             throw new LexError('escape sequence is invalid Unicode code point', escStart, i);
@@ -520,13 +540,14 @@ function lexString(input: string, i: number, tokens: Token[]): number {
         if (e >= '0' && e <= '7') {
           const digits = input.slice(i - 1, i + 2);
           if (!/^[0-7]{3}$/.test(digits)) {
-            throw new LexError(`illegal character ${charDesc(input, i)} in escape sequence`, escStart, i);
+            throw new LexError(`illegal character ${runeDesc(input, i)} in escape sequence`, escStart, i);
           }
           i += 2;
           const v = Number.parseInt(digits, 8);
           if (v > 255) throw new LexError('octal escape value > 255', escStart, i);
-          if (v >= 0x80) throw new LexError('invalid UTF-8 rune', escStart, i);
-          value += String.fromCharCode(v);
+          bytes.push(v);
+          segStart = i;
+          continue;
         } else {
           const cp = input.codePointAt(i - 1)!;
           throw new LexError(`unknown escape sequence U+${hex4(String.fromCodePoint(cp))} ${goCharQuote(String.fromCodePoint(cp))}`, escStart, i);
@@ -535,10 +556,31 @@ function lexString(input: string, i: number, tokens: Token[]): number {
     segStart = i;
   }
   value += input.slice(segStart, i);
-  checkUtf8(value, start + 1);
+  value += flushBytes(bytes);
+  checkUtf8(input.slice(start, i), start + 1);
   tokens.push({ kind: 'STRING', text: input.slice(start, i + 1), value, start, end: i + 1 });
   return i + 1;
 }
+
+/**
+ * Decodes escaped bytes as UTF-8. Bytes that do not form valid UTF-8 (Go strings may hold any bytes)
+ * become lone surrogates U+DC80..U+DCFF ("surrogateescape"), which goQuote prints back as \xHH and
+ * which fail every valid-UTF-8 check, as the bytes would in Prometheus.
+ */
+export function flushBytes(bytes: number[]): string {
+  if (bytes.length === 0) return '';
+  let out: string;
+  try {
+    out = UTF8.decode(Uint8Array.from(bytes));
+  } catch {
+    out = '';
+    for (const b of bytes) out += b < 0x80 ? String.fromCharCode(b) : String.fromCharCode(0xdc00 + b);
+  }
+  bytes.length = 0;
+  return out;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function hex4(ch: string): string {
   return ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');

@@ -81,6 +81,11 @@ export function parseScript(text: string): Command[] {
     }
     const start = i;
     i++;
+    if (l === 'clear') {
+      // clear has no body: the next line may start another command.
+      cmds.push({ kind: 'clear', line: start + 1 });
+      continue;
+    }
     const body: { text: string; line: number }[] = [];
     while (i < lines.length && !isBlank(lines[i])) {
       body.push({ text: lines[i], line: i + 1 });

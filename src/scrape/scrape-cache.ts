@@ -62,12 +62,12 @@ export class ScrapeCache {
   }
 
   /** The attempt was committed: it becomes the previous scrape; expire entries not seen lately. */
-  iterDone(seenEntries: number): void {
+  iterDone(seenEntries: number, flush: boolean): void {
     const prev = this.seriesPrev;
     this.seriesPrev = this.seriesCur;
     prev.clear();
     this.seriesCur = prev;
-    if (this.entries.size > seenEntries) {
+    if (flush && this.entries.size > seenEntries) {
       const limit = this.iter - EXPIRE_AFTER;
       for (const [k, e] of this.entries) if (e.lastIter < limit) this.entries.delete(k);
     }

@@ -126,7 +126,7 @@ export class Target {
   readonly allLabels: Labels;
   /** Final labels without `__*` labels: the labels attached to every scraped sample. */
   readonly labels: Labels;
-  readonly discoveredLabels: Labels;
+  discoveredLabels: Labels;
   readonly scrapePool: string;
   readonly url: string;
   readonly intervalMs: number;

@@ -178,7 +178,9 @@ export function nodeString(n: ArgNode | CommandNode | Node): string {
     case 'action':
       return `{{${nodeString(n.pipe)}}}`;
     case 'template':
-      return n.pipe ? `{{template ${JSON.stringify(n.name)} ${nodeString(n.pipe)}}}` : `{{template ${JSON.stringify(n.name)}}}`;
+      return n.pipe
+        ? `{{template ${JSON.stringify(n.name)} ${nodeString(n.pipe)}}}`
+        : `{{template ${JSON.stringify(n.name)}}}`;
     case 'if':
     case 'with':
     case 'range':

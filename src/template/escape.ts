@@ -95,7 +95,10 @@ export function pathEscape(s: string): string {
   let out = '';
   for (const b of bytes) {
     const unreserved =
-      (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || '-_.~$&+:=@'.includes(String.fromCharCode(b));
+      (b >= 0x41 && b <= 0x5a) ||
+      (b >= 0x61 && b <= 0x7a) ||
+      (b >= 0x30 && b <= 0x39) ||
+      '-_.~$&+:=@'.includes(String.fromCharCode(b));
     if (unreserved) out += String.fromCharCode(b);
     else out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }
@@ -117,7 +120,11 @@ export function queryUnescape(s: string): string {
       bytes.push(Number.parseInt(h, 16));
       i += 2;
     } else if (c === '+') bytes.push(0x20);
-    else for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
+    else {
+      const ch = String.fromCodePoint(s.codePointAt(i) ?? 0);
+      i += ch.length - 1;
+      for (const b of Buffer.from(ch, 'utf8')) bytes.push(b);
+    }
   }
   return Buffer.from(bytes).toString('utf8');
 }

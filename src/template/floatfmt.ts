@@ -64,7 +64,8 @@ function roundDigits(dec: Decimal, nd: number): Decimal {
   const next = d.charCodeAt(nd) - 48;
   if (next > 5) up = true;
   else if (next < 5) up = false;
-  else if (nd + 1 < d.length) up = true; // more nonzero digits follow (trimmed, so any digit left is > 0)
+  else if (nd + 1 < d.length)
+    up = true; // more nonzero digits follow (trimmed, so any digit left is > 0)
   else up = nd > 0 && (d.charCodeAt(nd - 1) - 48) % 2 === 1;
   if (!up) return trim({ d: d.slice(0, nd), dp: dec.dp });
   // increment

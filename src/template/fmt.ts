@@ -1,6 +1,7 @@
 /** A Go fmt implementation for template values: Sprint, Sprintln, Sprintf with Go's verbs, flags and errors. */
 import { formatFloat } from './floatfmt.ts';
 import { canBackquote, quoteGo, quoteRuneGo } from './goquote.ts';
+import { GoDuration } from './gotime.ts';
 import { isMap, kindOf, mapGet, mapKeys, typeName } from './values.ts';
 
 interface Flags {
@@ -100,29 +101,46 @@ class Printer {
   fmtInteger(v: bigint, verb: string): void {
     switch (verb) {
       case 'v':
-      case 'd':
-        return this.fmtIntegerBase(v, 10, verb, false);
-      case 'b':
-        return this.fmtIntegerBase(v, 2, verb, false);
+      case 'd': {
+        this.fmtIntegerBase(v, 10, verb, false);
+        return;
+      }
+      case 'b': {
+        this.fmtIntegerBase(v, 2, verb, false);
+        return;
+      }
       case 'o':
-      case 'O':
-        return this.fmtIntegerBase(v, 8, verb, false);
-      case 'x':
-        return this.fmtIntegerBase(v, 16, verb, false);
-      case 'X':
-        return this.fmtIntegerBase(v, 16, verb, true);
-      case 'c':
-        return this.pad(String.fromCodePoint(validRune(v)));
-      case 'q':
-        return this.pad(quoteRuneGo(validRune(v), this.f.plus));
+      case 'O': {
+        this.fmtIntegerBase(v, 8, verb, false);
+        return;
+      }
+      case 'x': {
+        this.fmtIntegerBase(v, 16, verb, false);
+        return;
+      }
+      case 'X': {
+        this.fmtIntegerBase(v, 16, verb, true);
+        return;
+      }
+      case 'c': {
+        this.pad(String.fromCodePoint(validRune(v)));
+        return;
+      }
+      case 'q': {
+        this.pad(quoteRuneGo(validRune(v), this.f.plus));
+        return;
+      }
       case 'U': {
         const cp = v < 0n ? v : v;
         let s = `U+${(cp < 0n ? -cp : cp).toString(16).toUpperCase().padStart(4, '0')}`;
         if (this.f.sharp && v >= 0n && v <= 0x10ffffn) s += ` '${String.fromCodePoint(Number(v))}'`;
-        return this.pad(s);
+        this.pad(s);
+        return;
       }
-      default:
-        return this.badVerb(verb, v);
+      default: {
+        this.badVerb(verb, v);
+        return;
+      }
     }
   }
 
@@ -164,19 +182,29 @@ class Printer {
 
   fmtFloat(v: number, verb: string): void {
     switch (verb) {
-      case 'v':
-        return this.fmtFloatVerb(v, 'g', -1);
+      case 'v': {
+        this.fmtFloatVerb(v, 'g', -1);
+        return;
+      }
       case 'g':
-      case 'G':
-        return this.fmtFloatVerb(v, verb, -1);
+      case 'G': {
+        this.fmtFloatVerb(v, verb, -1);
+        return;
+      }
       case 'e':
       case 'E':
-      case 'f':
-        return this.fmtFloatVerb(v, verb, 6);
-      case 'F':
-        return this.fmtFloatVerb(v, 'f', 6);
-      default:
-        return this.badVerb(verb, v);
+      case 'f': {
+        this.fmtFloatVerb(v, verb, 6);
+        return;
+      }
+      case 'F': {
+        this.fmtFloatVerb(v, 'f', 6);
+        return;
+      }
+      default: {
+        this.badVerb(verb, v);
+        return;
+      }
     }
   }
 
@@ -224,20 +252,36 @@ class Printer {
   fmtString(s: string, verb: string): void {
     switch (verb) {
       case 'v':
-        if (this.f.sharpV) return this.pad(quoteGo(s));
-        return this.pad(this.truncate(s));
-      case 's':
-        return this.pad(this.truncate(s));
+        if (this.f.sharpV) {
+          this.pad(quoteGo(s));
+          return;
+        }
+        {
+          this.pad(this.truncate(s));
+          return;
+        }
+      case 's': {
+        this.pad(this.truncate(s));
+        return;
+      }
       case 'x':
-      case 'X':
-        return this.fmtSx(s, verb === 'X');
+      case 'X': {
+        this.fmtSx(s, verb === 'X');
+        return;
+      }
       case 'q': {
         const t = this.truncate(s);
-        if (this.f.sharp && canBackquote(t)) return this.pad(`\`${t}\``);
-        return this.pad(quoteGo(t, this.f.plus));
+        if (this.f.sharp && canBackquote(t)) {
+          this.pad(`\`${t}\``);
+          return;
+        }
+        this.pad(quoteGo(t, this.f.plus));
+        return;
       }
-      default:
-        return this.badVerb(verb, s);
+      default: {
+        this.badVerb(verb, s);
+        return;
+      }
     }
   }
 
@@ -275,16 +319,31 @@ class Printer {
       else this.badVerb(verb, arg);
       return;
     }
-    if (verb === 'T') return this.fmtString(typeName(arg), 's');
+    if (verb === 'T') {
+      this.fmtString(typeName(arg), 's');
+      return;
+    }
     switch (typeof arg) {
-      case 'boolean':
-        return this.fmtBool(arg, verb);
-      case 'bigint':
-        return this.fmtInteger(arg, verb);
-      case 'number':
-        return this.fmtFloat(arg, verb);
-      case 'string':
-        return this.fmtString(arg, verb);
+      case 'boolean': {
+        this.fmtBool(arg, verb);
+        return;
+      }
+      case 'bigint': {
+        this.fmtInteger(arg, verb);
+        return;
+      }
+      case 'number': {
+        this.fmtFloat(arg, verb);
+        return;
+      }
+      case 'string': {
+        this.fmtString(arg, verb);
+        return;
+      }
+    }
+    if (arg instanceof GoDuration && !'vsxXq'.includes(verb)) {
+      this.fmtInteger(arg.ns, verb);
+      return;
     }
     if (this.handleMethods(arg, verb)) return;
     this.printValue(arg, verb, depth);
@@ -353,8 +412,10 @@ class Printer {
       case 'boolean':
       case 'bigint':
       case 'number':
-      case 'string':
-        return this.printArg(v, verb, depth);
+      case 'string': {
+        this.printArg(v, verb, depth);
+        return;
+      }
     }
     this.printValue(v, verb, depth);
   }

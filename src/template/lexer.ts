@@ -130,10 +130,14 @@ export function lex(text: string): Token[] {
       const commentStart = afterMarker;
       let p = endC + 2;
       let rightTrim = false;
-      if (text.startsWith(` ${TRIM}${RIGHT}`, p) || text.startsWith(`\t${TRIM}${RIGHT}`, p) ||
-        text.startsWith(`\n${TRIM}${RIGHT}`, p) || text.startsWith(`\r${TRIM}${RIGHT}`, p)) {
+      if (
+        text.startsWith(` ${TRIM}${RIGHT}`, p) ||
+        text.startsWith(`\t${TRIM}${RIGHT}`, p) ||
+        text.startsWith(`\n${TRIM}${RIGHT}`, p) ||
+        text.startsWith(`\r${TRIM}${RIGHT}`, p)
+      ) {
         rightTrim = true;
-        p += 3;
+        p += 4;
       } else if (text.startsWith(RIGHT, p)) {
         p += 2;
       } else {
@@ -154,7 +158,7 @@ export function lex(text: string): Token[] {
     // ---- inside action ----
     while (true) {
       // right delimiter, possibly with trim marker
-      if (isSpace(text[pos] ?? '') ) {
+      if (isSpace(text[pos] ?? '')) {
         let p = pos;
         while (p < text.length && isSpace(text[p])) p++;
         if (text.startsWith(`${TRIM}${RIGHT}`, p) && p > pos) {
@@ -302,6 +306,9 @@ export function lex(text: string): Token[] {
         }
         emit(Tok.RightParen, s, pos, line);
       } else if (c === ',') {
+        pos++;
+        emit(Tok.Char, s, pos, line);
+      } else if (c >= ' ' && c <= '~') {
         pos++;
         emit(Tok.Char, s, pos, line);
       } else {

@@ -136,8 +136,7 @@ class Parser {
   }
   private unexpected(t: Token, context: string): never {
     if (t.t === Tok.Error) {
-      const extra = t.val.startsWith('unclosed action') && false ? '' : '';
-      this.errorf(`${t.val}${extra}`, t);
+      this.errorf(t.val, t);
     }
     this.errorf(`unexpected ${tokString(t)} in ${context}`, t);
   }
@@ -156,8 +155,8 @@ class Parser {
         this.i = this.toks.indexOf(delim);
       }
       const n = this.textOrAction();
-      if (n.kind === 'end' || n.kind === 'else') this.errorf(`unexpected ${n.tok}`, n.token);
-      root.nodes.push(n.node);
+      if (n.kind !== 'node') this.errorf(`unexpected ${n.tok}`, n.token);
+      else root.nodes.push(n.node);
     }
     return this.trees;
   }
@@ -186,15 +185,13 @@ class Parser {
     const list: ListNode = { kind: 'list', pos: this.peekNonSpace().pos, tree: this.info, nodes: [] };
     while (this.peekNonSpace().t !== Tok.EOF) {
       const r = this.textOrAction();
-      if (r.kind === 'end' || r.kind === 'else') return [list, r.kind];
+      if (r.kind !== 'node') return [list, r.kind];
       list.nodes.push(r.node);
     }
     this.errorf('unexpected EOF');
   }
 
-  private textOrAction():
-    | { kind: 'node'; node: Node }
-    | { kind: 'end' | 'else'; tok: string; token: Token } {
+  private textOrAction(): { kind: 'node'; node: Node } | { kind: 'end' | 'else'; tok: string; token: Token } {
     const t = this.nextNonSpace();
     switch (t.t) {
       case Tok.Text:
@@ -208,9 +205,7 @@ class Parser {
     }
   }
 
-  private action():
-    | { kind: 'node'; node: Node }
-    | { kind: 'end' | 'else'; tok: string; token: Token } {
+  private action(): { kind: 'node'; node: Node } | { kind: 'end' | 'else'; tok: string; token: Token } {
     const t = this.nextNonSpace();
     switch (t.t) {
       case Tok.Block:

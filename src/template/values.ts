@@ -101,7 +101,10 @@ export function mapSize(m: Map<unknown, unknown> | Record<string, unknown>): num
 }
 
 /** Looks up a key; returns undefined when absent. */
-export function mapGet(m: Map<unknown, unknown> | Record<string, unknown>, key: unknown): { found: boolean; value: unknown } {
+export function mapGet(
+  m: Map<unknown, unknown> | Record<string, unknown>,
+  key: unknown,
+): { found: boolean; value: unknown } {
   if (m instanceof Map) {
     if (m.has(key)) return { found: true, value: m.get(key) };
     // Go map keys of one type: let an int constant find a float key and vice versa only when equal.
@@ -116,13 +119,13 @@ export function mapGet(m: Map<unknown, unknown> | Record<string, unknown>, key: 
 /**
  * The zero value of a map's element type for missingkey=zero. JS maps carry no element type, so a map
  * whose values are all strings (like Prometheus's $labels or Alertmanager's KV) is taken as
- * map[string]string (zero ""), anything else as map[string]interface{} (zero: no value).
+ * map[string]string (zero ""), anything else as map[string]interface{} (zero: a nil interface, which prints as <no value>).
  */
 export function mapZero(m: Map<unknown, unknown> | Record<string, unknown>): unknown {
   const ctor = (m as object).constructor as { goZeroValue?: unknown } | undefined;
   if (ctor && 'goZeroValue' in ctor) return ctor.goZeroValue;
   const vals = m instanceof Map ? m.values() : Object.values(m);
-  for (const v of vals) if (typeof v !== 'string') return undefined;
+  for (const v of vals) if (typeof v !== 'string') return null;
   return '';
 }
 
@@ -145,7 +148,12 @@ export function truth(v: unknown): boolean {
     case 'map':
       return mapSize(v as Map<unknown, unknown>) > 0;
     case 'func':
+      return true;
     case 'struct':
+      // named integer types such as time.Duration are false when zero
+      if (typeof (v as { ns?: unknown }).ns === 'bigint' && (v as object).constructor.name === 'GoDuration') {
+        return (v as { ns: bigint }).ns !== 0n;
+      }
       return true;
   }
 }

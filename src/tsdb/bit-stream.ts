@@ -13,31 +13,43 @@ export class BitWriter {
   bitLen: number;
 
   constructor(initialBytes = 32, buf?: Uint8Array, bitLen = 0) {
+    // note: lastWriteBytes starts false, as for a fresh Prometheus stream
     this.buf = buf ?? new Uint8Array(initialBytes);
     this.bitLen = bitLen;
   }
 
+  /**
+   * True when the last write was a whole number of bytes. Prometheus's bit stream appends a fresh byte after
+   * every byte-sized write, so a stream whose last write was byte-sized and ends byte-aligned carries one
+   * extra zero byte; byteLength() reproduces that so chunk bytes are identical.
+   */
+  private lastWriteBytes = false;
+
   byteLength(): number {
-    return (this.bitLen + 7) >>> 3;
+    const n = (this.bitLen + 7) >>> 3;
+    return this.lastWriteBytes && (this.bitLen & 7) === 0 ? n + 1 : n;
   }
 
   private ensure(extraBits: number): void {
-    const need = (this.bitLen + extraBits + 7) >>> 3;
+    // one spare byte for the possible trailing zero byte
+    const need = ((this.bitLen + extraBits + 7) >>> 3) + 1;
     if (need <= this.buf.length) return;
     let cap = Math.max(this.buf.length, 16);
     while (cap < need) cap = cap < 256 ? cap * 2 : cap + (cap >>> 1);
     const nb = new Uint8Array(cap);
-    nb.set(this.buf.subarray(0, this.byteLength()));
+    nb.set(this.buf.subarray(0, Math.min(this.buf.length, this.byteLength())));
     this.buf = nb;
   }
 
   writeZeroBit(): void {
-    this.ensure(1);
+    if ((this.bitLen >>> 3) + 2 >= this.buf.length) this.ensure(1);
     this.bitLen++;
+    this.lastWriteBytes = false;
   }
 
   writeBit(bit: number): void {
-    this.ensure(1);
+    if ((this.bitLen >>> 3) + 2 >= this.buf.length) this.ensure(1);
+    this.lastWriteBytes = false;
     if (bit) this.buf[this.bitLen >>> 3] |= 0x80 >>> (this.bitLen & 7);
     this.bitLen++;
   }
@@ -45,27 +57,42 @@ export class BitWriter {
   /** Writes the low `n` bits of `value` (0 <= n <= 32, value an unsigned or signed 32-bit integer). */
   writeBits(value: number, n: number): void {
     if (n === 0) return;
-    this.ensure(n);
+    if (((this.bitLen + n) >>> 3) + 2 >= this.buf.length) this.ensure(n);
+    this.lastWriteBytes = (n & 7) === 0;
     if (n < 32) value &= (1 << n) - 1;
     const buf = this.buf;
-    let pos = this.bitLen;
-    let left = n;
-    while (left > 0) {
-      const free = 8 - (pos & 7);
-      const take = Math.min(left, free);
-      // the top `take` bits of the remaining `left` bits
-      const chunk = (value >>> (left - take)) & ((1 << take) - 1);
-      buf[pos >>> 3] |= chunk << (free - take);
-      pos += take;
-      left -= take;
+    const pos = this.bitLen;
+    this.bitLen = pos + n;
+    let idx = pos >>> 3;
+    const free = 8 - (pos & 7);
+    if (n <= free) {
+      buf[idx] |= value << (free - n);
+      return;
     }
-    this.bitLen = pos;
+    // fill the current byte with the top `free` bits, then whole bytes, then the rest
+    let left = n - free;
+    buf[idx++] |= value >>> left;
+    while (left >= 8) {
+      left -= 8;
+      buf[idx++] = value >>> left;
+    }
+    if (left > 0) buf[idx] = value << (8 - left);
   }
 
   /** Writes a 64-bit value given as two 32-bit halves, high first. */
   writeBits64(hi: number, lo: number): void {
-    this.writeBits(hi, 32);
-    this.writeBits(lo, 32);
+    this.writeWide(hi, lo, 64);
+  }
+
+  /** Writes the low `n` bits (0 < n <= 64) of the 64-bit value (hi, lo) as one write. */
+  writeWide(hi: number, lo: number, n: number): void {
+    if (n > 32) {
+      this.writeBits(hi, n - 32);
+      this.writeBits(lo, 32);
+    } else {
+      this.writeBits(lo, n);
+    }
+    this.lastWriteBytes = (n & 7) === 0;
   }
 
   writeByte(b: number): void {

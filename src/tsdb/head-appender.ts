@@ -35,44 +35,47 @@ export class HeadAppender implements Appender, PendingOwner {
       }
     }
 
-    if (t < head.minValidTime()) {
+    if (t < head.truncatedBefore) {
       head.outOfBoundsSamplesTotal++;
       throw new AppendError('out_of_bounds', 'out of bounds');
     }
+    // newest sample of the series, counting samples staged by this batch
     const owned = s.pendingOwner === this;
-    if (owned) {
-      if (t === s.pendingT) {
-        if (sameBits(v, s.pendingV)) return s.ref;
-        head.duplicateSamplesTotal++;
-        throw new AppendError('duplicate', 'duplicate sample for timestamp');
-      }
-      if (t > s.pendingT) {
-        this.stage(s, t, v, true);
-        return s.ref;
-      }
+    const cs = s.chunks;
+    const last = cs.length === 0 ? undefined : cs[cs.length - 1];
+    let newestT = last === undefined ? Number.NEGATIVE_INFINITY : last.maxT;
+    let newestV = last === undefined ? 0 : last.lastV;
+    if (owned && s.pendingT > newestT) {
+      newestT = s.pendingT;
+      newestV = s.pendingV;
     }
+    if (t > newestT) {
+      this.stage(s, t, v, true);
+      return s.ref;
+    }
+    if (t === newestT) {
+      if (sameBits(v, newestV)) return s.ref;
+      head.duplicateSamplesTotal++;
+      throw new AppendError('duplicate', 'duplicate sample for timestamp');
+    }
+    const window = head.outOfOrderTimeWindow;
+    if (window === 0) {
+      head.outOfOrderSamplesTotal++;
+      throw new AppendError('out_of_order', 'out of order sample');
+    }
+    if (t < head.maxTime() - window) {
+      head.tooOldSamplesTotal++;
+      throw new AppendError('too_old', 'too old sample');
+    }
+    // inside the out-of-order window: a sample already stored at t decides between no-op and duplicate
     const fit = s.fit(t, v);
     if (fit === Fit.Same) return s.ref;
     if (fit === Fit.Duplicate) {
       head.duplicateSamplesTotal++;
       throw new AppendError('duplicate', 'duplicate sample for timestamp');
     }
-    if (fit === Fit.InOrder && !owned) {
-      this.stage(s, t, v, true);
-      return s.ref;
-    }
-    // older than the series' newest (committed or staged) sample
-    const window = head.outOfOrderTimeWindow;
-    if (window > 0) {
-      if (t >= head.maxTime() - window) {
-        this.stage(s, t, v, false);
-        return s.ref;
-      }
-      head.tooOldSamplesTotal++;
-      throw new AppendError('too_old', 'too old sample');
-    }
-    head.outOfOrderSamplesTotal++;
-    throw new AppendError('out_of_order', 'out of order sample');
+    this.stage(s, t, v, false);
+    return s.ref;
   }
 
   private stage(s: MemSeries, t: number, v: number, newest: boolean): void {
@@ -110,12 +113,18 @@ export class HeadAppender implements Appender, PendingOwner {
         head.outOfBoundsSamplesTotal++;
         continue;
       }
+      const cs = s.chunks;
+      if (cs.length === 0 || t > cs[cs.length - 1].maxT) {
+        head.noteSample(t, s.append(t, v, range) ? 1 : 0);
+        continue;
+      }
       const fit = s.fit(t, v);
       if (fit === Fit.InOrder) {
         head.noteSample(t, s.append(t, v, range) ? 1 : 0);
       } else if (fit === Fit.OutOfOrder) {
-        // another appender may have committed newer samples since this one was staged
-        if (window > 0 && t >= head.maxTime() - window) head.noteSample(t, s.insert(t, v, range));
+        // accepted into the out-of-order window on append; without a window, another appender committed
+        // newer samples since this one was staged
+        if (window > 0) head.noteSample(t, s.insert(t, v, range));
         else head.outOfOrderSamplesTotal++;
       } else if (fit === Fit.Duplicate) {
         head.duplicateSamplesTotal++;

@@ -5,6 +5,7 @@ import type { Appendable, Appender, HeadStats, Querier, Queryable } from './inte
 import { AppendError } from './interfaces.ts';
 import { MemSeries } from './mem-series.ts';
 import { PostingsIndex, type PostingsStats } from './postings.ts';
+import { SeriesTable } from './series-table.ts';
 
 export interface HeadOptions {
   /** Samples up to this many ms older than the head's newest sample are accepted out of order. Default 0. */
@@ -24,7 +25,7 @@ export class Head implements Appendable, Queryable {
   readonly chunkRange: number;
   readonly postings = new PostingsIndex();
   /** ref -> series. */
-  readonly series = new Map<number, MemSeries>();
+  readonly series = new SeriesTable();
   /** labels hash -> series (an array on hash collision). */
   private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
   private nextRef = 1;
@@ -34,7 +35,7 @@ export class Head implements Appendable, Queryable {
   private minT = Number.POSITIVE_INFINITY;
   private maxT = Number.NEGATIVE_INFINITY;
   /** Samples older than this were truncated away; queries and appends ignore that range. */
-  private truncatedBefore = Number.NEGATIVE_INFINITY;
+  truncatedBefore = Number.NEGATIVE_INFINITY;
 
   // counters
   /** Samples currently stored. */
@@ -85,7 +86,7 @@ export class Head implements Appendable, Queryable {
 
   /** The series with this ref, if it still exists. */
   seriesByRef(ref: number): MemSeries | undefined {
-    return this.series.get(ref);
+    return this.series.get(ref >>> 0);
   }
 
   /** The series for these labels, or undefined. */

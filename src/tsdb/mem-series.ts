@@ -44,6 +44,8 @@ export class MemSeries {
   pendingOwner: PendingOwner | null = null;
   pendingT = 0;
   pendingV = 0;
+  /** End of the chunk range of the open chunk: a sample at or after it starts a new chunk. */
+  private cutAt = 0;
 
   constructor(ref: number, labels: Labels, hash: number) {
     this.ref = ref;
@@ -89,10 +91,11 @@ export class MemSeries {
     const n = this.chunks.length;
     let c = n === 0 ? undefined : this.chunks[n - 1];
     let cut = false;
-    if (c === undefined || c.numSamples >= SAMPLES_PER_CHUNK || t >= rangeEnd(c.minT, chunkRange)) {
+    if (c === undefined || c.numSamples >= SAMPLES_PER_CHUNK || t >= this.cutAt) {
       if (c !== undefined) c.compact();
-      c = new XorChunk(32);
+      c = new XorChunk(64);
       this.chunks.push(c);
+      this.cutAt = rangeEnd(t, chunkRange);
       cut = true;
     }
     c.append(t, v);

@@ -45,8 +45,24 @@ describe('XorChunk byte layout (derived by hand from the Prometheus chunk format
   });
 
   it('encodes a single sample with a negative timestamp', () => {
-    // ts0=-1 -> zigzag 1 -> 01; v0=0 -> 8 zero bytes
-    assert.equal(hex(encode([[-1, 0]]).bytes()), '0001010000000000000000');
+    // ts0=-1 -> zigzag 1 -> 01; v0=0 -> 8 zero bytes; then the empty byte Prometheus's bit stream appends
+    // after a byte-sized write that ends aligned
+    assert.equal(hex(encode([[-1, 0]]).bytes()), '0001010000000000000000' + '00');
+  });
+
+  it('ends with an extra zero byte when the last byte-sized write ends aligned', () => {
+    const c = new XorChunk();
+    c.append(0, 0);
+    c.append(1, 0);
+    // header, ts0, v0, uvarint delta, then the '0' bit of the unchanged value: no empty byte at the end
+    assert.equal(c.byteLength(), 2 + 1 + 8 + 1 + 1);
+    const d = new XorChunk();
+    d.append(0, 0);
+    // ts0 and v0 are byte-sized writes ending aligned: one extra byte
+    assert.equal(d.byteLength(), 2 + 1 + 8 + 1);
+    d.append(5, 0);
+    // the uvarint delta lands in the spare byte and leaves a new one; then the '0' value bit uses it
+    assert.equal(hex(d.bytes()), '0002' + '00' + '0000000000000000' + '05' + '00');
   });
 
   it('uses the 14-bit bucket for dod -1 and reuses the xor window', () => {

@@ -84,14 +84,12 @@ export class XorChunk extends BitWriter {
       if (dod === 0) {
         this.writeZeroBit();
       } else if (fitsBucket(dod, 14)) {
-        this.writeBits(0b10, 2);
-        this.writeBits(dod, 14);
+        // prefix and payload in one write (the value write that follows decides the stream's trailing byte)
+        this.writeBits((0b10 << 14) | (dod & 0x3fff), 16);
       } else if (fitsBucket(dod, 17)) {
-        this.writeBits(0b110, 3);
-        this.writeBits(dod, 17);
+        this.writeBits((0b110 << 17) | (dod & 0x1ffff), 20);
       } else if (fitsBucket(dod, 20)) {
-        this.writeBits(0b1110, 4);
-        this.writeBits(dod, 20);
+        this.writeBits((0b1110 << 20) | (dod & 0xfffff), 24);
       } else {
         this.writeBits(0b1111, 4);
         this.writeBits64(int64Hi(dod), int64Lo(dod));
@@ -126,9 +124,8 @@ export class XorChunk extends BitWriter {
     this.leading = lead;
     this.trailing = trail;
     const sig = 64 - lead - trail;
-    this.writeBits(0b11, 2);
-    this.writeBits(lead, 5);
-    this.writeBits(sig & 63, 6);
+    // '11', 5 bits leading zeros, 6 bits meaningful length, in one write
+    this.writeBits((0b11 << 11) | (lead << 6) | (sig & 63), 13);
     this.writeMeaningful(dHi, dLo, sig, trail);
   }
 
@@ -146,12 +143,7 @@ export class XorChunk extends BitWriter {
       sHi = dHi;
       sLo = dLo;
     }
-    if (sig > 32) {
-      this.writeBits(sHi, sig - 32);
-      this.writeBits(sLo, 32);
-    } else {
-      this.writeBits(sLo, sig);
-    }
+    this.writeWide(sHi, sLo, sig);
   }
 
   /** The chunk's bytes in Prometheus's format (a view; copy before keeping it past further appends). */

@@ -1,6 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FamilyBuilder } from './family-builder.ts';
+import { readText } from './read-text.ts';
 
 /**
  * What a sub-collector sees during one collect. Reads are memoised for the duration of one
@@ -27,11 +28,11 @@ export class CollectContext {
     return join(this.rootfsPath, ...parts);
   }
 
-  /** Reads a whole text file once per collect; rejects like fs.readFile. */
+  /** Reads a whole text file once per collect; rejects with the fs error (ENOENT, EINVAL, ...). */
   read(path: string): Promise<string> {
     let p = this.reads.get(path);
     if (p === undefined) {
-      p = readFile(path, 'utf8');
+      p = readText(path);
       this.reads.set(path, p);
       // A rejected promise that nobody awaits must not become an unhandled rejection.
       p.catch(() => {});

@@ -1,4 +1,4 @@
-import type { MetricFamily, MetricType } from '../../exposition/types.ts';
+import type { MetricFamily, MetricSample, MetricType } from '../../exposition/types.ts';
 import type { LabelsCache } from './labels-cache.ts';
 
 /** Accumulates samples into families by name; one per sub-collector run. */
@@ -15,6 +15,16 @@ export class FamilyBuilder {
       this.families.set(name, f);
     }
     f.samples.push({ labels: this.labels.get(name, pairs), value });
+  }
+
+  /** Adds a ready-made sample (labels built elsewhere, e.g. by a parser) to family `family`. */
+  addSample(family: string, type: MetricType, help: string, sample: MetricSample): void {
+    let f = this.families.get(family);
+    if (f === undefined) {
+      f = { name: family, help, type, samples: [] };
+      this.families.set(family, f);
+    }
+    f.samples.push(sample);
   }
 
   gauge(name: string, help: string, value: number, ...pairs: string[]): void {

@@ -23,6 +23,18 @@ export interface FilesystemOptions {
   mountPointsExclude?: RegExp;
   fsTypesExclude?: RegExp;
   statfsTimeoutMs?: number;
+  /** statfs(2); replaceable in tests. */
+  statfs?: (path: string) => Promise<StatFsResult>;
+}
+
+/** The statfs(2) fields node_filesystem_* uses. */
+export interface StatFsResult {
+  bsize: number;
+  blocks: number;
+  bfree: number;
+  bavail: number;
+  files: number;
+  ffree: number;
 }
 
 /** Parses /proc/<pid>/mounts, undoing the octal escapes the kernel uses for spaces and tabs. */
@@ -71,13 +83,14 @@ export function createFilesystemCollector(opts: FilesystemOptions = {}): SubColl
   const mpExclude = opts.mountPointsExclude ?? DEFAULT_MOUNT_POINTS_EXCLUDE;
   const fsExclude = opts.fsTypesExclude ?? DEFAULT_FS_TYPES_EXCLUDE;
   const timeoutMs = opts.statfsTimeoutMs ?? STATFS_TIMEOUT_MS;
+  const doStatfs = opts.statfs ?? ((p: string) => statfs(p));
   // Mount points whose statfs has not returned yet; skipped until it does, so a hung NFS
   // server cannot tie up more libuv threads every scrape.
   const stuck = new Set<string>();
 
   async function stat(path: string, mountPoint: string) {
     let timer: NodeJS.Timeout | undefined;
-    const call = statfs(path);
+    const call = doStatfs(path);
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });

@@ -11,8 +11,6 @@ export interface HostCollectorOptions extends SubCollectorOptions {
   rootfsPath?: string;
   /** Sub-collector names to run (e.g. ['cpu', 'meminfo']); all of them when omitted. */
   enabled?: string[];
-  /** Called with each sub-collector failure, e.g. to log it; failures never reject collect(). */
-  onError?: (collector: string, err: unknown) => void;
 }
 
 /**
@@ -29,6 +27,9 @@ export class HostCollector implements Collector {
   private readonly onError?: (collector: string, err: unknown) => void;
 
   constructor(opts: HostCollectorOptions = {}) {
+    if ((opts.textfileDirectory === undefined) !== (opts.textfileParser === undefined)) {
+      throw new Error('textfileDirectory and textfileParser must be given together');
+    }
     this.procPath = opts.procPath ?? '/proc';
     this.sysPath = opts.sysPath ?? '/sys';
     this.rootfsPath = opts.rootfsPath ?? '/';
@@ -77,7 +78,8 @@ export class HostCollector implements Collector {
       if (r.families) for (const f of r.families) mergeInto(merged, f);
     }
     for (const f of scrape.result()) mergeInto(merged, f);
-    return [...merged.values()];
+    // node_exporter's page is sorted by family name; keep that so the two are easy to compare.
+    return [...merged.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   private async runOne(s: SubCollector, ctx: CollectContext): Promise<{ seconds: number; families?: MetricFamily[] }> {

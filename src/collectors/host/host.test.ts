@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { statfs } from 'node:fs/promises';
+import { mkdir, statfs, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { machine } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { writeText } from '../../exposition/index.ts';
@@ -67,9 +68,25 @@ async function buildTree(): Promise<FakeTree> {
     'sys/class/thermal/cooling_device0/type': 'Processor\n',
     'sys/class/thermal/cooling_device0/cur_state': '0\n',
     'sys/class/thermal/cooling_device0/max_state': '3\n',
+    'sys/class/net/eth0/statistics/rx_nohandler': '5\n',
+    'sys/devices/platform/coretemp.0/hwmon/hwmon0/name': 'coretemp\n',
+    'sys/devices/platform/coretemp.0/hwmon/hwmon0/temp1_input': '45000\n',
+    'sys/devices/platform/coretemp.0/hwmon/hwmon0/temp1_crit': '100000\n',
+    'sys/devices/platform/coretemp.0/hwmon/hwmon0/temp1_label': 'Package id 0\n',
+    'sys/devices/platform/coretemp.0/hwmon/hwmon0/temp1_crit_alarm': '0\n',
+    'sys/devices/platform/coretemp.0/hwmon/hwmon0/fan2_input': '1200\n',
+    'sys/devices/platform/coretemp.0/hwmon/hwmon0/in0_input': '1250\n',
+    'sys/devices/platform/coretemp.0/hwmon/hwmon0/in0_alarm': '1\n',
+    'proc/net/udp': fx.UDP,
     'rootfs/etc/os-release': fx.OS_RELEASE,
     'rootfs/data/.keep': '',
   });
+  await mkdir(join(t.sys, 'class/hwmon'), { recursive: true });
+  await symlink(join(t.sys, 'devices/platform/coretemp.0/hwmon/hwmon0'), join(t.sys, 'class/hwmon/hwmon0'));
+  await symlink(
+    join(t.sys, 'devices/platform/coretemp.0'),
+    join(t.sys, 'devices/platform/coretemp.0/hwmon/hwmon0/device'),
+  );
   // Mount points as the kernel writes them for a container whose host root is at rootfs.
   await t.write(
     'proc/1/mounts',
@@ -300,6 +317,28 @@ describe('HostCollector on a fake tree', () => {
     assert.equal(v('node_nf_conntrack_stat_search_restart'), 16);
     assert.equal(v('node_thermal_zone_temp', '{type="x86_pkg_temp", zone="0"}'), 45);
     assert.equal(v('node_cooling_device_max_state', '{name="0", type="Processor"}'), 3);
+  });
+
+  test('hwmon: chip from the device path, units converted, labels sanitised', () => {
+    const chip = 'chip="platform_coretemp_0"';
+    assert.equal(v('node_hwmon_temp_celsius', `{${chip}, sensor="temp1"}`), 45);
+    assert.equal(v('node_hwmon_temp_crit_celsius', `{${chip}, sensor="temp1"}`), 100);
+    assert.equal(v('node_hwmon_temp_crit_alarm_celsius', `{${chip}, sensor="temp1"}`), 0);
+    assert.equal(v('node_hwmon_in_volts', `{${chip}, sensor="in0"}`), 1.25);
+    assert.equal(v('node_hwmon_in_alarm', `{${chip}, sensor="in0"}`), 1);
+    assert.equal(v('node_hwmon_fan_rpm', `{${chip}, sensor="fan2"}`), 1200);
+    assert.equal(v('node_hwmon_chip_names', `{${chip}, chip_name="coretemp"}`), 1);
+    assert.equal(v('node_hwmon_sensor_label', `{${chip}, label="package_id_0", sensor="temp1"}`), 1);
+    assert.equal(fams.get('node_hwmon_temp_celsius')!.help, 'Hardware monitor for temperature (input)');
+  });
+
+  test('udp queues, rx_nohandler, selinux disabled', () => {
+    assert.equal(v('node_udp_queues', '{ip="v4", queue="tx"}'), 0x10);
+    assert.equal(v('node_udp_queues', '{ip="v4", queue="rx"}'), 0x300);
+    assert.equal(fams.get('node_udp_queues')!.series.size, 2, 'no udp6 file, no v6 series');
+    assert.equal(v('node_network_receive_nohandler_total', '{device="eth0"}'), 5);
+    assert.equal(fams.get('node_network_receive_nohandler_total')!.series.size, 1);
+    assert.equal(v('node_selinux_enabled'), 0);
   });
 
   test('every sub-collector reports success and duration', () => {

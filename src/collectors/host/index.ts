@@ -2,3 +2,4 @@ export { HostCollector, type HostCollectorOptions } from './host-collector.ts';
 export type { SubCollectorOptions } from './registry.ts';
 export { DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE } from './filesystem.ts';
 export { DEFAULT_DISK_DEVICE_EXCLUDE } from './diskstats.ts';
+export type { TextParserFactory } from './textfile.ts';

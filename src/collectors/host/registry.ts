@@ -7,6 +7,7 @@ import { createDiskstatsCollector } from './diskstats.ts';
 import { entropyCollector } from './entropy.ts';
 import { filefdCollector } from './filefd.ts';
 import { createFilesystemCollector } from './filesystem.ts';
+import { hwmonCollector } from './hwmon.ts';
 import { loadavgCollector } from './loadavg.ts';
 import { meminfoCollector } from './meminfo.ts';
 import { createNetclassCollector } from './netclass.ts';
@@ -14,11 +15,14 @@ import { createNetdevCollector } from './netdev.ts';
 import { createNetstatCollector } from './netstat.ts';
 import { osCollector } from './os-release.ts';
 import { pressureCollector } from './pressure.ts';
+import { selinuxCollector } from './selinux.ts';
 import { sockstatCollector } from './sockstat.ts';
 import { softnetCollector } from './softnet.ts';
 import { statCollector } from './stat.ts';
+import { createTextfileCollector, type TextParserFactory } from './textfile.ts';
 import { thermalZoneCollector } from './thermal-zone.ts';
 import { createTimeCollector } from './time.ts';
+import { udpQueuesCollector } from './udp-queues.ts';
 import { unameCollector } from './uname.ts';
 import { createVmstatCollector } from './vmstat.ts';
 
@@ -29,6 +33,15 @@ export interface SubCollectorOptions {
   diskstatsDeviceExclude?: RegExp;
   netdevDeviceExclude?: RegExp;
   netclassDeviceExclude?: RegExp;
+  /**
+   * node_exporter's --collector.textfile.directory: expose the *.prom files found there. The textfile
+   * sub-collector runs only when this and `textfileParser` are both set.
+   */
+  textfileDirectory?: string;
+  /** Text-format parser for the textfile sub-collector, e.g. `(t) => createParser(t, 'text')` from src/exposition. */
+  textfileParser?: TextParserFactory;
+  /** Called with each sub-collector failure (and each unreadable text file), e.g. to log it. */
+  onError?: (collector: string, err: unknown) => void;
   /** Clock for node_time_seconds (tests). */
   now?: () => number;
 }
@@ -47,6 +60,7 @@ export function createSubCollectors(opts: SubCollectorOptions = {}): SubCollecto
       mountPointsExclude: opts.filesystemMountPointsExclude,
       fsTypesExclude: opts.filesystemFsTypesExclude,
     }),
+    hwmonCollector,
     loadavgCollector,
     meminfoCollector,
     createNetclassCollector(opts.netclassDeviceExclude),
@@ -54,11 +68,20 @@ export function createSubCollectors(opts: SubCollectorOptions = {}): SubCollecto
     createNetstatCollector(),
     osCollector,
     pressureCollector,
+    selinuxCollector,
     sockstatCollector,
     softnetCollector,
     statCollector,
+    ...(opts.textfileDirectory !== undefined && opts.textfileParser !== undefined
+      ? [
+          createTextfileCollector(opts.textfileDirectory, opts.textfileParser, (_file, err) =>
+            opts.onError?.('textfile', err),
+          ),
+        ]
+      : []),
     thermalZoneCollector,
     createTimeCollector(opts.now),
+    udpQueuesCollector,
     unameCollector,
     createVmstatCollector(),
   ];

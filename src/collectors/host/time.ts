@@ -1,11 +1,13 @@
 import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, type SubCollector } from './context.ts';
 
+let zoneFormat: Intl.DateTimeFormat | undefined;
+
 /** The short zone name ("UTC", "CET"), falling back to the IANA name when the locale has no abbreviation. */
 function zoneName(d: Date): string {
-  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' })
-    .formatToParts(d)
-    .find((p) => p.type === 'timeZoneName')?.value;
+  // Building a DateTimeFormat is expensive; one is enough for the process.
+  zoneFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
+  const part = zoneFormat.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
   if (part !== undefined && !part.startsWith('GMT')) return part;
   if (d.getTimezoneOffset() === 0 && (part === 'GMT' || part === undefined)) return 'UTC';
   return Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -1,0 +1,103 @@
+import type { ExpositionFormat } from './index.ts';
+
+/** Pages that must be rejected, with the position and message we report (shared by unit and differential tests). */
+export interface MalformedCase {
+  name: string;
+  format: ExpositionFormat;
+  input: string;
+  want: RegExp;
+}
+
+const rows: [string, ExpositionFormat, string, RegExp][] = [
+  ['missing value', 'text', 'a 1\nb\n', /^2:2: expected a value/],
+  ['missing value after labels', 'text', 'a{b="c"}\n', /^1:9: expected a value/],
+  ['bad escape', 'text', 'a{b="c\\td"} 1\n', /^1:7: invalid escape sequence "\\t"/],
+  ['bad escape (OpenMetrics)', 'openmetrics', 'a{b="\\x"} 1\n# EOF\n', /^1:6: invalid escape sequence/],
+  ['unterminated label block', 'text', 'a{b="c",\n', /^1:9: unterminated label block/],
+  ['label block without comma (OpenMetrics)', 'openmetrics', 'a{b="c"d="e"} 1\n# EOF\n', /^1:8: expected "," or "}"/],
+  ['trailing comma (OpenMetrics)', 'openmetrics', 'a{b="c",} 1\n# EOF\n', /^1:9: expected label name/],
+  ['double comma', 'text', 'a{b="c",,} 1\n', /^1:9: expected label name/],
+  ['leading whitespace before a sample', 'text', 'a 1\n  b 2\n', /^2:1: unexpected whitespace/],
+  ['negative text timestamp', 'text', 'a 1 -5\n', /^1:5: expected a timestamp/],
+  ['signed text timestamp', 'text', 'a 1 +5\n', /^1:5: expected a timestamp/],
+  [
+    'exemplar on a gauge',
+    'openmetrics',
+    '# TYPE a gauge\na 1 # {x="y"} 1\n# EOF\n',
+    /^2:5: exemplars are only allowed/,
+  ],
+  [
+    'exemplar on _sum',
+    'openmetrics',
+    '# TYPE a histogram\na_sum 1 # {x="y"} 1\n# EOF\n',
+    /^2:9: exemplars are only allowed/,
+  ],
+  ['text TYPE with trailing blank', 'text', '# TYPE a counter \na 1\n', /^1:10: invalid metric type "counter "/],
+  [
+    'exemplar with trailing comma',
+    'openmetrics',
+    'a_total 1 # {a="b",} 1\n# EOF\n',
+    /^1:20: invalid exemplar: expected label name/,
+  ],
+  [
+    'OpenMetrics TYPE with trailing blank',
+    'openmetrics',
+    '# TYPE a counter \na_total 1\n# EOF\n',
+    /^1:10: invalid metric type "counter "/,
+  ],
+  ['comment after a sample', 'text', 'a 1 2 # x\n', /^1:7: expected end of line/],
+  ['label name starting with a digit', 'text', 'a{1b="c"} 1\n', /^1:3: expected label name/],
+  ['colon in a label name', 'text', 'a{b:c="d"} 1\n', /^1:4: expected "="/],
+  ['timestamp beyond int64', 'text', 'a 1 9223372036854775808\n', /^1:5: timestamp out of range/],
+  ['infinite OpenMetrics timestamp', 'openmetrics', 'a 1 +Inf\n# EOF\n', /^1:5: invalid timestamp/],
+  ['signed NaN with plus', 'text', 'a +NaN\n', /^1:3: invalid float/],
+  ['#HELP without a space (OpenMetrics)', 'openmetrics', '#HELP a x\n# EOF\n', /^1:1: invalid comment/],
+  ['brace after the value', 'text', 'a 1{\n', /^1:3: invalid float/],
+  [
+    'exemplar with a trailing blank',
+    'openmetrics',
+    'a_total 1 # {a="b"} 1 \n# EOF\n',
+    /^1:23: invalid exemplar timestamp/,
+  ],
+  ['exemplar with a bad value', 'openmetrics', 'a_total 1 # {a="b"} x\n# EOF\n', /^1:21: invalid exemplar value/],
+  ['exemplar with extra field', 'openmetrics', 'a_total 1 # {a="b"} 1 2 3\n# EOF\n', /^1:24: expected end of line/],
+  ['unterminated label value', 'text', 'a{b="c} 1\n', /^1:5: unterminated label value/],
+  ['unterminated label value (OpenMetrics)', 'openmetrics', 'a{b="c} 1\n# EOF\n', /^1:5: unterminated label value/],
+  ['duplicate label', 'text', 'a{b="1",c="2",b="3"} 1\n', /^1:15: duplicate label name "b"/],
+  ['duplicate label, quoted', 'text', 'a{b="1","b"="3"} 1\n', /^1:9: duplicate label name "b"/],
+  ['__name__ label duplicates the name', 'text', 'a{__name__="x"} 1\n', /^1:3: duplicate label name "__name__"/],
+  ['text after # EOF', 'openmetrics', '# TYPE a gauge\na 1\n# EOF\nb 2\n', /^4:1: unexpected data after # EOF/],
+  ['missing # EOF', 'openmetrics', '# TYPE a gauge\na 1\n', /^3:1: data does not end with # EOF/],
+  ['missing # EOF, no final newline', 'openmetrics', 'a 1', /^1:4: data does not end with # EOF/],
+  ['fractional text timestamp', 'text', 'a 1 12.5\n', /^1:7: invalid timestamp/],
+  ['word as timestamp', 'text', 'a 1 abc\n', /^1:5: expected a timestamp/],
+  ['bad OpenMetrics timestamp', 'openmetrics', 'a 1 abc\n# EOF\n', /^1:5: invalid timestamp/],
+  ['NaN OpenMetrics timestamp', 'openmetrics', 'a 1 NaN\n# EOF\n', /^1:5: invalid timestamp/],
+  ['junk after timestamp', 'text', 'a 1 2 3\n', /^1:7: expected end of line/],
+  ['HTML page', 'text', '<html><head><title>Login</title></head></html>\n', /^1:1: .*HTML/],
+  ['word as value', 'text', 'a true\n', /^1:3: invalid float "true"/],
+  ['hex float', 'text', 'a 0x1p-3\n', /^1:3: unsupported character in float/],
+  ['underscore in float', 'text', 'a 1_2\n', /^1:3: unsupported character in float/],
+  ['value out of range', 'text', 'a 1e400\n', /^1:3: value "1e400" out of range/],
+  ['CRLF line ending', 'text', 'a 1\r\n', /^1:3: invalid float/],
+  ['signed NaN', 'text', 'a -NaN\n', /^1:3: invalid float/],
+  ['unknown text type', 'text', '# TYPE a foo\n', /^1:10: invalid metric type "foo"/],
+  ['OpenMetrics type in text', 'text', '# TYPE a info\n', /^1:10: invalid metric type "info"/],
+  ['HELP without a name', 'text', '# HELP #\n', /^1:8: expected metric name after HELP/],
+  ['free comment in OpenMetrics', 'openmetrics', '# hello\n# EOF\n', /^1:1: invalid comment/],
+  ['blank line in OpenMetrics', 'openmetrics', 'a 1\n\n# EOF\n', /^2:1: empty line/],
+  ['two spaces in OpenMetrics', 'openmetrics', 'a  1\n# EOF\n', /^1:3: expected a value/],
+  ['space in OpenMetrics label block', 'openmetrics', 'a{b="c", d="e"} 1\n# EOF\n', /^1:9: expected label name/],
+  ['unit not a suffix', 'openmetrics', '# UNIT a_seconds bytes\n# EOF\n', /^1:18: unit "bytes" is not a suffix/],
+  ['OpenMetrics HELP without text', 'openmetrics', '# HELP a\n# EOF\n', /^1:9: expected text in HELP/],
+  ['metric name not set', 'text', '{a="ok"} 1\n', /^1:1: metric name not set/],
+  ['metric name twice', 'text', '{"a","b"} 1\n', /^1:6: metric name already set/],
+  ['single-quoted value', 'text', "a{b='c'} 1\n", /^1:5: expected label value/],
+  ['empty label name', 'text', 'a{="x"} 1\n', /^1:3: expected label name/],
+  ['exemplar in text format', 'text', 'a 1 # {a="b"} 1\n', /^1:5: expected a timestamp/],
+  ['exemplar without value', 'openmetrics', 'a_total 1 # {a="b"}\n# EOF\n', /^1:20: invalid exemplar/],
+  ['error on line 3', 'text', '# HELP a x\na 1\na{b="c",d=} 2\n', /^3:11: expected label value/],
+  ['line break in OpenMetrics label value', 'openmetrics', 'a{b="x\ny"} 1\n# EOF\n', /^1:5: unterminated label value/],
+];
+
+export const MALFORMED: MalformedCase[] = rows.map(([name, format, input, want]) => ({ name, format, input, want }));
