@@ -140,7 +140,7 @@ export function runTsdbBench(opts: { series?: number; samples?: number; quiet?: 
     createNsPerSeries: (firstUs * 1000) / nSeries,
     rssBytesPerSeries: per(mem0.rss, mem1.rss),
     heapBytesPerSeries: per(mem0.heapUsed, mem1.heapUsed),
-    externalBytesPerSeries: per(mem0.external + mem0.arrayBuffers, mem1.external + mem1.arrayBuffers),
+    externalBytesPerSeries: per(mem0.external, mem1.external),
     chunks: stats.chunkCount,
     select1SeriesMs: one.ms,
     select10kSeriesMs: many.ms,
@@ -151,7 +151,7 @@ export function runTsdbBench(opts: { series?: number; samples?: number; quiet?: 
   );
   log(`  first scrape:  ${res.createNsPerSeries.toFixed(0)} ns/series (creates the series)`);
   log(
-    `  memory/series: rss ${res.rssBytesPerSeries.toFixed(0)} B, heap ${res.heapBytesPerSeries.toFixed(0)} B, external+arrayBuffers ${res.externalBytesPerSeries.toFixed(0)} B`,
+    `  memory/series: rss ${res.rssBytesPerSeries.toFixed(0)} B, heap ${res.heapBytesPerSeries.toFixed(0)} B, external (ArrayBuffers) ${res.externalBytesPerSeries.toFixed(0)} B`,
   );
   log(`  select 1 series (${one.series}):     ${one.ms.toFixed(2)} ms`);
   log(`  select ${many.series} series:  ${many.ms.toFixed(2)} ms (all samples iterated)`);

@@ -3,10 +3,11 @@
  * the files the config points at exist (rule files, TLS client certificates, credentials files) and warns
  * about missing file_sd files, as promtool does. Rule file contents are checked by the rules part.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { parseFileSD } from './file-sd.ts';
 import { globSync, hasMeta } from './glob.ts';
-import { loadPrometheusConfigFile } from './prometheus-load.ts';
-import type { HTTPClientConfig, PrometheusConfig } from './types.ts';
+import { parsePrometheusConfig } from './prometheus-load.ts';
+import type { FileSDConfig, HTTPClientConfig, PrometheusConfig } from './types.ts';
 import { ConfigError } from './yaml-errors.ts';
 
 export interface CheckResult {
@@ -15,6 +16,16 @@ export interface CheckResult {
   output: string[];
   /** Rule files (resolved, globs expanded) of the configs that loaded, for the rules checker. */
   ruleFiles?: string[];
+}
+
+function readConfig(p: string): string {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : (e as Error).message;
+    throw new ConfigError(p, 0, 0, '', [`open ${p}: ${why}`]);
+  }
 }
 
 function statError(p: string): string | null {
@@ -47,6 +58,25 @@ function checkHTTPFiles(h: HTTPClientConfig): string | null {
   return null;
 }
 
+/** Missing file_sd files are warnings; existing ones must parse. */
+function checkSDFiles(list: FileSDConfig[], where: string, warnings: string[]): string | null {
+  for (const fsd of list) {
+    for (const pattern of fsd.files) {
+      const found = globSync(pattern);
+      if (found.length === 0)
+        warnings.push(`  WARNING: file ${JSON.stringify(pattern)} for file_sd in ${where} does not exist`);
+      for (const f of found) {
+        try {
+          parseFileSD(readFileSync(f, 'utf8'), f);
+        } catch (e) {
+          return `checking SD file ${JSON.stringify(pattern)}: ${(e as Error).message}`;
+        }
+      }
+    }
+  }
+  return null;
+}
+
 /** Returns [error, warnings, rule files]. */
 function checkReferencedFiles(cfg: PrometheusConfig): [string | null, string[], string[]] {
   const warnings: string[] = [];
@@ -58,22 +88,13 @@ function checkReferencedFiles(cfg: PrometheusConfig): [string | null, string[], 
     rules.push(...found);
   }
   for (const sc of cfg.scrape_configs) {
-    const e = checkHTTPFiles(sc);
+    const e =
+      checkHTTPFiles(sc) ?? checkSDFiles(sc.file_sd_configs, `scrape job ${JSON.stringify(sc.job_name)}`, warnings);
     if (e) return [e, warnings, rules];
-    for (const fsd of sc.file_sd_configs)
-      for (const f of fsd.files)
-        if (globSync(f).length === 0)
-          warnings.push(
-            `  WARNING: file ${JSON.stringify(f)} for file_sd in scrape job ${JSON.stringify(sc.job_name)} does not exist`,
-          );
   }
   for (const am of cfg.alerting.alertmanagers) {
-    const e = checkHTTPFiles(am);
+    const e = checkHTTPFiles(am) ?? checkSDFiles(am.file_sd_configs, 'alertmanager config', warnings);
     if (e) return [e, warnings, rules];
-    for (const fsd of am.file_sd_configs)
-      for (const f of fsd.files)
-        if (globSync(f).length === 0)
-          warnings.push(`  WARNING: file ${JSON.stringify(f)} for file_sd in alertmanager config does not exist`);
   }
   return [null, warnings, rules];
 }
@@ -88,12 +109,14 @@ export function checkConfigFiles(paths: string[], opts: { syntaxOnly?: boolean }
   for (const p of paths) {
     output.push(`Checking ${p}`);
     try {
-      const cfg = loadPrometheusConfigFile(p);
+      // Paths resolve against the config's folder as given (relative stays relative), so messages show
+      // the same paths as promtool's.
+      const cfg = parsePrometheusConfig(readConfig(p), p);
       if (!opts.syntaxOnly) {
         const [err, warnings, rules] = checkReferencedFiles(cfg);
         output.push(...warnings);
         if (err) throw new Error(err);
-        if (rules.length > 0) output.push(` SUCCESS: ${rules.length} rule files found`);
+        if (cfg.rule_files.length > 0) output.push(`  SUCCESS: ${rules.length} rule files found`);
         ruleFiles.push(...rules);
       }
       output.push(` SUCCESS: ${p} is valid prometheus config file syntax`);

@@ -54,6 +54,10 @@ function redactValue(v: unknown, parentKey: string): unknown {
     const secret = SECRET_KEYS.has(k) || (k === 'key' && parentKey === 'tls_config');
     if (secret && typeof x === 'string' && x !== '') out[k] = SECRET_PLACEHOLDER;
     else if (k === 'secrets' && Array.isArray(x)) out[k] = x.map((s) => (s === '' ? s : SECRET_PLACEHOLDER));
+    else if (k === 'proxy_connect_header' && x !== null && typeof x === 'object')
+      out[k] = Object.fromEntries(
+        Object.entries(x).map(([h, vs]) => [h, Array.isArray(vs) ? vs.map(() => SECRET_PLACEHOLDER) : vs]),
+      );
     else out[k] = redactValue(x, k);
   }
   return out;

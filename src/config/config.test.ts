@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { formatDuration } from '../model/index.ts';
 import {
   ConfigError,
   checkConfigFiles,
@@ -31,6 +34,7 @@ function errorOf(fn: () => unknown): ConfigError {
   assert.fail('expected a ConfigError');
 }
 
+const HERE = dirname(fileURLToPath(import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'osprey-config-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -141,6 +145,55 @@ scrape_configs:
   });
 });
 
+describe('YAML scalars read like Go yaml.v2', () => {
+  test('plain numbers and booleans keep their text in string fields', () => {
+    const c = parse(`
+scrape_configs:
+  - job_name: a
+    honor_labels: yes
+    static_configs:
+      - targets: [a]
+        labels: {version: 1.10, zip: 0123, enabled: yes, hex: 0x1F, quoted: "1.10", empty: }
+    relabel_configs:
+      - {regex: 1, target_label: t}
+osprey:
+  retries: 3
+  ratio: 1.5
+`);
+    const sc = c.scrape_configs[0];
+    assert.equal(sc.honor_labels, true);
+    assert.deepEqual(sc.static_configs[0].labels, {
+      version: '1.10',
+      zip: '0123',
+      enabled: 'yes',
+      hex: '0x1F',
+      quoted: '1.10',
+      empty: '',
+    });
+    assert.equal(sc.relabel_configs[0].regex, '1');
+    assert.deepEqual(c.osprey, { retries: 3, ratio: 1.5 });
+  });
+
+  test('anchors, aliases and merge keys', () => {
+    const c = parse(`
+scrape_configs:
+  - &base
+    job_name: a
+    scrape_interval: 30s
+    metrics_path: /m
+  - <<: *base
+    job_name: b
+`);
+    assert.deepEqual(
+      c.scrape_configs.map((s) => [s.job_name, s.scrape_interval, s.metrics_path]),
+      [
+        ['a', 30_000, '/m'],
+        ['b', 30_000, '/m'],
+      ],
+    );
+  });
+});
+
 describe('errors', () => {
   const userFile = `global:
   scrape_interval: 15s
@@ -235,6 +288,21 @@ scrape_configs:
       ),
     );
     assert.match(e.message, /at most one of basic_auth, oauth2 & authorization must be configured/);
+  });
+
+  test('http_headers may not set reserved headers', () => {
+    const e = errorOf(() =>
+      parse('scrape_configs:\n  - job_name: a\n    http_headers:\n      authorization: {values: [x]}\n'),
+    );
+    assert.equal(
+      e.message,
+      'prometheus.yml:4:7: scrape_configs.0.http_headers.authorization: setting header "Authorization" is not allowed',
+    );
+    assert.equal(
+      parse('scrape_configs:\n  - job_name: a\n    http_headers: {X-Team: {values: [a]}}\n').scrape_configs[0]
+        .http_headers?.['X-Team'].values?.[0],
+      'a',
+    );
   });
 
   test('sizes need a unit', () => {
@@ -420,6 +488,43 @@ describe('check config', () => {
     assert.equal(checkConfigFiles([f], { syntaxOnly: true }).ok, true);
     assert.equal(checkConfigFiles([join(tmp, 'nope.yml')]).ok, false);
   });
+
+  test('file_sd files: missing ones warn, broken ones fail', () => {
+    const dir = join(tmp, 'sdcheck');
+    mkdirSync(join(dir, 'sd'), { recursive: true });
+    const f = join(dir, 'p.yml');
+    writeFileSync(f, 'scrape_configs:\n  - job_name: a\n    file_sd_configs: [{files: [sd/*.json, missing.yml]}]\n');
+    writeFileSync(join(dir, 'sd', 'ok.json'), '[{"targets": ["a:1"]}]');
+    const good = checkConfigFiles([f]);
+    assert.equal(good.ok, true);
+    assert.ok(
+      good.output.includes(
+        `  WARNING: file ${JSON.stringify(join(dir, 'missing.yml'))} for file_sd in scrape job "a" does not exist`,
+      ),
+    );
+    writeFileSync(join(dir, 'sd', 'bad.json'), '[null]');
+    const bad = checkConfigFiles([f]);
+    assert.equal(bad.ok, false);
+    assert.match(
+      bad.output.join('\n'),
+      /FAILED: checking SD file ".*sd\/\*\.json": .*nil target group item found \(index 0\)/,
+    );
+  });
+});
+
+describe('docs', () => {
+  test('the example in docs/configuration.md loads', () => {
+    const md = readFileSync(join(HERE, '../../docs/configuration.md'), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(md)?.[1];
+    assert.ok(example, 'docs/configuration.md has a yaml example');
+    const c = parse(example, { env: { REGION: 'eu1' } });
+    assert.equal(c.global.external_labels.region, 'eu1');
+    assert.deepEqual(
+      c.scrape_configs.map((s) => s.job_name),
+      ['osprey', 'node'],
+    );
+    assert.equal(c.scrape_configs[1].body_size_limit, 50 * 1024 * 1024);
+  });
 });
 
 describe('helpers', () => {
@@ -434,6 +539,20 @@ describe('helpers', () => {
     assert.equal(formatSize(15 * 1024 * 1024), '15MiB');
     assert.equal(formatSize(1536), '1KiB512B');
     assert.equal(formatSize(0), '0B');
+  });
+
+  test('property: sizes and durations survive printing and loading', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 50 }), (n) => parseSize(formatSize(n)) === n),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10 * 365 * 24 * 3600 * 1000 }), (ms) => {
+        const c = parse(`global:\n  scrape_interval: ${formatDuration(ms)}\n  scrape_timeout: 1ms\n`);
+        return c.global.scrape_interval === ms && parse(configToYaml(c)).global.scrape_interval === ms;
+      }),
+      { numRuns: 100 },
+    );
   });
 
   test('glob matching like filepath.Match', () => {

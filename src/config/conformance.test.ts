@@ -4,11 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   ConfigError,
+  checkConfigFiles,
   configToYaml,
   loadPrometheusConfigFile,
   parseFileSD,
@@ -19,6 +20,7 @@ import {
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIR = process.env.OSPREY_PROM_CONFIG_CONFORMANCE ?? join(HERE, '../../../shared/conformance/prometheus-config');
+const PROMTOOL_DIR = join(DIR, '../promtool-unittest');
 
 function readTSV(path: string): string[][] {
   return readFileSync(path, 'utf8')
@@ -188,14 +190,39 @@ describe('prometheus-config conformance', { skip: !existsSync(DIR) && 'conforman
     assert.deepEqual(redactedConfig(again), redactedConfig(c));
     assert.equal(configToYaml(again), configToYaml(c));
   });
+});
 
-  after(() => {
-    console.log(
-      `prometheus-config conformance: ran ${ran}, passed ${passed}, failed ${failed.length + knownFailed.length}`,
-    );
-    if (failed.length) console.log(`unexpected failures: ${failed.join(', ')}`);
-    for (const k of knownFailed) console.log(`known failure: ${k}`);
-    for (const k of nowPassing)
-      console.log(`known failure now passes (remove from conformance-known-failures.tsv): ${k}`);
-  });
+/** `promtool check config` rows of promtool-unittest/expected-results.tsv (lint options are not ours). */
+describe('promtool check config conformance', {
+  skip: !existsSync(PROMTOOL_DIR) && 'conformance data not found',
+}, () => {
+  const rows = existsSync(PROMTOOL_DIR) ? readTSV(join(PROMTOOL_DIR, 'expected-results.tsv')) : [];
+  // Upstream passed paths as testdata/<file>; we pass them relative to the working folder the same way.
+  const rel = relative(process.cwd(), PROMTOOL_DIR) || '.';
+  for (const [command, file, options, code, expectedError] of rows) {
+    if (command !== 'check config' || (options && options !== '--syntax-only')) continue;
+    const name = `check config ${file}${options ? ` ${options}` : ''}`;
+    check(name, () => {
+      const r = checkConfigFiles([join(rel, file)], { syntaxOnly: options === '--syntax-only' });
+      assert.equal(r.ok ? '0' : '1', code, r.output.join('\n'));
+      if (expectedError) {
+        const want = expectedError.replaceAll('testdata/', `${rel}/`);
+        // Our messages add `file:line:col: path: ` in front of the upstream text.
+        const got = r.output
+          .filter((l) => l.startsWith('  FAILED: '))
+          .map((l) => l.slice('  FAILED: '.length).replace(/^[^:\s]+:\d+:\d+: (?:[\w.\-"]+: )?/, ''));
+        assert.ok(got.includes(want), `expected ${JSON.stringify(want)} in ${JSON.stringify(got)}`);
+      }
+    });
+  }
+});
+
+after(() => {
+  console.log(
+    `config conformance (prometheus-config + promtool check config): ran ${ran}, passed ${passed}, failed ${failed.length + knownFailed.length}`,
+  );
+  if (failed.length) console.log(`unexpected failures: ${failed.join(', ')}`);
+  for (const k of knownFailed) console.log(`known failure: ${k}`);
+  for (const k of nowPassing)
+    console.log(`known failure now passes (remove from conformance-known-failures.tsv): ${k}`);
 });

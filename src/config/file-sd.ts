@@ -6,7 +6,7 @@ import { extname } from 'node:path';
 import { z } from 'zod';
 import { isValidLabelName, isWellFormed } from '../model/index.ts';
 import { buildStaticConfigs } from './prometheus-build.ts';
-import { parseWithSchema } from './prometheus-load.ts';
+import { parseWithSchema } from './yaml-schema.ts';
 import { staticConfigSchema } from './prometheus-schema.ts';
 import { zmap, zstr, zstrlist } from './schema-scalars.ts';
 import type { StaticConfig, TargetGroup } from './types.ts';
@@ -52,7 +52,8 @@ export function parseFileSD(text: string, file: string): TargetGroup[] {
   if (ext === '.json') return parseJSON(text, file);
   if (ext !== '.yml' && ext !== '.yaml') fail(file, `unsupported file extension ${goQuote(ext)}`);
   const src = new YamlSource(text, file);
-  const raw = parseWithSchema(src, fileSchema, () => 'struct { Targets []string; Labels model.LabelSet }') ?? [];
+  const raw =
+    parseWithSchema(src, fileSchema, { typeNameAt: () => 'struct { Targets []string; Labels model.LabelSet }' }) ?? [];
   const issues = new IssueList();
   raw.forEach((g, i) => {
     if (g === null) issues.add([i], `nil target group item found (index ${i})`);
@@ -66,7 +67,9 @@ export function parseFileSD(text: string, file: string): TargetGroup[] {
 /** One target group given as a YAML mapping (a single static_configs entry), strictly checked. */
 export function parseTargetGroupYaml(text: string, file: string): StaticConfig {
   const src = new YamlSource(text, file);
-  const raw = parseWithSchema(src, staticConfigSchema, () => 'struct { Targets []string; Labels model.LabelSet }');
+  const raw = parseWithSchema(src, staticConfigSchema, {
+    typeNameAt: () => 'struct { Targets []string; Labels model.LabelSet }',
+  });
   const issues = new IssueList();
   const [g] = buildStaticConfigs([raw], [], issues);
   // buildStaticConfigs reports paths under a synthetic index 0; strip it for this single-group document.

@@ -8,7 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { Authorization, BasicAuth, HTTPClientConfig, TLSConfig } from './types.ts';
 import { zanymap, zbool, zmap, zstr, zstrlist } from './schema-scalars.ts';
-import type { ConfigPath, IssueList } from './yaml-errors.ts';
+import { type ConfigPath, goQuote, type IssueList } from './yaml-errors.ts';
 
 export const tlsConfigSchema = z.strictObject({
   ca: zstr.optional(),
@@ -249,12 +249,45 @@ export function buildHTTPClient(r: RawHTTPClient, dir: string, path: ConfigPath,
   if (r.http_headers) {
     const h: NonNullable<HTTPClientConfig['http_headers']> = {};
     for (const [name, v] of Object.entries(r.http_headers)) {
+      if (RESERVED_HTTP_HEADERS.has(name.toLowerCase()))
+        issues.add(
+          [...path, 'http_headers', name],
+          `setting header ${goQuote(canonicalHeader(name))} is not allowed`,
+          true,
+        );
       h[name] = { ...v };
       if (v.files) h[name].files = v.files.map((f) => joinDir(dir, f) ?? f);
     }
     out.http_headers = h;
   }
   return out;
+}
+
+/** Headers http_headers may not set (they are managed by the client or by other settings). */
+const RESERVED_HTTP_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'host',
+  'content-encoding',
+  'content-length',
+  'content-type',
+  'user-agent',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'www-authenticate',
+  'accept-encoding',
+  'x-prometheus-remote-write-version',
+  'x-prometheus-remote-read-version',
+  'x-prometheus-scrape-timeout-seconds',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+]);
+
+/** Go's textproto.CanonicalMIMEHeaderKey for ASCII names: "x-foo-bar" -> "X-Foo-Bar". */
+function canonicalHeader(name: string): string {
+  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
 }
 
 /** Keys of httpClientFields, to split an SD config into its HTTP client part and the rest. */

@@ -6,6 +6,9 @@ export {
   type ConfigPath,
   goQuote,
   IssueList,
+  pathToString,
+  type TypeNameAt,
+  unmarshalMessage,
   YamlSource,
   zodIssuesToConfigIssues,
 } from './yaml-errors.ts';
@@ -13,12 +16,9 @@ export { zbool, zduration, zfloat, zint, zlist, zmap, zsize, zstr, zstrlist, zui
 export { formatSize, parseSize, SizeError } from './units.ts';
 export { expandEnv } from './env-expand.ts';
 export { globMatch, globSync, GlobError } from './glob.ts';
-export {
-  loadPrometheusConfigFile,
-  type ParseOptions,
-  parsePrometheusConfig,
-  parseWithSchema,
-} from './prometheus-load.ts';
+export { loadPrometheusConfigFile, type ParseOptions, parsePrometheusConfig } from './prometheus-load.ts';
+export { parseWithSchema, type SchemaParseOptions } from './yaml-schema.ts';
+export { unwrapLiterals, YamlLiteral } from './yaml-values.ts';
 export { DEFAULT_SCRAPE_PROTOCOLS, PROTO_FIRST_SCRAPE_PROTOCOLS } from './prometheus-build.ts';
 export { RELABEL_ACTIONS, RELABEL_DEFAULTS } from './relabel.ts';
 export { configToYaml, redactedConfig, SECRET_PLACEHOLDER } from './config-yaml.ts';

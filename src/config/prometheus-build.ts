@@ -3,7 +3,7 @@
  * global inheritance, resolves relative paths against the config folder, expands ${VAR} in external labels,
  * and applies Prometheus's load-time rules with its messages.
  */
-import { isValidLabelName, isWellFormed } from '../model/index.ts';
+import { isLegacyLabelName, isValidLabelName, isWellFormed } from '../model/index.ts';
 import { buildHTTPClient, joinDir, type RawHTTPClient } from './http-client.ts';
 import { buildRelabelList, type NameValidationScheme } from './relabel.ts';
 import type {
@@ -31,6 +31,7 @@ import type {
 } from './types.ts';
 import { type ConfigPath, goQuote, IssueList } from './yaml-errors.ts';
 import { expandEnv } from './env-expand.ts';
+import { unwrapLiterals } from './yaml-values.ts';
 
 const S = 1000;
 const M = 60 * S;
@@ -136,8 +137,8 @@ export function buildGlobal(raw: RawGlobal | undefined, opts: BuildOptions, issu
   for (const name of names) {
     const value = expandEnv(r.external_labels![name], opts.env);
     const lp = [...p, 'external_labels', name];
-    if (!isValidLabelName(name) || name === '__name__')
-      issues.add(lp, `${goQuote(name)} is not a valid label name`, true);
+    const nameOk = scheme === 'legacy' ? isLegacyLabelName(name) : isValidLabelName(name);
+    if (!nameOk || name === '__name__') issues.add(lp, `${goQuote(name)} is not a valid label name`, true);
     if (!isWellFormed(value)) issues.add(lp, `${goQuote(value)} is not a valid label value`);
     external[name] = value;
   }
@@ -704,10 +705,11 @@ export function buildPrometheus(
     remote_read: remoteRead,
     source_file: '',
   };
-  if (raw.storage) config.storage = raw.storage as Record<string, unknown>;
-  if (raw.tracing) config.tracing = raw.tracing as Record<string, unknown>;
-  if (raw.runtime) config.runtime = raw.runtime as Record<string, unknown>;
-  if (raw.otlp) config.otlp = raw.otlp as Record<string, unknown>;
+  // Sections Osprey passes on as data; unknown (loosely accepted) fields come back as plain values.
+  if (raw.storage) config.storage = unwrapLiterals(raw.storage) as Record<string, unknown>;
+  if (raw.tracing) config.tracing = unwrapLiterals(raw.tracing) as Record<string, unknown>;
+  if (raw.runtime) config.runtime = unwrapLiterals(raw.runtime) as Record<string, unknown>;
+  if (raw.otlp) config.otlp = unwrapLiterals(raw.otlp) as Record<string, unknown>;
   if (raw.osprey) config.osprey = raw.osprey;
   return { config, ctx, scrapes };
 }

@@ -17,9 +17,8 @@ import {
   IssueList,
   pathToString,
   YamlSource,
-  zodIssuesToConfigIssues,
 } from './yaml-errors.ts';
-import type { z } from 'zod';
+import { parseWithSchema } from './yaml-schema.ts';
 
 export interface ParseOptions {
   /** Folder that relative paths in the file are resolved against; default: the folder of `file`. */
@@ -32,21 +31,6 @@ export interface ParseOptions {
 
 /** Null for these keys means "set to empty" rather than "unset" (Go zero value vs. default). */
 const KEEP_NULL = new Set(['action']);
-
-/** Parses YAML text and checks it against a schema; throws ConfigError with every issue. */
-export function parseWithSchema<S extends z.ZodType>(
-  src: YamlSource,
-  schema: S,
-  typeNameAt: (path: ConfigPath) => string,
-): z.infer<S> {
-  src.throwIfAny(src.syntaxIssues());
-  const issues: ConfigIssue[] = src.duplicateKeyIssues(typeNameAt);
-  const js = src.toJS(KEEP_NULL) ?? {};
-  const res = schema.safeParse(js);
-  if (!res.success) issues.push(...zodIssuesToConfigIssues(res.error.issues, js, typeNameAt));
-  src.throwIfAny(issues);
-  return res.data as z.infer<S>;
-}
 
 /** Collects issues that may come from several files; throws one ConfigError for all of them. */
 class MultiFileIssues {
@@ -79,7 +63,7 @@ class MultiFileIssues {
 /** Parses prometheus.yml text. `file` is used in messages and, by default, for resolving relative paths. */
 export function parsePrometheusConfig(text: string, file: string, opts: ParseOptions = {}): PrometheusConfig {
   const src = new YamlSource(text, file);
-  const raw = parseWithSchema(src, prometheusSchema, prometheusTypeNameAt);
+  const raw = parseWithSchema(src, prometheusSchema, { typeNameAt: prometheusTypeNameAt, keepNull: KEEP_NULL });
   const dir = opts.baseDir ?? dirname(file);
   const issues = new IssueList();
   const { config, ctx, scrapes } = buildPrometheus(
@@ -99,12 +83,15 @@ export function parsePrometheusConfig(text: string, file: string, opts: ParseOpt
       try {
         text2 = readFileSync(f, 'utf8');
       } catch (e) {
-        all.addError(new ConfigError(f, 1, 1, '', [`${f}:1:1: ${(e as Error).message}`]));
+        all.addError(new ConfigError(f, 0, 0, '', [`${f}: ${(e as Error).message}`]));
         continue;
       }
       const fsrc = new YamlSource(text2, f);
       try {
-        const rawFile = parseWithSchema(fsrc, scrapeConfigFileSchema, prometheusTypeNameAt);
+        const rawFile = parseWithSchema(fsrc, scrapeConfigFileSchema, {
+          typeNameAt: prometheusTypeNameAt,
+          keepNull: KEEP_NULL,
+        });
         const fileIssues = new IssueList();
         const list = buildScrapeList(rawFile.scrape_configs, ctx, dirname(f), ['scrape_configs'], fileIssues);
         all.addAll(fsrc, fileIssues.items);
@@ -136,7 +123,10 @@ export function loadPrometheusConfigFile(path: string, opts: Omit<ParseOptions, 
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError(path, 0, 0, '', [`${path}: ${(e as Error).message}`]);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new ConfigError(path, 0, 0, '', [`${path}: open ${path}: ${why}`]);
   }
   const abs = resolve(path);
   const cfg = parsePrometheusConfig(text, path, { ...opts, baseDir: dirname(abs) });

@@ -227,6 +227,10 @@ export function prometheusTypeNameAt(path: ConfigPath): string {
   if (last === 'basic_auth') return 'config.BasicAuth';
   if (last === 'oauth2') return 'config.OAuth2';
   if (last === 'authorization') return 'config.Authorization';
+  if (last === 'queue_config') return 'config.QueueConfig';
+  if (last === 'metadata_config') return 'config.MetadataConfig';
+  const parent = path[path.length - 2];
+  if (typeof parent === 'string' && parent.endsWith('relabel_configs')) return 'relabel.plain';
   if (path.length >= 2 && path[path.length - 2] === 'static_configs')
     return 'struct { Targets []string; Labels model.LabelSet }';
   // Inside an SD section (also nested parts like kubernetes namespaces): the SD package's own `plain` type.

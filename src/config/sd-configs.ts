@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { buildHTTPClient, HTTP_CLIENT_KEYS, httpClientFields, joinDir, type RawHTTPClient } from './http-client.ts';
 import { zanymap, zbool, zduration, zint, zmap, zstr, zstrlist } from './schema-scalars.ts';
 import { type ConfigPath, goQuote, type IssueList } from './yaml-errors.ts';
+import { unwrapLiterals, YamlLiteral } from './yaml-values.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -37,7 +38,8 @@ const refresh = { refresh_interval: zduration.optional() };
 const loose = (fields: Record<string, z.ZodType>, http = true) =>
   z.looseObject({ ...(http ? httpClientFields : {}), ...refresh, ...fields });
 
-const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+const str = (v: unknown): string =>
+  v === undefined || v === null ? '' : v instanceof YamlLiteral ? v.source : String(v);
 
 /** Go url.Parse-like checks used by http_sd and puppetdb. */
 function checkHTTPURL(u: string, add: (msg: string, field?: string) => void, field = 'url'): void {
@@ -381,12 +383,13 @@ const KINDS: Record<string, SDKind> = {
     http: true,
     refresh: M,
     check: (raw, add) => {
-      const before = { n: 0 };
+      // Prometheus stops at the first URL problem before looking at the query.
+      let urlProblems = 0;
       checkHTTPURL(str(raw.url), (m, f) => {
-        before.n++;
+        urlProblems++;
         add(m, f);
       });
-      if (before.n === 0 && str(raw.query) === '') add('query missing');
+      if (urlProblems === 0 && str(raw.query) === '') add('query missing');
     },
   },
   scaleway: {
@@ -554,7 +557,7 @@ export function buildOtherSD(raw: Raw, dir: string, path: ConfigPath, issues: Is
       spec.check?.(e, (msg, field) => issues.add(field && e[field] !== undefined ? [...p, field] : p, msg));
       // refresh_interval first, so a printed and re-read config has the same key order.
       const norm: Raw = spec.refresh !== undefined ? { refresh_interval: e.refresh_interval ?? spec.refresh } : {};
-      for (const [k, v] of Object.entries(e)) if (!spec.http || !HTTP_CLIENT_KEYS.has(k)) norm[k] = v;
+      for (const [k, v] of Object.entries(e)) if (!spec.http || !HTTP_CLIENT_KEYS.has(k)) norm[k] = unwrapLiterals(v);
       if (spec.http) Object.assign(norm, buildHTTPClient(e as RawHTTPClient, dir, p, issues));
       for (const f of spec.files ?? []) if (typeof norm[f] === 'string') norm[f] = joinDir(dir, norm[f] as string);
       entries.push(norm);

@@ -6,6 +6,7 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
 import type { ScalarTag } from 'yaml';
 import type { z } from 'zod';
+import { documentToPlain, unwrapLiterals, YAML11_BOOL_TAG, YamlLiteral } from './yaml-values.ts';
 
 export type ConfigPath = readonly (string | number)[];
 
@@ -100,6 +101,17 @@ export function goQuote(s: string): string {
   return `${out}"`;
 }
 
+/**
+ * Go type name of the mapping at a path, for Prometheus-compatible wording of unknown/duplicate field errors
+ * ("field x not found in type config.plain"). Loaders without such expectations pass nothing.
+ */
+export type TypeNameAt = (path: ConfigPath) => string | undefined;
+
+function goSuffix(typeNameAt: TypeNameAt | undefined, path: ConfigPath, text: string): string {
+  const t = typeNameAt?.(path);
+  return t ? ` (${text} ${t})` : '';
+}
+
 /** A parsed YAML file that can map config paths back to line:col. */
 export class YamlSource {
   readonly file: string;
@@ -114,7 +126,7 @@ export class YamlSource {
       lineCounter: this.lines,
       uniqueKeys: false,
       merge: true,
-      customTags: [BINARY_TAG],
+      customTags: [BINARY_TAG, YAML11_BOOL_TAG],
       prettyErrors: false,
     });
   }
@@ -128,15 +140,20 @@ export class YamlSource {
   }
 
   /**
-   * The document as plain JS. Null mapping values are dropped (a null field is an unset field, as in
-   * Go's YAML decoding into defaults), except for keys listed in `keepNull`, which become ''.
+   * The document as plain JS (see yaml-values.ts: plain numbers/booleans come as YamlLiteral). Null mapping
+   * values are dropped (a null field is an unset field), except for keys in `keepNull`, which become ''.
    */
   toJS(keepNull: ReadonlySet<string> = new Set()): unknown {
-    return stripNulls(this.doc.toJS({ maxAliasCount: 1000 }), keepNull);
+    try {
+      return documentToPlain(this.doc, keepNull);
+    } catch (e) {
+      this.throwIfAny([{ path: [], message: `yaml: ${(e as Error).message}` }]);
+      throw e;
+    }
   }
 
   /** `field X already set in type T` for every repeated key in a mapping. */
-  duplicateKeyIssues(typeNameAt: (path: ConfigPath) => string = () => 'config.plain'): ConfigIssue[] {
+  duplicateKeyIssues(typeNameAt?: TypeNameAt): ConfigIssue[] {
     const out: ConfigIssue[] = [];
     // One shared path stack; copied only when a duplicate is found (this walk runs on every reload).
     const path: (string | number)[] = [];
@@ -150,7 +167,7 @@ export class YamlSource {
             const pos = kn?.range ? this.lines.linePos(kn.range[0]) : undefined;
             out.push({
               path: [...path, k],
-              message: `duplicate field ${goQuote(k)} (field ${k} already set in type ${typeNameAt([...path])})`,
+              message: `duplicate field ${goQuote(k)}${goSuffix(typeNameAt, [...path], `field ${k} already set in type`)}`,
               ...pos,
             });
           }
@@ -226,24 +243,8 @@ export class YamlSource {
   }
 }
 
-function stripNulls(v: unknown, keepNull: ReadonlySet<string>): unknown {
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) v[i] = stripNulls(v[i], keepNull);
-    return v;
-  }
-  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
-    const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
-      if (o[k] === null || o[k] === undefined) {
-        if (keepNull.has(k)) o[k] = '';
-        else delete o[k];
-      } else o[k] = stripNulls(o[k], keepNull);
-    }
-  }
-  return v;
-}
-
 function yamlKind(v: unknown): string {
+  if (v instanceof YamlLiteral) v = v.value;
   if (Array.isArray(v)) return '!!seq';
   if (v === null || v === undefined) return '!!null';
   switch (typeof v) {
@@ -280,7 +281,7 @@ export function unmarshalMessage(value: unknown, expected: string): string {
 export function zodIssuesToConfigIssues(
   issues: readonly z.core.$ZodIssue[],
   root: unknown,
-  typeNameAt: (path: ConfigPath) => string = () => 'config.plain',
+  typeNameAt?: TypeNameAt,
 ): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const iss of issues) {
@@ -290,7 +291,7 @@ export function zodIssuesToConfigIssues(
         out.push({
           path: [...path, k],
           atKey: true,
-          message: `unknown field ${goQuote(k)} (field ${k} not found in type ${typeNameAt(path)})`,
+          message: `unknown field ${goQuote(k)}${goSuffix(typeNameAt, path, `field ${k} not found in type`)}`,
         });
       }
     } else if (iss.code === 'invalid_type') {
@@ -298,7 +299,7 @@ export function zodIssuesToConfigIssues(
     } else if (iss.code === 'invalid_value') {
       out.push({
         path,
-        message: `invalid value ${goQuote(String(valueAt(root, path)))}, expected one of: ${iss.values.map(String).join(', ')}`,
+        message: `invalid value ${goQuote(String(unwrapLiterals(valueAt(root, path))))}, expected one of: ${iss.values.map(String).join(', ')}`,
       });
     } else {
       out.push({ path, message: iss.message });

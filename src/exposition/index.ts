@@ -10,3 +10,4 @@ export {
 } from './writer.ts';
 export { formatGoFloat, formatOpenMetricsFloat } from './float.ts';
 export { familyTypeOf, suffixesOf } from './suffixes.ts';
+export { detachString } from './detach.ts';

@@ -102,23 +102,27 @@ describe('text format 0.0.4', () => {
     assert.deepEqual(l.flat, ['A', '2', '__name__', 'm', '_x', '3', 'y', '4', 'z', '1']);
   });
 
-  test('le and quantile are normalised like Prometheus 3 (text format only)', () => {
+  test('le and quantile are normalised like Prometheus 3, by the last TYPE', () => {
     const page = [
       '# TYPE h histogram',
       'h_bucket{le="1"} 1',
       'h_bucket{le="+Inf"} 2',
+      'h_bucket{le="1e3"} 2',
+      'h_bucket{le="x"} 2',
       'h_count 2',
       '# TYPE s summary',
       's{quantile="0"} 1',
-      's_sum{quantile="0"} 1',
+      's_sum{le="0"} 1',
       '# TYPE g gauge',
       'g{le="1"} 1',
+      '# TYPE u untyped',
+      'u{le="1"} 1',
       '',
     ].join('\n');
     const labels = parseAll(page, 'text').samples.map((s) => s.labels.le ?? s.labels.quantile);
-    assert.deepEqual(labels, ['1.0', '+Inf', undefined, '0.0', '0', '1']);
+    assert.deepEqual(labels, ['1.0', '+Inf', '1000.0', 'x', undefined, '0.0', '0', '1', '1']);
     const om = parseAll('# TYPE h histogram\nh_bucket{le="1"} 1\n# EOF\n', 'openmetrics').samples;
-    assert.equal(om[0].labels.le, '1');
+    assert.equal(om[0].labels.le, '1.0');
   });
 
   test('series type follows the family by suffix', () => {
@@ -239,7 +243,7 @@ describe('OpenMetrics 1.0', () => {
       '# HELP "go.gc" help\n# TYPE "go.gc" summary\n{"go.gc",quantile="0"} 4.9e-05\n{"go.gc_sum"} 1\nq_count 1 # {"id.thing"="t"} 4\n# EOF\n';
     const { samples, types } = parseAll(page, 'openmetrics');
     assert.equal(types['go.gc'], 'summary');
-    assert.deepEqual(samples[0].labels, { __name__: 'go.gc', quantile: '0' });
+    assert.deepEqual(samples[0].labels, { __name__: 'go.gc', quantile: '0.0' });
     assert.equal(samples[1].type, 'summary');
   });
 });

@@ -1,6 +1,7 @@
 import { Labels, METRIC_NAME } from '../model/index.ts';
 import { checkWellFormed, decodeExposition } from './decode.ts';
 import { floatError, formatOpenMetricsFloat, parseGoFloat } from './float.ts';
+import { detachString } from './detach.ts';
 import { familyTypeOf } from './suffixes.ts';
 import {
   type EntryKind,
@@ -28,7 +29,7 @@ export interface ParserOptions {
 export interface ExpositionTextParser extends ExpositionParser {
   /** After 'series': the type of the family the series belongs to (by name and suffix), else 'unknown'. */
   metricType(): MetricType;
-  /** After 'series': the metric name (unescaped). Allocates. */
+  /** After 'series': the metric name (unescaped, detached from the page). Allocates. */
   metricName(): string;
 }
 
@@ -222,13 +223,11 @@ class Parser implements ExpositionTextParser {
   private textMeta(kind: 'help' | 'type', q: number): EntryKind {
     const s = this.s;
     q = this.metaName(q, kind === 'help' ? 'HELP' : 'TYPE');
-    let c = s.charCodeAt(q);
     const end = this.lineEnd(q);
-    if (q < end) {
-      if (c !== SP && c !== TAB) this.fail(q, `expected whitespace after metric name in ${kind.toUpperCase()}`);
-      while (c === SP || c === TAB) c = s.charCodeAt(++q);
-    }
-    this.textStart = Math.min(q, end);
+    // Prometheus takes the character after the name as the separator, whatever it is, and the rest of
+    // the line verbatim: "# TYPE a  counter" has the type " counter" (invalid), and extra blanks
+    // before a HELP text are kept.
+    this.textStart = q < end ? q + 1 : end;
     this.textEnd = end;
     if (kind === 'type') {
       // Trailing blanks are part of the word, so "counter " is invalid, as in Prometheus.
@@ -385,7 +384,7 @@ class Parser implements ExpositionTextParser {
       while (c === SP || c === TAB) c = s.charCodeAt(++p);
     }
     const vs = p;
-    while (p < this.n && (c = s.charCodeAt(p)) !== SP && c !== NL && c !== TAB) p++;
+    while (p < this.n && (c = s.charCodeAt(p)) !== SP && c !== NL && (c !== TAB || om)) p++;
     if (p === vs) this.fail(p, `expected a value after the metric, got ${describe(s, p)}`);
     this.val = parseGoFloat(s, vs, p);
     if (floatError !== '') this.fail(vs, floatError);
@@ -507,8 +506,10 @@ class Parser implements ExpositionTextParser {
       const ts = p;
       while (p < this.n && (c = s.charCodeAt(p)) !== SP && c !== NL) p++;
       const t = parseGoFloat(s, ts, p);
-      if (p === ts || floatError !== '' || Number.isNaN(t))
-        this.fail(ts, `invalid exemplar timestamp: ${floatError || 'empty'}`);
+      if (p === ts || floatError !== '') this.fail(ts, `invalid exemplar timestamp: ${floatError || 'empty'}`);
+      if (Number.isNaN(t) || t === Number.POSITIVE_INFINITY || t === Number.NEGATIVE_INFINITY) {
+        this.fail(ts, `invalid exemplar timestamp ${s.slice(ts, p)}`);
+      }
     }
     return p;
   }
@@ -642,6 +643,9 @@ class Parser implements ExpositionTextParser {
 
   /** Set by quoted(): whether the string just scanned contained a backslash escape. */
   private lastQuotedEsc = false;
+  /** Cached positions of the next backslash and line break at or after some earlier point (see quoted()). */
+  private nextBackslash = -1;
+  private nextNewline = -1;
 
   /**
    * Scans a quoted string at p ('"'); returns the position after the closing quote.
@@ -651,6 +655,24 @@ class Parser implements ExpositionTextParser {
     const s = this.s;
     const n = this.n;
     const open = p;
+    // Fast path: find the closing quote natively; take it when no backslash or line break comes first.
+    // The next backslash and line break positions are cached, so a page without escapes costs one
+    // indexOf('\\') in total and one indexOf('\n') per line.
+    const close = s.indexOf('"', p + 1);
+    if (close >= 0) {
+      if (this.nextBackslash < p) {
+        const b = s.indexOf('\\', p);
+        this.nextBackslash = b < 0 ? n : b;
+      }
+      if (this.nextNewline < p) {
+        const b = s.indexOf('\n', p);
+        this.nextNewline = b < 0 ? n : b;
+      }
+      if (this.nextBackslash > close && this.nextNewline > close) {
+        this.lastQuotedEsc = false;
+        return close + 1;
+      }
+    }
     let esc = false;
     p++;
     for (;;) {
@@ -724,7 +746,7 @@ class Parser implements ExpositionTextParser {
 
   metricName(): string {
     const raw = this.s.slice(this.nameStart, this.nameEnd);
-    return this.nameEsc ? unescapeQuoted(raw) : raw;
+    return detachString(this.nameEsc ? unescapeQuoted(raw) : raw);
   }
 
   labels(): Labels {
@@ -733,7 +755,7 @@ class Parser implements ExpositionTextParser {
     const flat: string[] = new Array((k + 1) * 2);
     let len = 0;
     const name = this.metricName();
-    const normalize = !this.om ? this.normalizedLabel() : '';
+    const normalize = this.normalizedLabel();
     for (let i = 0; i < k; i++) {
       const at = i * SLOTS;
       let v = this.s.slice(o[at + 2], o[at + 3]);
@@ -741,6 +763,7 @@ class Parser implements ExpositionTextParser {
       if (o[at + 4] & F_VALUE_ESC) v = unescapeQuoted(v);
       const ln = this.labelName(at);
       if (normalize !== '' && ln === normalize) v = normalizeFloat(v);
+      v = detachString(v);
       // insertion into the sorted flat array
       let j = len;
       while (j > 0 && flat[j - 2] > ln) {
@@ -767,23 +790,19 @@ class Parser implements ExpositionTextParser {
   }
 
   /**
-   * Prometheus 3 normalises `le` of classic histogram buckets and `quantile` of summaries in the
-   * text format to the OpenMetrics float form ("1" -> "1.0"). Returns the label to normalise, or ''.
+   * Prometheus 3 normalises `le` when the last TYPE was histogram and `quantile` when it was summary to
+   * the OpenMetrics float form ("1" -> "1.0"), in both text formats. Like Prometheus, this goes by the
+   * last TYPE line and the label name only. Returns the label to normalise, or ''.
    */
   private normalizedLabel(): string {
     const t = this.famType;
-    if (t !== 'histogram' && t !== 'summary') return '';
-    const st = this.metricType();
-    if (st !== t) return '';
-    const name = this.metricName();
-    if (t === 'histogram') return name === `${this.famName}_bucket` ? 'le' : '';
-    return name === this.famName ? 'quantile' : '';
+    return t === 'histogram' ? 'le' : t === 'summary' ? 'quantile' : '';
   }
 
   private labelName(at: number): string {
     const o = this.offs;
     const raw = this.s.slice(o[at], o[at + 1]);
-    return o[at + 4] & F_NAME_ESC ? unescapeQuoted(raw) : raw;
+    return detachString(o[at + 4] & F_NAME_ESC ? unescapeQuoted(raw) : raw);
   }
 
   value(): number {
@@ -810,13 +829,13 @@ class Parser implements ExpositionTextParser {
 
   familyName(): string {
     const raw = this.s.slice(this.metaStart, this.metaEnd);
-    return this.metaEsc ? unescapeQuoted(raw) : raw;
+    return detachString(this.metaEsc ? unescapeQuoted(raw) : raw);
   }
 
   help(): string {
     const raw = this.s.slice(this.textStart, this.textEnd);
-    if (raw.indexOf('\\') < 0) return raw;
-    return this.om ? unescapeQuoted(raw) : unescapeHelpText(raw);
+    if (raw.indexOf('\\') < 0) return detachString(raw);
+    return detachString(this.om ? unescapeQuoted(raw) : unescapeHelpText(raw));
   }
 
   type(): MetricType {
@@ -824,7 +843,7 @@ class Parser implements ExpositionTextParser {
   }
 
   unit(): string {
-    return this.s.slice(this.textStart, this.textEnd);
+    return detachString(this.s.slice(this.textStart, this.textEnd));
   }
 
   line(): number {

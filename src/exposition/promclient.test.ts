@@ -58,18 +58,12 @@ for (const om of [false, true]) {
     const buckets = samples.filter((s) => s.labels.__name__ === 'app_latency_seconds_bucket');
     assert.deepEqual(
       buckets.map((s) => [s.labels.le, s.value, s.type]),
-      om
-        ? [
-            ['0.1', 0, 'histogram'],
-            ['1', 1, 'histogram'],
-            ['+Inf', 1, 'histogram'],
-          ]
-        : [
-            // Prometheus 3 normalises le in the text format.
-            ['0.1', 0, 'histogram'],
-            ['1.0', 1, 'histogram'],
-            ['+Inf', 1, 'histogram'],
-          ],
+      [
+        // Prometheus 3 normalises le to the OpenMetrics float form in both formats.
+        ['0.1', 0, 'histogram'],
+        ['1.0', 1, 'histogram'],
+        ['+Inf', 1, 'histogram'],
+      ],
     );
     const quantiles = samples.filter((s) => s.labels.__name__ === 'app_size_bytes' && s.labels.quantile !== undefined);
     assert.equal(quantiles.length, 7);

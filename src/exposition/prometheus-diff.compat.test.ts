@@ -5,7 +5,15 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CONTENT_TYPE_OPENMETRICS, CONTENT_TYPE_TEXT, type ExpositionFormat } from './index.ts';
+import { Labels } from '../model/index.ts';
+import {
+  CONTENT_TYPE_OPENMETRICS,
+  CONTENT_TYPE_TEXT,
+  type ExpositionFormat,
+  type MetricFamily,
+  writeOpenMetrics,
+  writeText,
+} from './index.ts';
 import { MALFORMED } from './malformed-cases.ts';
 import { freePort } from './node-exporter.ts';
 import { rejection } from './test-helpers.ts';
@@ -31,6 +39,7 @@ const ACCEPTED: { name: string; format: ExpositionFormat; input: string }[] = [
   { name: 'free comments and blank lines', format: 'text', input: '# hi\n\n#x\na 1\n\n' },
   { name: 'empty page', format: 'text', input: '' },
   { name: 'tabs around HELP', format: 'text', input: '#\tHELP\ta\tx\n#HELP is a comment\na 1\n' },
+  { name: 'HELP text right after the name', format: 'text', input: '# HELP a{x} text\n# HELP b  two blanks\na 1\n' },
   { name: 'no blank after label block', format: 'text', input: 'a{b="c"}1\n' },
   { name: 'colons in metric names', format: 'text', input: 'a:b:c 1\n' },
   { name: 'TYPE repeated', format: 'text', input: '# TYPE a counter\n# TYPE a gauge\na 1\n' },
@@ -60,6 +69,51 @@ const ACCEPTED: { name: string; format: ExpositionFormat; input: string }[] = [
   },
 ];
 
+/** Families for the writer check: Prometheus scrapes our writers' output and must store exactly these. */
+const L = (o: Record<string, string>) => Labels.fromObject(o);
+const WRITER_FAMILIES: MetricFamily[] = [
+  {
+    name: 'rt_requests_total',
+    help: 'Help with \\ backslash and\nnewline',
+    type: 'counter',
+    samples: [
+      { labels: L({ __name__: 'rt_requests_total', path: 'C:\\dir "quoted"\nnext', code: '200' }), value: 1027 },
+      { labels: L({ __name__: 'rt_requests_total', path: 'ünï€ødé 😀 {a="b"}, #', code: '500' }), value: 1e21 },
+    ],
+  },
+  {
+    name: 'rt_gauge',
+    help: '',
+    type: 'gauge',
+    samples: [
+      { labels: L({ __name__: 'rt_gauge', k: 'nan' }), value: Number.NaN },
+      { labels: L({ __name__: 'rt_gauge', k: 'inf' }), value: Number.POSITIVE_INFINITY },
+      { labels: L({ __name__: 'rt_gauge', k: 'ninf' }), value: Number.NEGATIVE_INFINITY },
+      { labels: L({ __name__: 'rt_gauge', k: 'small' }), value: 1.5e-7 },
+      { labels: L({ __name__: 'rt_gauge', k: 'big' }), value: 123456789.125 },
+      { labels: L({ __name__: 'rt_gauge', k: 'neg' }), value: -0.30000000000000004 },
+    ],
+  },
+  {
+    name: 'rt_latency_seconds',
+    help: 'Latency.',
+    type: 'histogram',
+    unit: 'seconds',
+    samples: [
+      { labels: L({ __name__: 'rt_latency_seconds_bucket', le: '0.5' }), value: 2 },
+      { labels: L({ __name__: 'rt_latency_seconds_bucket', le: '+Inf' }), value: 3 },
+      { labels: L({ __name__: 'rt_latency_seconds_sum' }), value: 1.25 },
+      { labels: L({ __name__: 'rt_latency_seconds_count' }), value: 3 },
+    ],
+  },
+  {
+    name: 'rt_build',
+    help: 'Build.',
+    type: 'info',
+    samples: [{ labels: L({ __name__: 'rt_build_info', version: '1.2.3' }), value: 1 }],
+  },
+];
+
 /** Where we knowingly differ from Prometheus 2.42, and why. */
 const KNOWN_DIFFERENCES: Record<string, string> = {
   'bad escape': 'Prometheus keeps unknown escapes verbatim; we reject them by default (lenientEscapes: true matches)',
@@ -82,6 +136,8 @@ const cases: Case[] = [
     input: c.input,
     id: 0,
   })),
+  { name: 'writer: text', format: 'text' as const, input: writeText(WRITER_FAMILIES), id: 0 },
+  { name: 'writer: openmetrics', format: 'openmetrics' as const, input: writeOpenMetrics(WRITER_FAMILIES), id: 0 },
 ].map((c, i) => ({ ...c, id: i }));
 
 let server: Server;
@@ -182,3 +238,38 @@ test('Prometheus accepts exactly the pages we accept', async () => {
   console.log(`prometheus differential: ${cases.length} ran, ${agree} agree, ${cases.length - agree} differ`);
   assert.deepEqual(unexpected, []);
 });
+
+test('Prometheus stores exactly what our writers print (text and OpenMetrics)', async () => {
+  await scrapeResults();
+  const expected = WRITER_FAMILIES.flatMap((f) => f.samples)
+    .map((x) => `${x.labels.toString()} ${x.value}`)
+    .sort();
+  for (const name of ['writer: text', 'writer: openmetrics']) {
+    const c = cases.find((x) => x.name === name)!;
+    const query = encodeURIComponent(`{__name__=~"rt_.+",job="c${c.id}"}`);
+    const deadline = Date.now() + 10_000;
+    let got: string[] = [];
+    for (;;) {
+      const res = await fetch(`${promUrl}/api/v1/query?query=${query}`);
+      const body = (await res.json()) as {
+        data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
+      got = body.data.result
+        .map((r) => {
+          const { instance: _i, job: _j, ...rest } = r.metric;
+          return `${Labels.fromObject(rest).toString()} ${apiFloat(r.value[1])}`;
+        })
+        .sort();
+      if (got.length >= expected.length || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.deepEqual(got, expected, name);
+  }
+});
+
+/** The API prints floats with Go's formatting: +Inf, -Inf and NaN need translating. */
+function apiFloat(v: string): number {
+  if (v === '+Inf') return Number.POSITIVE_INFINITY;
+  if (v === '-Inf') return Number.NEGATIVE_INFINITY;
+  return Number(v);
+}

@@ -44,7 +44,10 @@ export class ExpositionError extends Error {
  */
 export interface ExpositionParser {
   next(): EntryKind | null;
-  /** After 'series': the metric name and label set exactly as written, usable as a cache key. */
+  /**
+   * After 'series': the metric name and label set exactly as written, usable as a cache key.
+   * It is a view into the page: store detachString(key) when keeping it, or the page stays in memory.
+   */
   seriesKey(): string;
   /** After 'series': parsed labels including __name__, sorted. Allocates; call on cache misses only. */
   labels(): Labels;

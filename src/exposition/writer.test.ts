@@ -109,6 +109,14 @@ describe('writers', () => {
     },
   ];
 
+  test('writeText names counter and info families after their series', () => {
+    const text = writeText([
+      { name: 'jobs', help: 'Jobs.', type: 'counter', samples: [{ labels: L({ __name__: 'jobs_total' }), value: 2 }] },
+    ]);
+    assert.equal(text, '# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total 2\n');
+    assert.equal(parseAll(text, 'text').samples[0].type, 'counter');
+  });
+
   test('writeText output, as client_golang prints it', () => {
     assert.equal(
       writeText(families),
@@ -125,8 +133,8 @@ describe('writers', () => {
         'latency_seconds_count 3',
         '# TYPE "my.dotted" gauge',
         '{"my.dotted","a.b"="c"} NaN',
-        '# HELP build Build info.',
-        '# TYPE build gauge',
+        '# HELP build_info Build info.',
+        '# TYPE build_info gauge',
         'build_info{version="1.0"} 1',
         '',
       ].join('\n'),

@@ -21,7 +21,7 @@ const TEXT_TYPE: Record<MetricType, string> = {
 export function writeText(families: MetricFamily[]): string {
   let out = '';
   for (const fam of families) {
-    const name = nameToken(fam.name);
+    const name = nameToken(textFamilyName(fam));
     if (fam.help !== '') out += `# HELP ${name} ${escapeTextHelp(fam.help)}\n`;
     out += `# TYPE ${name} ${TEXT_TYPE[fam.type]}\n`;
     for (const s of fam.samples) {
@@ -58,6 +58,19 @@ export function writeOpenMetrics(families: MetricFamily[]): string {
 
 function isCountSample(name: string): boolean {
   return name.endsWith('_bucket') || name.endsWith('_count') || name.endsWith('_gcount');
+}
+
+/**
+ * The text format has no suffix rules for counters and info metrics: the TYPE line must name the series
+ * itself (`x_total`, `x_info`) for Prometheus to attach the type to it.
+ */
+function textFamilyName(fam: MetricFamily): string {
+  const n = fam.name;
+  if (fam.type === 'counter' && !n.endsWith('_total') && fam.samples[0]?.labels.metricName === `${n}_total`) {
+    return `${n}_total`;
+  }
+  if (fam.type === 'info' && !n.endsWith('_info')) return `${n}_info`;
+  return n;
 }
 
 /** OpenMetrics names counter families without `_total` and info families without `_info`. */

@@ -295,13 +295,14 @@ function selectK(
       if (op !== 'limitk') {
         const desc = op === 'topk';
         // NaN is the least preferred value in both directions; ties keep input order.
-        picked = m.slice().sort((a, b) => {
+        const before = (a: number, b: number): boolean => {
           const x = series[a].vals[i];
           const y = series[b].vals[i];
-          if (x !== x) return y !== y ? 0 : 1;
-          if (y !== y) return -1;
-          return desc ? y - x : x - y;
-        });
+          if (Number.isNaN(x)) return false;
+          if (Number.isNaN(y)) return true;
+          return desc ? x > y : x < y;
+        };
+        picked = selectBest(m, Math.min(k, m.length), before);
       }
       const lim = Math.min(k, picked.length);
       for (let q = 0; q < lim; q++) {
@@ -311,4 +312,18 @@ function selectK(
     }
   }
   return col.out;
+}
+
+/** The best k of m in order (stable for ties): insertion into a short sorted list. */
+function selectBest(m: number[], k: number, before: (a: number, b: number) => boolean): number[] {
+  if (k > 32) return m.slice().sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)).slice(0, k);
+  const top: number[] = [];
+  for (const x of m) {
+    if (top.length === k && !before(x, top[k - 1])) continue;
+    let pos = top.length;
+    while (pos > 0 && before(x, top[pos - 1])) pos--;
+    top.splice(pos, 0, x);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }

@@ -419,8 +419,12 @@ export function resolveDurations(expr: Expr, env: DurationEnv): void {
   });
 }
 
-
-/** Every PromQL function of Prometheus 3.x (plus the experimental ones), by name. */
+/**
+ * Every PromQL function of Prometheus 3.x (plus the experimental ones), by name.
+ * Query-time scalars: step() is the query step in seconds (0 for instant queries), range() is end - start
+ * in seconds (0 for instant queries), start()/end() are the query's start/end times in seconds;
+ * min_of(a, b)/max_of(a, b) are the smaller/larger of two scalars.
+ */
 export const FUNCTIONS: Record<string, FunctionDef> = {
   abs: { name: 'abs', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
   absent: { name: 'absent', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
@@ -447,15 +451,38 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   deg: { name: 'deg', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
   delta: { name: 'delta', argTypes: ['matrix'], variadic: 0, returnType: 'vector' },
   deriv: { name: 'deriv', argTypes: ['matrix'], variadic: 0, returnType: 'vector' },
-  double_exponential_smoothing: { name: 'double_exponential_smoothing', argTypes: ['matrix', 'scalar', 'scalar'], variadic: 0, returnType: 'vector', experimental: true },
+  double_exponential_smoothing: {
+    name: 'double_exponential_smoothing',
+    argTypes: ['matrix', 'scalar', 'scalar'],
+    variadic: 0,
+    returnType: 'vector',
+    experimental: true,
+  },
   exp: { name: 'exp', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
-  first_over_time: { name: 'first_over_time', argTypes: ['matrix'], variadic: 0, returnType: 'vector', experimental: true },
+  first_over_time: {
+    name: 'first_over_time',
+    argTypes: ['matrix'],
+    variadic: 0,
+    returnType: 'vector',
+    experimental: true,
+  },
   floor: { name: 'floor', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
   histogram_avg: { name: 'histogram_avg', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
   histogram_count: { name: 'histogram_count', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
-  histogram_fraction: { name: 'histogram_fraction', argTypes: ['scalar', 'scalar', 'vector'], variadic: 0, returnType: 'vector' },
+  histogram_fraction: {
+    name: 'histogram_fraction',
+    argTypes: ['scalar', 'scalar', 'vector'],
+    variadic: 0,
+    returnType: 'vector',
+  },
   histogram_quantile: { name: 'histogram_quantile', argTypes: ['scalar', 'vector'], variadic: 0, returnType: 'vector' },
-  histogram_quantiles: { name: 'histogram_quantiles', argTypes: ['vector', 'string', 'scalar'], variadic: -1, returnType: 'vector', experimental: true },
+  histogram_quantiles: {
+    name: 'histogram_quantiles',
+    argTypes: ['vector', 'string', 'scalar'],
+    variadic: -1,
+    returnType: 'vector',
+    experimental: true,
+  },
   histogram_stddev: { name: 'histogram_stddev', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
   histogram_stdvar: { name: 'histogram_stdvar', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
   histogram_sum: { name: 'histogram_sum', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
@@ -464,8 +491,18 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   increase: { name: 'increase', argTypes: ['matrix'], variadic: 0, returnType: 'vector' },
   info: { name: 'info', argTypes: ['vector', 'vector'], variadic: 1, returnType: 'vector', experimental: true },
   irate: { name: 'irate', argTypes: ['matrix'], variadic: 0, returnType: 'vector' },
-  label_join: { name: 'label_join', argTypes: ['vector', 'string', 'string', 'string'], variadic: -1, returnType: 'vector' },
-  label_replace: { name: 'label_replace', argTypes: ['vector', 'string', 'string', 'string', 'string'], variadic: 0, returnType: 'vector' },
+  label_join: {
+    name: 'label_join',
+    argTypes: ['vector', 'string', 'string', 'string'],
+    variadic: -1,
+    returnType: 'vector',
+  },
+  label_replace: {
+    name: 'label_replace',
+    argTypes: ['vector', 'string', 'string', 'string', 'string'],
+    variadic: 0,
+    returnType: 'vector',
+  },
   last_over_time: { name: 'last_over_time', argTypes: ['matrix'], variadic: 0, returnType: 'vector' },
   ln: { name: 'ln', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
   log10: { name: 'log10', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
@@ -489,11 +526,29 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   sin: { name: 'sin', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
   sinh: { name: 'sinh', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
   sort: { name: 'sort', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
-  sort_by_label: { name: 'sort_by_label', argTypes: ['vector', 'string'], variadic: -1, returnType: 'vector', experimental: true },
-  sort_by_label_desc: { name: 'sort_by_label_desc', argTypes: ['vector', 'string'], variadic: -1, returnType: 'vector', experimental: true },
+  sort_by_label: {
+    name: 'sort_by_label',
+    argTypes: ['vector', 'string'],
+    variadic: -1,
+    returnType: 'vector',
+    experimental: true,
+  },
+  sort_by_label_desc: {
+    name: 'sort_by_label_desc',
+    argTypes: ['vector', 'string'],
+    variadic: -1,
+    returnType: 'vector',
+    experimental: true,
+  },
   sort_desc: { name: 'sort_desc', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
   sqrt: { name: 'sqrt', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
-  start_timestamp: { name: 'start_timestamp', argTypes: ['vector'], variadic: 0, returnType: 'vector', experimental: true },
+  start_timestamp: {
+    name: 'start_timestamp',
+    argTypes: ['vector'],
+    variadic: 0,
+    returnType: 'vector',
+    experimental: true,
+  },
   stddev_over_time: { name: 'stddev_over_time', argTypes: ['matrix'], variadic: 0, returnType: 'vector' },
   stdvar_over_time: { name: 'stdvar_over_time', argTypes: ['matrix'], variadic: 0, returnType: 'vector' },
   step: { name: 'step', argTypes: [], variadic: 0, returnType: 'scalar', experimental: true },
@@ -506,10 +561,34 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   max_of: { name: 'max_of', argTypes: ['scalar', 'scalar'], variadic: 0, returnType: 'scalar', experimental: true },
   time: { name: 'time', argTypes: [], variadic: 0, returnType: 'scalar' },
   timestamp: { name: 'timestamp', argTypes: ['vector'], variadic: 0, returnType: 'vector' },
-  ts_of_first_over_time: { name: 'ts_of_first_over_time', argTypes: ['matrix'], variadic: 0, returnType: 'vector', experimental: true },
-  ts_of_last_over_time: { name: 'ts_of_last_over_time', argTypes: ['matrix'], variadic: 0, returnType: 'vector', experimental: true },
-  ts_of_max_over_time: { name: 'ts_of_max_over_time', argTypes: ['matrix'], variadic: 0, returnType: 'vector', experimental: true },
-  ts_of_min_over_time: { name: 'ts_of_min_over_time', argTypes: ['matrix'], variadic: 0, returnType: 'vector', experimental: true },
+  ts_of_first_over_time: {
+    name: 'ts_of_first_over_time',
+    argTypes: ['matrix'],
+    variadic: 0,
+    returnType: 'vector',
+    experimental: true,
+  },
+  ts_of_last_over_time: {
+    name: 'ts_of_last_over_time',
+    argTypes: ['matrix'],
+    variadic: 0,
+    returnType: 'vector',
+    experimental: true,
+  },
+  ts_of_max_over_time: {
+    name: 'ts_of_max_over_time',
+    argTypes: ['matrix'],
+    variadic: 0,
+    returnType: 'vector',
+    experimental: true,
+  },
+  ts_of_min_over_time: {
+    name: 'ts_of_min_over_time',
+    argTypes: ['matrix'],
+    variadic: 0,
+    returnType: 'vector',
+    experimental: true,
+  },
   vector: { name: 'vector', argTypes: ['scalar'], variadic: 0, returnType: 'vector' },
   year: { name: 'year', argTypes: ['vector'], variadic: 1, returnType: 'vector' },
 };

@@ -6,7 +6,7 @@
  */
 import { type Labels, METRIC_NAME } from '../model/index.ts';
 import { type BinaryExpr, type BinaryOp, isComparisonOp, isSetOp, type VectorMatching, valueTypeOf } from './ast.ts';
-import { type EvalValue, newStepSeries, SeriesCollector, type StepSeries } from './engine-types.ts';
+import { type EvalValue, SeriesCollector, type StepSeries } from './engine-types.ts';
 import { execError } from './errors.ts';
 import type { Evaluator } from './evaluator.ts';
 
@@ -240,7 +240,9 @@ function vectorBinop(ev: Evaluator, e: BinaryExpr, lhs: StepSeries[], rhs: StepS
       if (!found && fillOne === null) continue;
       if (found && m.card === 'one-to-one') {
         if (matchedStamp[sig] === stamp)
-          throw execError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+          throw execError(
+            'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
+          );
       }
       if (found) matchedStamp[sig] = stamp;
       const ok = found ? oneAt[sig] - 1 : -1;
@@ -306,4 +308,3 @@ function resultMetric(manyL: Labels, oneL: Labels | null, m: VectorMatching): La
   return l;
 }
 
-export { newStepSeries };

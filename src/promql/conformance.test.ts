@@ -85,5 +85,9 @@ test('PromQL conformance scripts', { skip: !existsSync(ROOT) && 'conformance dat
     console.log(`${unexpected.length} unexpected failures:`);
     for (const x of unexpected.slice(0, 200)) console.log(`  ${x}`);
   }
-  assert.equal(unexpected.length, 0, `${unexpected.length} conformance cases failed that are not in the known-failures list`);
+  assert.equal(
+    unexpected.length,
+    0,
+    `${unexpected.length} conformance cases failed that are not in the known-failures list`,
+  );
 });

@@ -24,6 +24,11 @@ export interface EngineOptions {
   defaultSubqueryStep?: number;
 }
 
+/** Per-query settings (the API's lookback_delta parameter). */
+export interface QueryOptions {
+  lookbackDelta?: number;
+}
+
 export class Engine {
   readonly lookbackDelta: number;
   readonly maxSamples: number;
@@ -48,19 +53,26 @@ export class Engine {
   }
 
   /** Evaluates `query` at `time` (ms). */
-  instantQuery(q: Queryable, query: string | Expr, time: number): QueryResult {
+  instantQuery(q: Queryable, query: string | Expr, time: number, opts: QueryOptions = {}): QueryResult {
     const expr = typeof query === 'string' ? this.parse(query) : query;
     prepare(expr, 0, 0);
-    const ctx = this.context(q, time, time, 0);
+    const ctx = this.context(q, time, time, 0, opts);
     return run(ctx, () => {
       const ev = new Evaluator(ctx, time, time, 0);
       const v = ev.eval(expr);
-      return instantValue(ev, v, time);
+      return instantValue(v, time);
     });
   }
 
   /** Evaluates `query` at start, start+step, ... <= end (ms); the result is a matrix. */
-  rangeQuery(q: Queryable, query: string | Expr, start: number, end: number, step: number): QueryResult {
+  rangeQuery(
+    q: Queryable,
+    query: string | Expr,
+    start: number,
+    end: number,
+    step: number,
+    opts: QueryOptions = {},
+  ): QueryResult {
     const expr = typeof query === 'string' ? this.parse(query) : query;
     if (step <= 0) throw new QueryError('bad_data', 'zero or negative query resolution step widths are not accepted');
     if (end < start) throw new QueryError('bad_data', 'end timestamp must not be before start time');
@@ -72,7 +84,7 @@ export class Engine {
       );
     }
     prepare(expr, step, end - start);
-    const ctx = this.context(q, start, end, step);
+    const ctx = this.context(q, start, end, step, opts);
     return run(ctx, () => {
       const ev = new Evaluator(ctx, start, end, step);
       const v = ev.eval(expr);
@@ -80,11 +92,11 @@ export class Engine {
     });
   }
 
-  private context(q: Queryable, start: number, end: number, step: number): QueryContext {
+  private context(q: Queryable, start: number, end: number, step: number, opts: QueryOptions): QueryContext {
     return {
       querier: q.querier(),
       ann: new Annotations(),
-      lookback: this.lookbackDelta,
+      lookback: opts.lookbackDelta && opts.lookbackDelta > 0 ? opts.lookbackDelta : this.lookbackDelta,
       queryStart: start,
       queryEnd: end,
       defaultStep: this.defaultSubqueryStep,
@@ -133,7 +145,7 @@ function finalLabels(s: StepSeries): Labels {
   return s.dropName ? dropMetricName(s.labels) : s.labels;
 }
 
-function instantValue(ev: Evaluator, v: EvalValue, t: number): QueryValue {
+function instantValue(v: EvalValue, t: number): QueryValue {
   switch (v.kind) {
     case 'scalar':
       return { type: 'scalar', t, v: v.vals[0] };
@@ -176,7 +188,6 @@ function instantValue(ev: Evaluator, v: EvalValue, t: number): QueryValue {
         });
       }
       out.sort((a, b) => compareLabels(a.labels, b.labels));
-      void ev;
       return { type: 'matrix', matrix: out };
     }
   }
@@ -238,4 +249,3 @@ function toMatrix(ev: Evaluator, v: EvalValue): Matrix {
   out.sort((a, b) => compareLabels(a.labels, b.labels));
   return out;
 }
-

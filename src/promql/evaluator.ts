@@ -68,6 +68,8 @@ export class Evaluator {
     readonly interval: number,
   ) {
     const n = end < start ? 0 : interval > 0 ? Math.floor((end - start) / interval) + 1 : 1;
+    // Every step of every series costs memory; refuse before allocating absurd step counts.
+    if (n > ctx.maxSamples) throw execError(ERR_TOO_MANY_SAMPLES);
     this.steps = n;
     this.times = new Float64Array(n);
     for (let i = 0; i < n; i++) this.times[i] = start + i * interval;
@@ -80,6 +82,12 @@ export class Evaluator {
   checkDeadline(): void {
     if (Date.now() > this.ctx.deadline) throw new QueryError('timeout', 'query timed out in query execution');
   }
+
+  /** Cheap deadline check for loops: looks at the clock every 256 calls. */
+  tick(): void {
+    if ((++this.ticks & 255) === 0) this.checkDeadline();
+  }
+  private ticks = 0;
 
   addSamples(n: number): void {
     this.ctx.samples += n;
@@ -201,8 +209,9 @@ export class Evaluator {
     const out: StepSeries[] = [];
     let total = 0;
     for (const s of series) {
+      this.tick();
       const it = s.iterator();
-      let more = it.next();
+      let more = it.seek(first - lookback + 1);
       let pt = Number.NEGATIVE_INFINITY;
       let pv = 0;
       let res: StepSeries | null = null;
@@ -213,7 +222,7 @@ export class Evaluator {
           pv = it.v;
           more = it.next();
         }
-        if (pt > t - lookback && pt <= t && !(pv !== pv && isStaleNaN(pv))) {
+        if (pt > t - lookback && pt <= t && !(Number.isNaN(pv) && isStaleNaN(pv))) {
           if (res === null) res = newStepSeries(s.labels, n, false);
           res.has[i] = 1;
           res.vals[i] = wantTimestamps ? pt / 1000 : pv;
@@ -236,8 +245,10 @@ export class Evaluator {
       const ts: number[] = [];
       const vals: number[] = [];
       const it = s.iterator();
-      while (it.next()) {
-        if (it.v !== it.v && isStaleNaN(it.v)) continue;
+      const mint = first - lookback + 1;
+      const maxt = last + lookback;
+      for (let ok = it.seek(mint); ok && it.t <= maxt; ok = it.next()) {
+        if (Number.isNaN(it.v) && isStaleNaN(it.v)) continue;
         ts.push(it.t);
         vals.push(it.v);
       }
@@ -279,6 +290,7 @@ export class Evaluator {
     const tbuf = growBuf.t;
     const vbuf = growBuf.v;
     for (const s of sel) {
+      this.tick();
       const it = s.iterator();
       let k = 0;
       let tb: Float64Array = tbuf.a;
@@ -288,7 +300,7 @@ export class Evaluator {
           const t = it.t;
           if (t > maxt) break;
           const v = it.v;
-          if (v !== v && isStaleNaN(v)) continue;
+          if (Number.isNaN(v) && isStaleNaN(v)) continue;
           if (k === tb.length) {
             tbuf.a = tb = grow(tb);
             vbuf.a = vb = grow(vb);
@@ -367,7 +379,10 @@ export class Evaluator {
   }
 }
 
-const growBuf: { t: { a: Float64Array }; v: { a: Float64Array } } = { t: { a: new Float64Array(1024) }, v: { a: new Float64Array(1024) } };
+const growBuf: { t: { a: Float64Array }; v: { a: Float64Array } } = {
+  t: { a: new Float64Array(1024) },
+  v: { a: new Float64Array(1024) },
+};
 
 function grow(a: Float64Array): Float64Array {
   const b = new Float64Array(a.length * 2);

@@ -18,6 +18,7 @@ export function extendedWindows(ev: Evaluator, arg: RangeArg, kind: ExtendedKind
   const isCounter = kind === 'rate' || kind === 'increase';
   const out: StepSeries[] = [];
   for (const s of arg.series) {
+    ev.tick();
     const ts = s.ts;
     const vs = s.vs;
     const len = ts.length;
@@ -65,7 +66,7 @@ function anchored(
   for (let k = a + 1; k < hi; k++) {
     const prev = vs[k - 1];
     const cur = vs[k];
-    if (cur !== prev && !(cur !== cur && prev !== prev)) changes++;
+    if (cur !== prev && !(Number.isNaN(cur) && Number.isNaN(prev))) changes++;
     if (cur < prev) {
       resets++;
       corr += prev;
@@ -136,7 +137,13 @@ function smoothed(
 }
 
 /** Smoothed instant selector value at t: linear interpolation between the neighbouring samples. */
-export function smoothedAt(ts: Float64Array, vs: Float64Array, idx: number, t: number, lookback: number): number | undefined {
+export function smoothedAt(
+  ts: Float64Array,
+  vs: Float64Array,
+  idx: number,
+  t: number,
+  lookback: number,
+): number | undefined {
   // idx: index of the first sample > t.
   const p = idx - 1;
   if (p < 0 || ts[p] <= t - lookback) return undefined;
@@ -146,5 +153,5 @@ export function smoothedAt(ts: Float64Array, vs: Float64Array, idx: number, t: n
 
 /** Samples of a smoothed instant selector (staleness markers dropped). */
 export function isStale(v: number): boolean {
-  return v !== v && isStaleNaN(v);
+  return Number.isNaN(v) && isStaleNaN(v);
 }

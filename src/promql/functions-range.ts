@@ -29,6 +29,7 @@ export function overWindows(ev: Evaluator, arg: RangeArg, fn: WindowFn, keepName
   const n = ev.steps;
   const out: StepSeries[] = [];
   for (const s of arg.series) {
+    ev.tick();
     const ts = s.ts;
     const len = ts.length;
     let lo = 0;
@@ -215,7 +216,7 @@ export const SIMPLE_RANGE_FUNCS: Record<string, { fn: WindowFn; keepName?: boole
       let prev = vs[lo];
       for (let i = lo + 1; i < hi; i++) {
         const v = vs[i];
-        if (v !== prev && !(v !== v && prev !== prev)) c++;
+        if (v !== prev && !(Number.isNaN(v) && Number.isNaN(prev))) c++;
         prev = v;
       }
       return c;
@@ -246,14 +247,14 @@ export const SIMPLE_RANGE_FUNCS: Record<string, { fn: WindowFn; keepName?: boole
   min_over_time: {
     fn: (_ts, vs, lo, hi) => {
       let m = vs[lo];
-      for (let i = lo + 1; i < hi; i++) if (vs[i] < m || m !== m) m = vs[i];
+      for (let i = lo + 1; i < hi; i++) if (vs[i] < m || Number.isNaN(m)) m = vs[i];
       return m;
     },
   },
   max_over_time: {
     fn: (_ts, vs, lo, hi) => {
       let m = vs[lo];
-      for (let i = lo + 1; i < hi; i++) if (vs[i] > m || m !== m) m = vs[i];
+      for (let i = lo + 1; i < hi; i++) if (vs[i] > m || Number.isNaN(m)) m = vs[i];
       return m;
     },
   },
@@ -264,7 +265,7 @@ export const SIMPLE_RANGE_FUNCS: Record<string, { fn: WindowFn; keepName?: boole
   present_over_time: { fn: () => 1 },
   mad_over_time: {
     fn: (_ts, vs, lo, hi) => {
-      for (let i = lo; i < hi; i++) if (vs[i] !== vs[i]) return Number.NaN;
+      for (let i = lo; i < hi; i++) if (Number.isNaN(vs[i])) return Number.NaN;
       const sorted = sortedWindow(vs, lo, hi);
       const median = quantileSorted(0.5, sorted);
       const dev = new Float64Array(sorted.length);
@@ -280,7 +281,7 @@ export const SIMPLE_RANGE_FUNCS: Record<string, { fn: WindowFn; keepName?: boole
       let m = vs[lo];
       let t = ts[lo];
       for (let i = lo + 1; i < hi; i++) {
-        if (vs[i] <= m || m !== m) {
+        if (vs[i] <= m || Number.isNaN(m)) {
           m = vs[i];
           t = ts[i];
         }
@@ -293,7 +294,7 @@ export const SIMPLE_RANGE_FUNCS: Record<string, { fn: WindowFn; keepName?: boole
       let m = vs[lo];
       let t = ts[lo];
       for (let i = lo + 1; i < hi; i++) {
-        if (vs[i] >= m || m !== m) {
+        if (vs[i] >= m || Number.isNaN(m)) {
           m = vs[i];
           t = ts[i];
         }
@@ -304,9 +305,8 @@ export const SIMPLE_RANGE_FUNCS: Record<string, { fn: WindowFn; keepName?: boole
 };
 
 /** quantile_over_time(phi, range). */
-export function quantileOverTime(ev: Evaluator, call: Call): StepSeries[] {
+export function quantileOverTime(ev: Evaluator, call: Call, arg: RangeArg): StepSeries[] {
   const phi = ev.evalScalar(call.args[0]);
-  const arg = ev.evalRange(call.args[1]);
   let warned = false;
   return overWindows(
     ev,
@@ -324,8 +324,7 @@ export function quantileOverTime(ev: Evaluator, call: Call): StepSeries[] {
 }
 
 /** predict_linear(range, seconds): regression at the evaluation time, projected ahead. */
-export function predictLinear(ev: Evaluator, call: Call): StepSeries[] {
-  const arg = ev.evalRange(call.args[0]);
+export function predictLinear(ev: Evaluator, call: Call, arg: RangeArg): StepSeries[] {
   const dur = ev.evalScalar(call.args[1]);
   return overWindows(
     ev,

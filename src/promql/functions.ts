@@ -9,7 +9,7 @@ import { execError } from './errors.ts';
 import { equalityLabels, type Evaluator } from './evaluator.ts';
 import { extendedWindows } from './functions-extended.ts';
 import { infoFunction } from './functions-info.ts';
-import { histogramQuantile } from './functions-histogram.ts';
+import { histogramFraction, histogramQuantile, histogramQuantiles } from './functions-histogram.ts';
 import { labelJoin, labelReplace } from './functions-label.ts';
 import {
   doubleExponentialSmoothing,
@@ -68,7 +68,7 @@ function scalarArgs(ev: Evaluator, call: Call, from: number): Float64Array[] {
   return out;
 }
 
-function clampImpl(ev: Evaluator, series: StepSeries[], min: Float64Array | null, max: Float64Array | null) {
+function clampImpl(series: StepSeries[], min: Float64Array | null, max: Float64Array | null) {
   for (const s of series) {
     for (let i = 0; i < s.vals.length; i++) {
       if (!s.has[i]) continue;
@@ -85,7 +85,6 @@ function clampImpl(ev: Evaluator, series: StepSeries[], min: Float64Array | null
     }
     s.dropName = true;
   }
-  void ev;
   return vec(series.filter((s) => s.has.includes(1)));
 }
 
@@ -93,8 +92,11 @@ function rangeFunc(name: string): Impl {
   const def = SIMPLE_RANGE_FUNCS[name];
   return (ev, call) => {
     const arg = ev.evalRange(call.args[0]);
-    checkModifiers(name, arg.anchored, arg.smoothed);
-    if (name === 'rate' || name === 'increase') counterInfo(ev, arg.series.map((s) => s.labels.metricName));
+    if (name === 'rate' || name === 'increase')
+      counterInfo(
+        ev,
+        arg.series.map((s) => s.labels.metricName),
+      );
     if (arg.anchored || arg.smoothed) return vec(extendedWindows(ev, arg, name as 'rate'));
     return vec(overWindows(ev, arg, def.fn, def.keepName === true));
   };
@@ -160,8 +162,8 @@ function sortImpl(desc: boolean): Impl {
     series.sort((x, y) => {
       const a = x.vals[0];
       const b = y.vals[0];
-      if (a !== a) return b !== b ? 0 : 1;
-      if (b !== b) return -1;
+      if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
+      if (Number.isNaN(b)) return -1;
       return desc ? b - a : a - b;
     });
     return vec(series);
@@ -235,15 +237,15 @@ const impls: Record<string, Impl> = {
   clamp: (ev, call) => {
     const series = ev.evalVector(call.args[0]);
     const [min, max] = scalarArgs(ev, call, 1);
-    return clampImpl(ev, series, min, max);
+    return clampImpl(series, min, max);
   },
   clamp_min: (ev, call) => {
     const series = ev.evalVector(call.args[0]);
-    return clampImpl(ev, series, ev.evalScalar(call.args[1]), null);
+    return clampImpl(series, ev.evalScalar(call.args[1]), null);
   },
   clamp_max: (ev, call) => {
     const series = ev.evalVector(call.args[0]);
-    return clampImpl(ev, series, null, ev.evalScalar(call.args[1]));
+    return clampImpl(series, null, ev.evalScalar(call.args[1]));
   },
   step: (ev) => constScalar(ev, ev.ctx.queryStep / 1000),
   range: (ev) => constScalar(ev, (ev.ctx.queryEnd - ev.ctx.queryStart) / 1000),
@@ -341,26 +343,24 @@ const impls: Record<string, Impl> = {
   label_replace: (ev, call) => vec(labelReplace(ev, call)),
   label_join: (ev, call) => vec(labelJoin(ev, call)),
   quantile_over_time: (ev, call) => {
-    const arg = call.args[1];
-    const r = ev.evalRange(arg);
-    checkModifiers('quantile_over_time', r.anchored, r.smoothed);
-    return vec(quantileOverTime(ev, call));
+    const r = ev.evalRange(call.args[1]);
+    return vec(quantileOverTime(ev, call, r));
   },
   predict_linear: (ev, call) => {
     const r = ev.evalRange(call.args[0]);
-    checkModifiers('predict_linear', r.anchored, r.smoothed);
-    return vec(predictLinear(ev, call));
+    return vec(predictLinear(ev, call, r));
   },
   double_exponential_smoothing: (ev, call) => vec(doubleExponentialSmoothing(ev, call)),
   info: (ev, call) => vec(infoFunction(ev, call)),
   histogram_quantile: (ev, call) => vec(histogramQuantile(ev, call)),
+  histogram_quantiles: (ev, call) => vec(histogramQuantiles(ev, call)),
+  histogram_fraction: (ev, call) => vec(histogramFraction(ev, call)),
   // Native-histogram functions ignore float samples, so on float data they return nothing.
   histogram_count: nativeOnly,
   histogram_sum: nativeOnly,
   histogram_avg: nativeOnly,
   histogram_stddev: nativeOnly,
   histogram_stdvar: nativeOnly,
-  histogram_fraction: nativeOnly,
 };
 
 function constScalar(ev: Evaluator, v: number): EvalValue {
@@ -385,5 +385,11 @@ for (const name of Object.keys(SIMPLE_RANGE_FUNCS)) impls[name] = rangeFunc(name
 export function callFunction(ev: Evaluator, call: Call): EvalValue {
   const impl = impls[call.func.name];
   if (!impl) throw execError(`function "${call.func.name}" is not supported`);
+  for (let a of call.args) {
+    while (a.type === 'ParenExpr') a = a.expr;
+    if (a.type === 'MatrixSelector') {
+      checkModifiers(call.func.name, a.vectorSelector.anchored, a.vectorSelector.smoothed);
+    }
+  }
   return impl(ev, call);
 }

@@ -362,7 +362,8 @@ function lexInto(input: string, tokens: Token[]): void {
     }
     const cp = input.codePointAt(start)!;
     const ch = String.fromCodePoint(cp);
-    if (braceOpen) throw new LexError(`unexpected character inside braces: ${goCharQuote(ch)}`, start, start + ch.length);
+    if (braceOpen)
+      throw new LexError(`unexpected character inside braces: ${goCharQuote(ch)}`, start, start + ch.length);
     throw new LexError(`unexpected character: ${goCharQuote(ch)}`, start, start + ch.length);
   }
   if (braceOpen) throw new LexError('unexpected end of input inside braces', n, n);
@@ -397,7 +398,12 @@ function lexNumberOrDuration(input: string, i: number, tokens: Token[]): number 
   const start = i;
   const n = input.length;
   let hex = false;
-  if (input.charCodeAt(i) === 48 && (input[i + 1] === 'x' || input[i + 1] === 'X') && i + 2 < n && isHexDigit(input.charCodeAt(i + 2))) {
+  if (
+    input.charCodeAt(i) === 48 &&
+    (input[i + 1] === 'x' || input[i + 1] === 'X') &&
+    i + 2 < n &&
+    isHexDigit(input.charCodeAt(i + 2))
+  ) {
     hex = true;
     i += 2;
     while (i < n && isHexDigit(input.charCodeAt(i))) i++;
@@ -422,18 +428,17 @@ function lexNumberOrDuration(input: string, i: number, tokens: Token[]): number 
   if (!hex && i < n && DURATION_UNIT.test(input[i])) {
     let j = i + 1;
     if (input[j] === 's') j++;
-    let ok = true;
     while (j < n && isDigit(input.charCodeAt(j))) {
       while (j < n && isDigit(input.charCodeAt(j))) j++;
       if (j < n && /[smhdw]/.test(input[j])) {
         j++;
         if (input[j] === 's') j++;
       } else {
-        ok = false;
-        break;
+        // Digits without a unit: Prometheus shows the text up to here.
+        throw new LexError(`bad number or duration syntax: ${goQuote(input.slice(start, j))}`, start, j);
       }
     }
-    if (ok && !(j < n && isAlphaNumeric(input.charCodeAt(j)))) {
+    if (!(j < n && isAlphaNumeric(input.charCodeAt(j)))) {
       tokens.push({ kind: 'DURATION', text: input.slice(start, j), value: input.slice(start, j), start, end: j });
       return j;
     }
@@ -477,7 +482,6 @@ function lexString(input: string, i: number, tokens: Token[]): number {
       continue;
     }
     value += input.slice(segStart, i);
-    const escStart = i;
     const e0 = input[i + 1];
     if (e0 !== 'x' && !(e0 >= '0' && e0 <= '7')) value += flushBytes(bytes);
     i++;
@@ -511,7 +515,7 @@ function lexString(input: string, i: number, tokens: Token[]): number {
         break;
       case "'":
       case '"':
-        if (e !== quote) throw new LexError(`unknown escape sequence U+${hex4(e)} '${e}'`, escStart, i);
+        if (e !== quote) throw new LexError(`unknown escape sequence U+${hex4(e)} '${e}'`, start, i);
         value += e;
         break;
       case 'x':
@@ -520,7 +524,7 @@ function lexString(input: string, i: number, tokens: Token[]): number {
         const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
         const digits = input.slice(i, i + len);
         if (digits.length < len || !/^[0-9a-fA-F]+$/.test(digits)) {
-          throw new LexError(`illegal character ${runeDesc(input, i)} in escape sequence`, escStart, i);
+          throw new LexError(`illegal character ${runeDesc(input, i)} in escape sequence`, start, i);
         }
         i += len;
         const v = Number.parseInt(digits, 16);
@@ -530,7 +534,7 @@ function lexString(input: string, i: number, tokens: Token[]): number {
           continue;
         } else {
           if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
-            throw new LexError('escape sequence is invalid Unicode code point', escStart, i);
+            throw new LexError('escape sequence is invalid Unicode code point', start, i);
           }
           value += String.fromCodePoint(v);
         }
@@ -540,17 +544,21 @@ function lexString(input: string, i: number, tokens: Token[]): number {
         if (e >= '0' && e <= '7') {
           const digits = input.slice(i - 1, i + 2);
           if (!/^[0-7]{3}$/.test(digits)) {
-            throw new LexError(`illegal character ${runeDesc(input, i)} in escape sequence`, escStart, i);
+            throw new LexError(`illegal character ${runeDesc(input, i)} in escape sequence`, start, i);
           }
           i += 2;
           const v = Number.parseInt(digits, 8);
-          if (v > 255) throw new LexError('octal escape value > 255', escStart, i);
+          if (v > 255) throw new LexError('octal escape value > 255', start, i);
           bytes.push(v);
           segStart = i;
           continue;
         } else {
           const cp = input.codePointAt(i - 1)!;
-          throw new LexError(`unknown escape sequence U+${hex4(String.fromCodePoint(cp))} ${goCharQuote(String.fromCodePoint(cp))}`, escStart, i);
+          throw new LexError(
+            `unknown escape sequence U+${hex4(String.fromCodePoint(cp))} ${goCharQuote(String.fromCodePoint(cp))}`,
+            start,
+            i,
+          );
         }
     }
     segStart = i;

@@ -13,7 +13,7 @@ export function kahanInc(inc: number, sum: number, c: number): [number, number] 
 export function sortFloatsGo(a: Float64Array): Float64Array {
   a.sort(); // typed-array sort puts NaNs last
   let nans = 0;
-  for (let i = a.length - 1; i >= 0 && a[i] !== a[i]; i--) nans++;
+  for (let i = a.length - 1; i >= 0 && Number.isNaN(a[i]); i--) nans++;
   if (nans > 0) {
     a.copyWithin(nans, 0, a.length - nans);
     a.fill(Number.NaN, 0, nans);

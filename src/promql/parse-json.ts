@@ -1,5 +1,6 @@
 /**
  * The JSON form of an AST that Prometheus's /api/v1/parse_query returns (and its UI's "explain" view reads).
+ * Keys are in alphabetical order, as Go's encoding/json writes maps.
  */
 import type { Expr, VectorSelector } from './ast.ts';
 import { formatFloat } from './printer.ts';
@@ -7,7 +8,13 @@ import { formatFloat } from './printer.ts';
 export type JSONValue = null | boolean | number | string | JSONValue[] | { [k: string]: JSONValue };
 
 function matchersJSON(vs: VectorSelector): JSONValue[] {
-  return vs.matchers.map((m) => ({ type: m.type, name: m.name, value: m.value }));
+  return vs.matchers.map((m) => ({ name: m.name, type: m.type, value: m.value }));
+}
+
+/** Fill values are numbers; JSON has no NaN or infinities, so those are written as Prometheus prints them. */
+function fillJSON(v: number | null): JSONValue {
+  if (v === null) return null;
+  return Number.isFinite(v) ? v : formatFloat(v);
 }
 
 /** Converts an expression to Prometheus's parse_query JSON representation. */
@@ -16,78 +23,84 @@ export function exprToJSON(e: Expr | null): JSONValue {
   switch (e.type) {
     case 'AggregateExpr':
       return {
-        type: 'aggregation',
-        op: e.op,
         expr: exprToJSON(e.expr),
-        param: exprToJSON(e.param),
         grouping: [...e.grouping],
+        op: e.op,
+        param: exprToJSON(e.param),
+        type: 'aggregation',
         without: e.without,
       };
     case 'BinaryExpr':
       return {
-        type: 'binaryExpr',
-        op: e.op,
+        bool: e.returnBool,
         lhs: exprToJSON(e.lhs),
-        rhs: exprToJSON(e.rhs),
         matching: e.matching
           ? {
               card: e.matching.card,
+              fillValues: { lhs: fillJSON(e.matching.fillLeft), rhs: fillJSON(e.matching.fillRight) },
+              include: [...e.matching.include],
               labels: [...e.matching.labels],
               on: e.matching.on,
-              include: [...e.matching.include],
             }
           : null,
-        bool: e.returnBool,
+        op: e.op,
+        rhs: exprToJSON(e.rhs),
+        type: 'binaryExpr',
       };
     case 'Call':
       return {
-        type: 'call',
-        func: {
-          name: e.func.name,
-          argTypes: [...e.func.argTypes],
-          variadic: e.func.variadic,
-          returnType: e.func.returnType,
-        },
         args: e.args.map(exprToJSON),
+        func: {
+          argTypes: [...e.func.argTypes],
+          name: e.func.name,
+          returnType: e.func.returnType,
+          variadic: e.func.variadic,
+        },
+        type: 'call',
       };
     case 'MatrixSelector': {
       const vs = e.vectorSelector;
       return {
-        type: 'matrixSelector',
-        name: vs.name ?? '',
-        range: e.range,
-        offset: vs.offset,
+        anchored: vs.anchored,
         matchers: matchersJSON(vs),
-        timestamp: vs.at,
+        name: vs.name ?? '',
+        offset: vs.offset,
+        range: e.range,
+        smoothed: vs.smoothed,
         startOrEnd: vs.atModifier,
+        timestamp: vs.at,
+        type: 'matrixSelector',
       };
     }
     case 'SubqueryExpr':
       return {
-        type: 'subquery',
+        alignEvalTime: false,
         expr: exprToJSON(e.expr),
-        range: e.range,
         offset: e.offset,
+        range: e.range,
+        startOrEnd: e.atModifier,
         step: e.step,
         timestamp: e.at,
-        startOrEnd: e.atModifier,
+        type: 'subquery',
       };
     case 'NumberLiteral':
       return { type: 'numberLiteral', val: formatFloat(e.value) };
     case 'StringLiteral':
       return { type: 'stringLiteral', val: e.value };
     case 'ParenExpr':
-      return { type: 'parenExpr', expr: exprToJSON(e.expr) };
+      return { expr: exprToJSON(e.expr), type: 'parenExpr' };
     case 'UnaryExpr':
-      return { type: 'unaryExpr', op: e.op, expr: exprToJSON(e.expr) };
+      return { expr: exprToJSON(e.expr), op: e.op, type: 'unaryExpr' };
     case 'VectorSelector':
       return {
-        type: 'vectorSelector',
+        anchored: e.anchored,
+        matchers: matchersJSON(e),
         name: e.name ?? '',
         offset: e.offset,
-        matchers: matchersJSON(e),
-        timestamp: e.at,
+        smoothed: e.smoothed,
         startOrEnd: e.atModifier,
+        timestamp: e.at,
+        type: 'vectorSelector',
       };
     case 'StepInvariantExpr':
       return exprToJSON(e.expr);

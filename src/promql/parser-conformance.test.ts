@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parseExpr, PromQLParseError } from './parser.ts';
 import { exprToJSON } from './parse-json.ts';
+import { PromQLParseError, parseExpr } from './parser.ts';
 import { astKey, readKnownFailures, scriptQueries } from './parser-test-util.ts';
 import { exprToString, prettify } from './printer.ts';
 
@@ -74,6 +74,7 @@ test('every eval query of the upstream PromQL test scripts parses and round-trip
   const failed = queries.length - passed;
   console.log(`parser conformance: ran ${queries.length}, passed ${passed}, failed ${failed}`);
   if (stillFailing.length > 0) console.log(`known failures (${stillFailing.length}):\n  ${stillFailing.join('\n  ')}`);
-  if (nowPassing.length > 0) console.log(`known failures that now pass (remove them from the list):\n  ${nowPassing.join('\n  ')}`);
+  if (nowPassing.length > 0)
+    console.log(`known failures that now pass (remove them from the list):\n  ${nowPassing.join('\n  ')}`);
   assert.deepEqual(unexpected, [], `unexpected failures:\n${unexpected.join('\n')}`);
 });

@@ -14,7 +14,9 @@ export function astKey(e: Expr): string {
     if (key === 'pos' || key === 'text') return undefined;
     // The printer sorts matchers by name, as Prometheus does; order carries no meaning.
     if (key === 'matchers' && Array.isArray(value)) {
-      return (value as Matcher[]).map((m) => [m.type, m.name, m.value]).sort((a, b) => (a.join('\0') < b.join('\0') ? -1 : 1));
+      return (value as Matcher[])
+        .map((m) => [m.type, m.name, m.value])
+        .sort((a, b) => (a.join('\0') < b.join('\0') ? -1 : 1));
     }
     if (value instanceof Matcher) return [value.type, value.name, value.value];
     if (typeof value === 'number') {
@@ -69,8 +71,10 @@ export function scriptQueries(dir: string = CONFORMANCE_DIR): ScriptQuery[] {
         continue;
       }
       if (current?.legacyFail) {
-        if (l.startsWith('expected_fail_message ')) current.expectedFailMessage = l.slice('expected_fail_message '.length).trim();
-        if (l.startsWith('expected_fail_regexp ')) current.expectedFailRegexp = l.slice('expected_fail_regexp '.length).trim();
+        if (l.startsWith('expected_fail_message '))
+          current.expectedFailMessage = l.slice('expected_fail_message '.length).trim();
+        if (l.startsWith('expected_fail_regexp '))
+          current.expectedFailRegexp = l.slice('expected_fail_regexp '.length).trim();
       }
     }
   }

@@ -20,62 +20,18 @@ import {
   type Expr,
   evalDurationSeconds,
   FUNCTIONS,
-  isComparisonOp,
   isSetOp,
   type MatrixSelector,
   type PosRange,
   type SubqueryExpr,
-  type ValueType,
   type VectorMatching,
   type VectorSelector,
 } from './ast.ts';
-import { describeToken, goQuote, type Token, tokenize } from './lexer.ts';
+import { describeToken, goQuote, KEYWORDS, type Token, tokenize } from './lexer.ts';
+import { TypeChecker } from './parser-check.ts';
+import { PromQLParseError } from './parser-errors.ts';
 
-export class PromQLParseError extends Error {
-  readonly positionRange: PosRange;
-  /** 1-based line and column (in bytes, like Prometheus) of the error position. */
-  readonly line: number;
-  readonly col: number;
-  /** The message without the position prefix. */
-  readonly rawMessage: string;
-  readonly query: string;
-
-  constructor(rawMessage: string, positionRange: PosRange, query: string) {
-    const { line, col } = lineCol(query, positionRange.start);
-    super(`${line}:${col}: parse error: ${rawMessage}`);
-    this.name = 'PromQLParseError';
-    this.rawMessage = rawMessage;
-    this.positionRange = positionRange;
-    this.line = line;
-    this.col = col;
-    this.query = query;
-  }
-}
-
-function lineCol(query: string, pos: number): { line: number; col: number } {
-  const p = Math.max(0, Math.min(pos, query.length));
-  let line = 1;
-  let lastBreak = -1;
-  for (let i = 0; i < p; i++) {
-    if (query.charCodeAt(i) === 10) {
-      line++;
-      lastBreak = i;
-    }
-  }
-  return { line, col: Buffer.byteLength(query.slice(lastBreak + 1, p)) + 1 };
-}
-
-/** How Prometheus names value types in error messages. */
-export function documentedType(t: ValueType): string {
-  switch (t) {
-    case 'vector':
-      return 'instant vector';
-    case 'matrix':
-      return 'range vector';
-    default:
-      return t;
-  }
-}
+export { documentedType, PromQLParseError } from './parser-errors.ts';
 
 // Keyword-like words Prometheus accepts as metric names when they stand where a selector can.
 const KEYWORD_METRIC_NAMES = new Set([
@@ -92,6 +48,9 @@ const KEYWORD_METRIC_NAMES = new Set([
   'or',
   'unless',
   'atan2',
+  'fill',
+  'fill_left',
+  'fill_right',
 ]);
 
 const MATCH_OPS: Record<string, MatchType> = {
@@ -144,6 +103,8 @@ function binOpOf(t: Token): BinOpInfo | null {
   return null;
 }
 
+const DURATION_UNITS = new Set(['y', 'w', 'd', 'h', 'm', 's', 'ms']);
+
 /** Maximum nesting of sub-expressions (Prometheus has none; real queries stay far below). */
 export const MAX_NESTING = 1000;
 
@@ -165,7 +126,7 @@ class Parser {
   private i = 0;
   private readonly input: string;
   /** Operator token positions of binary expressions, for error messages. */
-  private readonly opPos = new Map<BinaryExpr, PosRange>();
+  readonly opPos = new Map<BinaryExpr, PosRange>();
   private readonly durationOpPos = new Map<DurationExpr, PosRange>();
   private depth = 0;
   /** Where a duration expression is being parsed, for error messages. */
@@ -430,11 +391,16 @@ class Parser {
       if (t.value === 'step' || t.value === 'range' || t.value === 'start' || t.value === 'end') {
         return this.parseCall(t.value);
       }
-      if (t.text !== t.value && !KEYWORD_METRIC_NAMES.has(t.value)) this.unexpected(t);
+      if (KEYWORDS.has(t.value) && !KEYWORD_METRIC_NAMES.has(t.value)) this.unexpected(t);
       return this.parseCall(t.text);
     }
     // Keywords that cannot name a metric.
-    if (t.kind === 'IDENTIFIER' && t.text !== t.value && !KEYWORD_METRIC_NAMES.has(t.value) && !AGGREGATE_OPS.has(t.value)) {
+    if (
+      t.kind === 'IDENTIFIER' &&
+      KEYWORDS.has(t.value) &&
+      !KEYWORD_METRIC_NAMES.has(t.value) &&
+      !AGGREGATE_OPS.has(t.value)
+    ) {
       this.unexpected(t);
     }
     this.next();
@@ -460,7 +426,8 @@ class Parser {
       if (t.kind === 'RIGHT_PAREN') return { args, end: this.next().end };
       if (t.kind !== 'COMMA') this.unexpected(t, context, '"," or ")"');
       this.next();
-      if (this.peek().kind === 'RIGHT_PAREN') this.fail('trailing commas not allowed in function call args', t.start, t.end);
+      if (this.peek().kind === 'RIGHT_PAREN')
+        this.fail('trailing commas not allowed in function call args', t.start, t.end);
     }
   }
 
@@ -615,11 +582,16 @@ class Parser {
         this.next();
         const vs = e.type === 'VectorSelector' ? e : e.type === 'MatrixSelector' ? e.vectorSelector : null;
         if (!vs) {
-          this.fail(`${t.value} modifier must be preceded by an instant vector selector or range vector selector`, e.pos.start, t.end);
+          this.fail(
+            `${t.value} modifier must be preceded by an instant vector selector or range vector selector`,
+            e.pos.start,
+            t.end,
+          );
         }
         if (t.value === 'anchored') vs.anchored = true;
         else vs.smoothed = true;
-        if (vs.anchored && vs.smoothed) this.fail('anchored and smoothed modifiers cannot be used together', e.pos.start, t.end);
+        if (vs.anchored && vs.smoothed)
+          this.fail('anchored and smoothed modifiers cannot be used together', e.pos.start, t.end);
         e.pos = { start: e.pos.start, end: t.end };
       } else return e;
     }
@@ -691,7 +663,11 @@ class Parser {
       case 'DurationBinary':
         this.checkDivisionByZero(d.lhs);
         this.checkDivisionByZero(d.rhs);
-        if ((d.op === '/' || d.op === '%') && !durationNeedsQuery(d.rhs) && evalDurationSeconds(d.rhs, { stepMs: 0, rangeMs: 0 }) === 0) {
+        if (
+          (d.op === '/' || d.op === '%') &&
+          !durationNeedsQuery(d.rhs) &&
+          evalDurationSeconds(d.rhs, { stepMs: 0, rangeMs: 0 }) === 0
+        ) {
           const op = this.durationOpPos.get(d) ?? d.pos;
           this.fail(d.op === '/' ? 'division by zero' : 'modulo by zero', op.start, op.end);
         }
@@ -720,9 +696,9 @@ class Parser {
         e.pos.end,
       );
     }
-    if (target.offset !== 0 || target.offsetExpr) this.fail('offset may not be set multiple times', e.pos.start, e.pos.end);
-    const plainSigned =
-      d.type === 'DurationNumber' || (d.type === 'DurationUnary' && d.expr.type === 'DurationNumber');
+    if (target.offset !== 0 || target.offsetExpr)
+      this.fail('offset may not be set multiple times', e.pos.start, e.pos.end);
+    const plainSigned = d.type === 'DurationNumber' || (d.type === 'DurationUnary' && d.expr.type === 'DurationNumber');
     const [ms, keep] = this.resolveDuration(d, false);
     target.offset = ms;
     target.offsetExpr = plainSigned ? null : keep;
@@ -798,7 +774,14 @@ class Parser {
     for (;;) {
       const t = this.peek();
       if (t.kind !== 'OP') return lhs;
-      const prec = t.text === '+' || t.text === '-' ? 1 : t.text === '*' || t.text === '/' || t.text === '%' ? 2 : t.text === '^' ? 3 : -1;
+      const prec =
+        t.text === '+' || t.text === '-'
+          ? 1
+          : t.text === '*' || t.text === '/' || t.text === '%'
+            ? 2
+            : t.text === '^'
+              ? 3
+              : -1;
       if (prec < 0 || prec < minPrec) return lhs;
       this.next();
       const rhs = this.parseDurationExpr(t.text === '^' ? prec : prec + 1);
@@ -829,7 +812,13 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'NUMBER') {
       this.next();
-      return { type: 'DurationNumber', value: parseNumberText(t.text), isDuration: false, text: t.text, pos: { start: t.start, end: t.end } };
+      return {
+        type: 'DurationNumber',
+        value: parseNumberText(t.text),
+        isDuration: false,
+        text: t.text,
+        pos: { start: t.start, end: t.end },
+      };
     }
     if (t.kind === 'DURATION') {
       this.next();
@@ -847,7 +836,11 @@ class Parser {
       const close = this.expect('RIGHT_PAREN', 'duration expression', '")"');
       return { type: 'DurationParen', expr: inner, pos: { start: t.start, end: close.end } };
     }
-    if (t.kind === 'IDENTIFIER' && (t.value === 'step' || t.value === 'range') && this.peekAt(1).kind !== 'LEFT_PAREN') {
+    if (
+      t.kind === 'IDENTIFIER' &&
+      (t.value === 'step' || t.value === 'range') &&
+      this.peekAt(1).kind !== 'LEFT_PAREN'
+    ) {
       this.next();
       this.unexpected(this.peek(), this.durationContext, 'number, duration, step(), or range()');
     }
@@ -876,158 +869,13 @@ class Parser {
     try {
       return parseDuration(t.text);
     } catch (e) {
-      if (e instanceof DurationError) this.fail(e.message, t.start, t.end);
-      throw e;
-    }
-  }
-
-  // --- type checking (Prometheus's checkAST) ---------------------------------------
-
-  check(e: Expr): ValueType {
-    switch (e.type) {
-      case 'NumberLiteral':
-        return 'scalar';
-      case 'StringLiteral':
-        return 'string';
-      case 'VectorSelector':
-        this.checkSelector(e, false);
-        return 'vector';
-      case 'MatrixSelector':
-        this.checkSelector(e.vectorSelector, false);
-        return 'matrix';
-      case 'SubqueryExpr': {
-        const t = this.check(e.expr);
-        if (t !== 'vector') this.fail(`subquery is only allowed on instant vector, got ${t} instead`, e.pos.start, e.pos.end);
-        return 'matrix';
+      if (!(e instanceof DurationError)) throw e;
+      const unknown = /[a-z]+/g;
+      for (let m = unknown.exec(t.text); m; m = unknown.exec(t.text)) {
+        if (!DURATION_UNITS.has(m[0]))
+          this.fail(`unknown unit ${goQuote(m[0])} in duration ${goQuote(t.text)}`, t.start, t.end);
       }
-      case 'ParenExpr':
-      case 'StepInvariantExpr':
-        return this.check(e.expr);
-      case 'UnaryExpr': {
-        const t = this.check(e.expr);
-        if (t !== 'scalar' && t !== 'vector') {
-          this.fail(
-            `unary expression only allowed on expressions of type scalar or instant vector, got ${goQuote(documentedType(t))}`,
-            e.pos.start,
-            e.pos.end,
-          );
-        }
-        return t;
-      }
-      case 'AggregateExpr':
-        this.expectType(e.expr, 'vector', 'aggregation expression');
-        if (e.param) this.expectType(e.param, AGGREGATE_PARAM_TYPES[e.op], 'aggregation parameter');
-        return 'vector';
-      case 'Call':
-        this.checkCall(e);
-        return e.func.returnType;
-      case 'BinaryExpr': {
-        // Walk the left spine in a loop: long chains (a + b + c + ...) must not recurse per operator.
-        const spine: BinaryExpr[] = [];
-        let x: Expr = e;
-        while (x.type === 'BinaryExpr') {
-          spine.push(x);
-          x = x.lhs;
-        }
-        let lt = this.check(x);
-        for (let i = spine.length - 1; i >= 0; i--) {
-          const b = spine[i];
-          const rt = this.check(b.rhs);
-          this.checkBinary(b, lt, rt);
-          lt = lt === 'scalar' && rt === 'scalar' ? 'scalar' : 'vector';
-        }
-        return lt;
-      }
-    }
-  }
-
-  private expectType(e: Expr, want: ValueType, context: string): void {
-    const t = this.check(e);
-    if (t !== want) {
-      this.fail(`expected type ${documentedType(want)} in ${context}, got ${documentedType(t)}`, e.pos.start, e.pos.end);
-    }
-  }
-
-  private checkSelector(vs: VectorSelector, allowEmpty: boolean): void {
-    if (vs.name !== null || allowEmpty) return;
-    if (!vs.matchers.some((m) => !m.matchesEmpty())) {
-      this.fail('vector selector must contain at least one non-empty matcher', vs.pos.start, vs.pos.end);
-    }
-  }
-
-  private checkCall(c: Call): void {
-    const f = c.func;
-    const nargs = f.argTypes.length;
-    const got = c.args.length;
-    if (f.variadic === 0) {
-      if (nargs !== got) this.fail(`expected ${nargs} argument(s) in call to ${goQuote(f.name)}, got ${got}`, c.pos.start, c.pos.end);
-    } else {
-      const min = nargs - 1;
-      if (got < min) {
-        this.fail(`expected at least ${min} argument(s) in call to ${goQuote(f.name)}, got ${got}`, c.pos.start, c.pos.end);
-      } else if (f.variadic > 0 && got > min + f.variadic) {
-        this.fail(
-          `expected at most ${min + f.variadic} argument(s) in call to ${goQuote(f.name)}, got ${got}`,
-          c.pos.start,
-          c.pos.end,
-        );
-      }
-    }
-    for (let i = 0; i < c.args.length; i++) {
-      const arg = c.args[i];
-      if (f.name === 'info' && i === 1) {
-        // info's second argument is a label selector; it may match empty values.
-        if (arg.type !== 'VectorSelector') this.fail('expected label selectors only', arg.pos.start, arg.pos.end);
-        if (arg.name !== null) {
-          this.fail('expected label selectors only, got vector selector instead', arg.pos.start, arg.pos.end);
-        }
-        continue;
-      }
-      const want = f.argTypes[Math.min(i, nargs - 1)];
-      this.expectType(arg, want, `call to function ${goQuote(f.name)}`);
-    }
-  }
-
-  private checkBinary(b: BinaryExpr, lt: ValueType, rt: ValueType): void {
-    const opPos = this.opPos.get(b) ?? b.pos;
-    const m = b.matching;
-    if (b.returnBool && !isComparisonOp(b.op)) {
-      this.fail('bool modifier can only be used on comparison operators', opPos.start, opPos.end);
-    }
-    if (isComparisonOp(b.op) && !b.returnBool && lt === 'scalar' && rt === 'scalar') {
-      this.fail('comparisons between scalars must use BOOL modifier', opPos.start, opPos.end);
-    }
-    if (m?.on) {
-      for (const l of m.labels) {
-        if (m.include.includes(l)) {
-          this.fail(`label ${goQuote(l)} must not occur in ON and GROUP clause at once`, opPos.start, opPos.end);
-        }
-      }
-    }
-    if (lt !== 'scalar' && lt !== 'vector') {
-      this.fail('binary expression must contain only scalar and instant vector types', b.lhs.pos.start, b.lhs.pos.end);
-    }
-    if (rt !== 'scalar' && rt !== 'vector') {
-      this.fail('binary expression must contain only scalar and instant vector types', b.rhs.pos.start, b.rhs.pos.end);
-    }
-    if (lt !== 'vector' || rt !== 'vector') {
-      if (m && (m.labels.length > 0 || m.on)) {
-        this.fail('vector matching only allowed between instant vectors', b.pos.start, b.pos.end);
-      }
-      if (m && (m.fillLeft !== null || m.fillRight !== null)) {
-        this.fail('filling in missing series only allowed between instant vectors', b.pos.start, b.pos.end);
-      }
-      b.matching = null;
-    } else if (isSetOp(b.op) && m) {
-      if (m.card === 'one-to-many' || m.card === 'many-to-one') {
-        this.fail(`no grouping allowed for ${goQuote(b.op)} operation`, b.pos.start, b.pos.end);
-      }
-      if (m.fillLeft !== null || m.fillRight !== null) {
-        this.fail(`filling in missing series not allowed for ${goQuote(b.op)} operation`, b.pos.start, b.pos.end);
-      }
-    }
-    if ((lt === 'scalar' || rt === 'scalar') && isSetOp(b.op)) {
-      this.fail(`set operator ${goQuote(b.op)} not allowed in binary scalar expression`, b.pos.start, b.pos.end);
+      this.fail(e.message, t.start, t.end);
     }
   }
 }
@@ -1044,7 +892,7 @@ function formatGoF(v: number): string {
 export function parseExpr(input: string): Expr {
   const p = new Parser(input);
   const e = p.parseTop();
-  p.check(e);
+  new TypeChecker(input, p.opPos).check(e);
   return e;
 }
 
@@ -1052,7 +900,7 @@ export function parseExpr(input: string): Expr {
 export function parseMetricSelector(input: string): Matcher[] {
   const p = new Parser(input);
   const vs = p.parseSelectorTop();
-  p.check(vs);
+  new TypeChecker(input, p.opPos).check(vs);
   return vs.matchers;
 }
 

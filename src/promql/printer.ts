@@ -3,7 +3,16 @@
  * over several lines like Prometheus's Prettify (`prettify`, used by /api/v1/format_query).
  */
 import { formatDuration, type Matcher } from '../model/index.ts';
-import type { AggregateExpr, BinaryExpr, DurationExpr, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.ts';
+import {
+  type AggregateExpr,
+  type BinaryExpr,
+  type DurationExpr,
+  type Expr,
+  type MatrixSelector,
+  type SubqueryExpr,
+  type VectorSelector,
+  walkExpr,
+} from './ast.ts';
 import { goQuote } from './lexer.ts';
 
 /** Go's strconv.FormatFloat(v, 'f', -1, 64): shortest decimal without exponent; +Inf, -Inf, NaN. */
@@ -160,7 +169,7 @@ export function exprToString(e: Expr): string {
         spine.push(x);
         x = x.lhs;
       }
-      let s = exprToString(x);
+      let s = powBaseString(x, spine[spine.length - 1]) ?? exprToString(x);
       for (let i = spine.length - 1; i >= 0; i--) {
         const b = spine[i];
         s += ` ${b.op}${binaryModifiers(b)} ${exprToString(b.rhs)}`;
@@ -176,48 +185,127 @@ export function exprToString(e: Expr): string {
   }
 }
 
+/**
+ * `+Inf ^ 2` would read back as `+(Inf ^ 2)`, so +Inf as the base of ^ is printed without its sign.
+ * (The parser never produces other signed literals in that position.)
+ */
+function powBaseString(lhs: Expr, parent: BinaryExpr): string | null {
+  return parent.op === '^' && lhs.type === 'NumberLiteral' && lhs.value === Number.POSITIVE_INFINITY && !lhs.isDuration
+    ? 'Inf'
+    : null;
+}
+
 /** Lines longer than this are split by prettify. */
 export const MAX_CHARACTERS_PER_LINE = 100;
 
-/** Formats an expression over several lines like Prometheus's Prettify. */
+/**
+ * Formats an expression over several lines like Prometheus's Prettify. Trees nested deeper than
+ * PRETTIFY_MAX_DEPTH are returned on one line: their indentation alone would grow quadratically.
+ */
 export function prettify(e: Expr, maxLine: number = MAX_CHARACTERS_PER_LINE): string {
-  return pretty(e, 0, maxLine);
+  if (maxDepth(e) > PRETTIFY_MAX_DEPTH) return exprToString(e);
+  return new Prettifier(maxLine).pretty(e, 0);
+}
+
+export const PRETTIFY_MAX_DEPTH = 500;
+
+function maxDepth(e: Expr): number {
+  let max = 0;
+  walkExpr(e, (_n, path) => {
+    if (path.length > max) max = path.length;
+    return true;
+  });
+  return max + 1;
+}
+
+class Prettifier {
+  private readonly maxLine: number;
+  /** One-line lengths per node, so deciding where to split stays linear. */
+  private readonly lengths = new Map<Expr, number>();
+
+  constructor(maxLine: number) {
+    this.maxLine = maxLine;
+  }
+
+  /** Length of exprToString(e), computed from the children's lengths. */
+  private flatLength(e: Expr): number {
+    const cached = this.lengths.get(e);
+    if (cached !== undefined) return cached;
+    let n: number;
+    switch (e.type) {
+      case 'AggregateExpr':
+        n = aggregateOpString(e).length + 2 + this.flatLength(e.expr) + (e.param ? this.flatLength(e.param) + 2 : 0);
+        break;
+      case 'BinaryExpr': {
+        const base = powBaseString(e.lhs, e);
+        n =
+          (base !== null ? base.length : this.flatLength(e.lhs)) +
+          e.op.length +
+          binaryModifiers(e).length +
+          2 +
+          this.flatLength(e.rhs);
+        break;
+      }
+      case 'Call':
+        n = e.func.name.length + 2 + Math.max(0, e.args.length - 1) * 2;
+        for (const a of e.args) n += this.flatLength(a);
+        break;
+      case 'ParenExpr':
+        n = this.flatLength(e.expr) + 2;
+        break;
+      case 'UnaryExpr':
+        n = this.flatLength(e.expr) + 1;
+        break;
+      case 'SubqueryExpr':
+        n = this.flatLength(e.expr) + subquerySuffix(e).length;
+        break;
+      case 'StepInvariantExpr':
+        n = this.flatLength(e.expr);
+        break;
+      default:
+        n = exprToString(e).length;
+    }
+    this.lengths.set(e, n);
+    return n;
+  }
+
+  pretty(e: Expr, level: number): string {
+    const split = this.flatLength(e) > this.maxLine;
+    switch (e.type) {
+      case 'AggregateExpr': {
+        if (!split) return indent(level) + exprToString(e);
+        let s = `${indent(level)}${aggregateOpString(e)}(\n`;
+        if (e.param) s += `${this.pretty(e.param, level + 1)},\n`;
+        return `${s}${this.pretty(e.expr, level + 1)}\n${indent(level)})`;
+      }
+      case 'BinaryExpr': {
+        if (!split) return indent(level) + exprToString(e);
+        const base = powBaseString(e.lhs, e);
+        const lhs = base !== null ? indent(level + 1) + base : this.pretty(e.lhs, level + 1);
+        return `${lhs}\n${indent(level)}${e.op}${binaryModifiers(e)}\n${this.pretty(e.rhs, level + 1)}`;
+      }
+      case 'Call': {
+        if (!split) return indent(level) + exprToString(e);
+        const args = e.args.map((a) => this.pretty(a, level + 1)).join(',\n');
+        return `${indent(level)}${e.func.name}(\n${args}\n${indent(level)})`;
+      }
+      case 'ParenExpr':
+        if (!split) return indent(level) + exprToString(e);
+        return `${indent(level)}(\n${this.pretty(e.expr, level + 1)}\n${indent(level)})`;
+      case 'SubqueryExpr':
+        if (!split) return indent(level) + exprToString(e);
+        return this.pretty(e.expr, level) + subquerySuffix(e);
+      case 'UnaryExpr':
+        // The operator goes where the operand's indentation was.
+        return `${indent(level)}${e.op}${this.pretty(e.expr, level).trimStart()}`;
+      case 'StepInvariantExpr':
+        return this.pretty(e.expr, level);
+      default:
+        return indent(level) + exprToString(e);
+    }
+  }
 }
 
 function indent(level: number): string {
   return '  '.repeat(level);
-}
-
-function pretty(e: Expr, level: number, maxLine: number): string {
-  const flat = exprToString(e);
-  const split = flat.length > maxLine;
-  switch (e.type) {
-    case 'AggregateExpr': {
-      if (!split) return indent(level) + flat;
-      let s = `${indent(level)}${aggregateOpString(e)}(\n`;
-      if (e.param) s += `${pretty(e.param, level + 1, maxLine)},\n`;
-      return `${s}${pretty(e.expr, level + 1, maxLine)}\n${indent(level)})`;
-    }
-    case 'BinaryExpr': {
-      if (!split) return indent(level) + flat;
-      return `${pretty(e.lhs, level + 1, maxLine)}\n${indent(level)}${e.op}${binaryModifiers(e)}\n${pretty(e.rhs, level + 1, maxLine)}`;
-    }
-    case 'Call': {
-      if (!split) return indent(level) + flat;
-      const args = e.args.map((a) => pretty(a, level + 1, maxLine)).join(',\n');
-      return `${indent(level)}${e.func.name}(\n${args}\n${indent(level)})`;
-    }
-    case 'ParenExpr':
-      if (!split) return indent(level) + flat;
-      return `${indent(level)}(\n${pretty(e.expr, level + 1, maxLine)}\n${indent(level)})`;
-    case 'SubqueryExpr':
-      if (!split) return indent(level) + flat;
-      return pretty(e.expr, level, maxLine) + subquerySuffix(e);
-    case 'UnaryExpr':
-      return `${indent(level)}${e.op}${pretty(e.expr, level, maxLine).trim()}`;
-    case 'StepInvariantExpr':
-      return pretty(e.expr, level, maxLine);
-    default:
-      return indent(level) + flat;
-  }
 }

@@ -3,7 +3,7 @@
  * with upstream's extra checks: every passing instant eval is re-run as a range query and,
  * where the query does not depend on the evaluation time, with `@ t` pinned on every selector.
  */
-import { compareLabels, type Labels } from '../model/index.ts';
+import { compareLabels, type Labels, STALE_NAN } from '../model/index.ts';
 import { Head } from '../tsdb/index.ts';
 import type { Expr } from './ast.ts';
 import type { Engine } from './engine.ts';
@@ -17,6 +17,7 @@ import {
   parseScript,
   type SeqValue,
   type SeriesLine,
+  STALE,
 } from './test-script.ts';
 import type { QueryResult, QueryValue } from './value.ts';
 
@@ -51,6 +52,7 @@ function fail(msg: string): never {
 function fmt(v: SeqValue): string {
   if (v === undefined) return '_';
   if (v === HISTOGRAM) return '{{histogram}}';
+  if (v === STALE) return 'stale';
   return String(v);
 }
 
@@ -75,7 +77,11 @@ export function runScriptText(text: string, engine: Engine): CaseResult[] {
     }
     const touchesHist =
       cmd.histograms ||
-      (anyHist && ([...histSeries].some((n) => cmd.expr.includes(n)) || cmd.expr.includes('__name__')));
+      (anyHist &&
+        ([...histSeries].some((n) => cmd.expr.includes(n)) ||
+          cmd.expr.includes('__name__') ||
+          // a selector without a metric name may pick up histogram series
+          /(^|[^a-zA-Z0-9_:\]])\{/.test(cmd.expr)));
     try {
       runEval(engine, head, cmd);
       results.push({ line: cmd.line, expr: cmd.expr, ok: true, error: '', histograms: touchesHist });
@@ -91,7 +97,7 @@ export function runScriptText(text: string, engine: Engine): CaseResult[] {
 function load(head: Head, cmd: LoadCommand): string[] {
   const hist: string[] = [];
   // Merge lines naming the same series: a later line's sample at the same time wins.
-  const merged = new Map<string, { labels: Labels; byTime: Map<number, number> }>();
+  const merged = new Map<string, { labels: Labels; byTime: Map<number, number | typeof STALE> }>();
   for (const s of cmd.series) {
     const key = s.labels.flat.join('\u0000');
     let m = merged.get(key);
@@ -112,8 +118,9 @@ function load(head: Head, cmd: LoadCommand): string[] {
   for (const m of merged.values()) {
     const times = [...m.byTime.keys()].sort((a, b) => a - b);
     for (const t of times) {
+      const v = m.byTime.get(t)!;
       try {
-        app.append(0, m.labels, t, m.byTime.get(t)!);
+        app.append(0, m.labels, t, v === STALE ? STALE_NAN : v);
       } catch {
         // out-of-order against an earlier load block: upstream rejects such loads too
       }
@@ -169,12 +176,14 @@ function checkInstant(
     expectError(cmd, e, typeof expr === 'string' ? '' : ` (with @ pinned, at ${t}ms)`);
     return true;
   }
-  if (cmd.fail) fail(`expected error but got a ${res.value.type} result${typeof expr === 'string' ? '' : ' (@ variant)'}`);
+  if (cmd.fail)
+    fail(`expected error but got a ${res.value.type} result${typeof expr === 'string' ? '' : ' (@ variant)'}`);
   if (annotations) checkAnnotations(cmd, res);
   const v = res.value;
   if (cmd.expectString !== null) {
     if (v.type !== 'string') fail(`expected string result, got ${v.type}`);
-    if (v.v !== cmd.expectString) fail(`expected string ${JSON.stringify(cmd.expectString)}, got ${JSON.stringify(v.v)}`);
+    if (v.v !== cmd.expectString)
+      fail(`expected string ${JSON.stringify(cmd.expectString)}, got ${JSON.stringify(v.v)}`);
     return false;
   }
   if (cmd.rangeVector) {
@@ -222,7 +231,7 @@ function compareVector(cmd: EvalCommand, got: { labels: Labels; v: number }[], o
     }
     const ev = e.values[0];
     if (ev === HISTOGRAM) fail('expected a native histogram sample');
-    if (ev === undefined) fail(`expected a value for ${e.labels.toString()}`);
+    if (ev === undefined || ev === STALE) fail(`expected a value for ${e.labels.toString()}`);
     if (!almostEqual(ev, got[idx].v)) fail(`${e.labels.toString()}: expected ${ev}, got ${got[idx].v}${ctx}`);
   }
 }
@@ -243,14 +252,17 @@ function checkRangeResult(cmd: EvalCommand, v: QueryValue, start: number, step: 
     );
   }
   for (const e of cmd.series) {
-    if (e.values.length > steps) fail(`expected ${e.values.length} values for ${e.labels.toString()}, only ${steps} steps`);
+    if (e.values.length > steps)
+      fail(`expected ${e.values.length} values for ${e.labels.toString()}, only ${steps} steps`);
     const s = m.find((x) => x.labels.equals(e.labels));
-    if (!s) fail(`expected series ${e.labels.toString()} not found; got ${m.map((x) => x.labels.toString()).join('; ')}`);
+    if (!s)
+      fail(`expected series ${e.labels.toString()} not found; got ${m.map((x) => x.labels.toString()).join('; ')}`);
     const expPoints: [number, number][] = [];
     for (let i = 0; i < e.values.length; i++) {
       const x = e.values[i];
       if (x === undefined) continue;
       if (x === HISTOGRAM) fail('expected native histogram samples');
+      if (x === STALE) fail('staleness markers are never returned');
       expPoints.push([start + i * step, x]);
     }
     const gotDesc = () =>
@@ -259,7 +271,9 @@ function checkRangeResult(cmd: EvalCommand, v: QueryValue, start: number, step: 
         .slice(0, 20)
         .join(' ');
     if (expPoints.length !== s.ts.length) {
-      fail(`${e.labels.toString()}: expected ${expPoints.length} points (${e.values.map(fmt).join(' ')}), got ${gotDesc()}`);
+      fail(
+        `${e.labels.toString()}: expected ${expPoints.length} points (${e.values.map(fmt).join(' ')}), got ${gotDesc()}`,
+      );
     }
     for (let i = 0; i < expPoints.length; i++) {
       if (s.ts[i] !== expPoints[i][0] || !almostEqual(expPoints[i][1], s.vs[i])) {
@@ -321,7 +335,8 @@ function checkKind(kind: string, exp: Expectation[], none: boolean, got: string[
     if (!exp.some((e) => matchAnn(e, g))) fail(`unexpected ${kind} annotation ${JSON.stringify(g)}`);
   }
   for (const e of exp) {
-    if (!got.some((g) => matchAnn(e, g))) fail(`expected ${kind} annotation ${JSON.stringify(e.text)}, got ${JSON.stringify(got)}`);
+    if (!got.some((g) => matchAnn(e, g)))
+      fail(`expected ${kind} annotation ${JSON.stringify(e.text)}, got ${JSON.stringify(got)}`);
   }
 }
 

@@ -4,11 +4,16 @@
  * Native-histogram literals `{{…}}` are recognised but not interpreted: loads skip them
  * and expectations holding them are marked so the runner can report them.
  */
-import { Labels, LabelsBuilder, parseDuration, STALE_NAN } from '../model/index.ts';
+import { type Labels, LabelsBuilder, parseDuration } from '../model/index.ts';
 
-/** One position in a value sequence: a float, undefined (no sample), or a histogram placeholder. */
-export type SeqValue = number | undefined | typeof HISTOGRAM;
+/**
+ * One position in a value sequence: a float, undefined (no sample), a staleness marker or a
+ * histogram placeholder. Staleness stays a symbol until it is appended, because plain JS arrays
+ * may canonicalize NaNs and so lose the marker's bit pattern.
+ */
+export type SeqValue = number | undefined | typeof HISTOGRAM | typeof STALE;
 export const HISTOGRAM: unique symbol = Symbol('histogram');
+export const STALE: unique symbol = Symbol('stale');
 
 export interface SeriesLine {
   labels: Labels;
@@ -300,7 +305,7 @@ export function parseValues(s: string, line: number): SeqValue[] {
       continue;
     }
     if (item === 'stale') {
-      out.push(STALE_NAN);
+      out.push(STALE);
       continue;
     }
     const m = ITEM_RE.exec(item);

@@ -1,6 +1,6 @@
 import type { Labels } from '../model/index.ts';
 
-/** One distinct series text seen on a target's page. */
+/** One series of a target (possibly reached through several spellings of its text). */
 export interface CacheEntry {
   /** TSDB ref of the series (0 = unknown yet). */
   ref: number;
@@ -9,8 +9,10 @@ export interface CacheEntry {
   hash: number;
   /** Last scrape iteration the text appeared in (for expiry). */
   lastIter: number;
-  /** Attempt in which a sample of this entry was last taken, to drop duplicates within one page. */
+  /** Attempt in which a sample of this series was last taken, to drop duplicates within one page. */
   seenAttempt: number;
+  /** Attempt in which the series was last written with staleness tracking. */
+  trackedAttempt: number;
 }
 
 /** How many iterations an entry may go unseen before it is forgotten. */
@@ -19,14 +21,17 @@ const EXPIRE_AFTER = 2;
 /**
  * Per-loop cache: the series text of a page -> ref and final labels, so a scrape parses labels and
  * runs relabeling only for series it has not seen recently. Also tracks which series were written in
- * the last successful scrape (by labels hash) to write staleness markers for the ones that vanished.
+ * the last successful scrape, to write staleness markers for the ones that vanished. Tracking uses
+ * fields on the entries and two reused arrays, so a scrape allocates nothing per sample here.
  */
 export class ScrapeCache {
   readonly entries = new Map<string, CacheEntry>();
+  /** Final labels hash -> entry, so different spellings of one series share an entry. */
+  private readonly byHash = new Map<number, CacheEntry>();
   /** Series written (and tracked for staleness) in the last committed scrape. */
-  seriesPrev = new Map<number, CacheEntry>();
+  private prevTracked: CacheEntry[] = [];
   /** Series written in the current attempt. */
-  seriesCur = new Map<number, CacheEntry>();
+  private curTracked: CacheEntry[] = [];
   iter = 0;
   attempt = 0;
 
@@ -38,38 +43,58 @@ export class ScrapeCache {
     return this.entries.get(key);
   }
 
+  /** Caches a new series text; reuses the entry of the same labels reached through another text. */
   add(key: string, labels: Labels | null, hash: number): CacheEntry {
-    const e: CacheEntry = { ref: 0, labels, hash, lastIter: this.iter, seenAttempt: 0 };
+    let e: CacheEntry | undefined;
+    if (labels !== null) {
+      const same = this.byHash.get(hash);
+      if (same !== undefined && same.labels !== null && same.labels.equals(labels)) e = same;
+    }
+    if (e === undefined) {
+      e = { ref: 0, labels, hash, lastIter: this.iter, seenAttempt: 0, trackedAttempt: 0 };
+      if (labels !== null) this.byHash.set(hash, e);
+    }
     this.entries.set(flatten(key), e);
     return e;
+  }
+
+  /** Marks the entry as written in this attempt with staleness tracking. */
+  track(e: CacheEntry): void {
+    if (e.trackedAttempt === this.attempt) return;
+    e.trackedAttempt = this.attempt;
+    this.curTracked.push(e);
   }
 
   /** Starts a new attempt (one page, or one empty page after a failure). */
   beginAttempt(): void {
     this.attempt++;
-    this.seriesCur.clear();
+    this.curTracked.length = 0;
   }
 
   /** The attempt was rolled back: nothing from it counts. */
   abortAttempt(): void {
-    this.seriesCur.clear();
+    this.curTracked.length = 0;
   }
 
-  /** Calls f for each series of the last committed scrape that is not in the current attempt. */
+  /** Calls f for each series of the last committed scrape not written in the current attempt. */
   forEachStale(f: (e: CacheEntry) => void): void {
-    const cur = this.seriesCur;
-    for (const [h, e] of this.seriesPrev) if (!cur.has(h)) f(e);
+    const a = this.attempt;
+    for (const e of this.prevTracked) if (e.trackedAttempt !== a) f(e);
   }
 
   /** The attempt was committed: it becomes the previous scrape; expire entries not seen lately. */
   iterDone(seenEntries: number, flush: boolean): void {
-    const prev = this.seriesPrev;
-    this.seriesPrev = this.seriesCur;
-    prev.clear();
-    this.seriesCur = prev;
+    const prev = this.prevTracked;
+    this.prevTracked = this.curTracked;
+    prev.length = 0;
+    this.curTracked = prev;
     if (flush && this.entries.size > seenEntries) {
       const limit = this.iter - EXPIRE_AFTER;
-      for (const [k, e] of this.entries) if (e.lastIter < limit) this.entries.delete(k);
+      for (const [k, e] of this.entries) {
+        if (e.lastIter >= limit) continue;
+        this.entries.delete(k);
+        if (this.byHash.get(e.hash) === e) this.byHash.delete(e.hash);
+      }
     }
     this.iter++;
   }
@@ -77,6 +102,9 @@ export class ScrapeCache {
   /** Forgets cached labels (after metric_relabel_configs changed) but keeps staleness tracking. */
   invalidateLabels(): void {
     this.entries.clear();
+    this.byHash.clear();
+    // Series of the last scrape stay findable by their labels, so they do not get spurious markers.
+    for (const e of this.prevTracked) if (e.labels !== null) this.byHash.set(e.hash, e);
     this.reportLabels = null;
     this.reportRefs.fill(0);
   }

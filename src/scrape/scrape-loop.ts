@@ -316,7 +316,7 @@ export class ScrapeLoop {
           continue;
         }
         appended++;
-        if (!explicit || s.trackTimestampsStaleness) c.seriesCur.set(entry.hash, entry);
+        if (!explicit || s.trackTimestampsStaleness) c.track(entry);
         if (isNew) seriesAdded++;
       }
     } catch (e) {

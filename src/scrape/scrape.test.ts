@@ -336,7 +336,7 @@ describe('scrape manager', () => {
   });
 
   test('duplicate series in one page: the first sample is kept', async () => {
-    routes.set('/dup', text('d{a="1"} 1\nd{a="1"} 2\n'));
+    routes.set('/dup', text('d{a="1"} 1\nd{a="1"} 2\ne{a="1",b="2"} 1\ne{b="2",a="1"} 2\n'));
     const app = new RecordingAppendable();
     const m = newManager(app);
     try {
@@ -345,6 +345,9 @@ describe('scrape manager', () => {
       const d = app.samples({ __name__: 'd' });
       assert.equal(d.length, 1);
       assert.equal(d[0].v, 1);
+      const e = app.samples({ __name__: 'e' });
+      assert.equal(e.length, 1, 'the same labels written in another order are the same series');
+      assert.equal(e[0].v, 1);
       assert.equal(target(m, 'dup')!.health, 'up');
       assert.ok(m.stats.duplicateSeriesInPage >= 1);
     } finally {
@@ -426,6 +429,8 @@ describe('scrape manager', () => {
       m.applyConfig(prometheusConfig([{ ...cfg, sample_limit: 100 }]));
       page = 'r1 1\n';
       await waitFor(() => app.samples({ __name__: 'r2' }).some((s) => s.stale), 3000, 'r2 stale after reload');
+      assert.equal(app.samples({ __name__: 'r1' }).some((s) => s.stale), false, 'no marker for a present series');
+      assert.equal(app.rollbacks, 0);
     } finally {
       await m.stop();
     }

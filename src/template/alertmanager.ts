@@ -5,6 +5,7 @@
  */
 import { type TemplateFunc, withArity } from './builtins.ts';
 import { humanizeDuration } from './convert.ts';
+import type { FuncContext } from './exec.ts';
 import { queryUnescape } from './escape.ts';
 import { goJson } from './gojson.ts';
 import { GoDuration, GoTime, loadLocation, ZERO_TIME_MS } from './gotime.ts';
@@ -248,8 +249,16 @@ export function alertmanagerFuncs(opts: { now?: () => number } = {}): FuncMap {
       return (s as unknown[]).map((x) => str(x)).join(str(sep));
     }, 2),
     match: withArity((pattern: unknown, s: unknown) => matchString(str(pattern), str(s)), 2),
-    safeHtml: withArity((s: unknown) => str(s), 1),
-    safeUrl: withArity((s: unknown) => str(s), 1),
+    safeHtml: withArity(function (this: FuncContext, s: unknown) {
+      const v = str(s);
+      this.markSafe?.(v);
+      return v;
+    }, 1),
+    safeUrl: withArity(function (this: FuncContext, s: unknown) {
+      const v = str(s);
+      this.markSafe?.(v);
+      return v;
+    }, 1),
     urlUnescape: withArity((s: unknown) => queryUnescape(str(s)), 1),
     reReplaceAll: withArity(
       (pattern: unknown, repl: unknown, text: unknown) =>

@@ -128,3 +128,8 @@ export function queryUnescape(s: string): string {
   }
   return Buffer.from(bytes).toString('utf8');
 }
+
+/** html/template's escaping of text and attribute values (also escapes '+', unlike text/template's html). */
+export function htmlTemplateEscape(s: string): string {
+  return htmlEscape(s).replace(/\+/g, '&#43;');
+}

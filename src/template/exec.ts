@@ -12,7 +12,6 @@ import {
   errorContext,
   type FieldNode,
   type IdentifierNode,
-  type ListNode,
   type Node,
   nodeString,
   type PipeNode,
@@ -21,6 +20,7 @@ import {
   type VariableNode,
 } from './ast.ts';
 import { ArgTypeError, BUILTINS, type TemplateFunc } from './builtins.ts';
+import { htmlTemplateEscape } from './escape.ts';
 import { formatV, sprint } from './fmt.ts';
 import { quoteGo } from './goquote.ts';
 import { isPlainObject, kindOf, mapGet, mapKeys, mapZero, truth, typeName } from './values.ts';
@@ -47,11 +47,15 @@ export interface TemplateSet {
   lookup(name: string): Tree | undefined;
   func(name: string): TemplateFunc | undefined;
   missingKey: MissingKey;
+  /** Escape every action's output for HTML (an approximation of html/template). */
+  escapeHtml: boolean;
 }
 
 /** `this` inside a template function: gives access to the template set (Prometheus's tmpl needs it). */
 export interface FuncContext {
   executeTemplate(name: string, data: unknown): string;
+  /** Marks a string as safe HTML (not escaped when the set escapes HTML), for safeHtml. */
+  markSafe(s: string): void;
 }
 
 const MAX_EXEC_DEPTH = 1000;
@@ -80,6 +84,7 @@ export class ExecState implements FuncContext {
   private out = '';
   private depth = 0;
   private iterations = 0;
+  private safe: Set<string> = new Set();
 
   constructor(
     private readonly set: TemplateSet,
@@ -95,11 +100,16 @@ export class ExecState implements FuncContext {
     return this.out;
   }
 
+  markSafe(s: string): void {
+    this.safe.add(s);
+  }
+
   executeTemplate(name: string, data: unknown): string {
     const t = this.set.lookup(name);
     if (!t) throw new Error(`template ${quoteGo(name)} not defined`);
     const sub = new ExecState(this.set, t, data, this.async);
     sub.depth = this.depth + 1;
+    sub.safe = this.safe;
     if (sub.depth >= MAX_EXEC_DEPTH) throw new Error(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
     return sub.run(data);
   }
@@ -163,11 +173,12 @@ export class ExecState implements FuncContext {
   private printValue(node: ActionNode, v: unknown): void {
     this.at(node);
     if (v === undefined || v === null) {
-      this.out += '<no value>';
+      this.out += this.set.escapeHtml ? '' : '<no value>';
       return;
     }
     if (typeof v === 'function') this.errorf(`can't print ${nodeString(node)} of type ${typeName(v)}`);
-    this.out += typeof v === 'string' ? v : formatV(v);
+    const s = typeof v === 'string' ? v : formatV(v);
+    this.out += this.set.escapeHtml && !this.safe.has(s) ? htmlTemplateEscape(s) : s;
   }
 
   private mark(): number {
@@ -270,6 +281,7 @@ export class ExecState implements FuncContext {
     const newDot = node.pipe ? this.evalPipeline(dot, node.pipe) : undefined;
     const sub = new ExecState(this.set, t, newDot, this.async);
     sub.depth = this.depth + 1;
+    sub.safe = this.safe;
     sub.iterations = this.iterations;
     this.out += sub.run(newDot);
     this.iterations = sub.iterations;

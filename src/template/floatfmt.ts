@@ -191,3 +191,58 @@ export function formatFloat(x: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G', prec: n
   }
   return neg ? `-${body}` : body;
 }
+
+/** strconv.FormatFloat(x, 'x'|'X', prec, 64): hexadecimal mantissa and binary exponent. */
+export function formatHexFloat(x: number, prec: number, upper: boolean): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Number.POSITIVE_INFINITY) return '+Inf';
+  if (x === Number.NEGATIVE_INFINITY) return '-Inf';
+  const neg = x < 0 || Object.is(x, -0);
+  let out: string;
+  if (x === 0) {
+    out = `0x0${prec > 0 ? `.${'0'.repeat(prec)}` : ''}p+00`;
+  } else {
+    f64[0] = Math.abs(x);
+    const hi = u32[LITTLE ? 1 : 0];
+    const lo = u32[LITTLE ? 0 : 1];
+    let bexp = (hi >>> 20) & 0x7ff;
+    let frac = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+    let exp: number;
+    if (bexp === 0) {
+      // subnormal: normalise so the leading 1 is implicit
+      exp = -1022;
+      while ((frac & (1n << 52n)) === 0n) {
+        frac <<= 1n;
+        exp--;
+      }
+      frac &= (1n << 52n) - 1n;
+    } else exp = bexp - 1023;
+    bexp = 0;
+    let lead = 1n;
+    let digits = frac.toString(16).padStart(13, '0');
+    if (prec >= 0 && prec < 13) {
+      const shift = BigInt((13 - prec) * 4);
+      const full = (lead << 52n) | frac;
+      let q = full >> shift;
+      const rem = full & ((1n << shift) - 1n);
+      const half = 1n << (shift - 1n);
+      if (rem > half || (rem === half && (q & 1n) === 1n)) q++;
+      if (q >> BigInt(prec * 4) >= 2n) {
+        q >>= 1n;
+        exp++;
+        // after renormalising, the dropped bit was zero for a power-of-two carry
+      }
+      lead = q >> BigInt(prec * 4);
+      digits = prec > 0 ? (q & ((1n << BigInt(prec * 4)) - 1n)).toString(16).padStart(prec, '0') : '';
+    } else if (prec < 0) {
+      digits = digits.replace(/0+$/, '');
+    } else {
+      digits = digits + '0'.repeat(prec - 13);
+    }
+    const es = exp < 0 ? '-' : '+';
+    const ea = Math.abs(exp);
+    out = `0x${lead.toString(16)}${digits ? `.${digits}` : ''}p${es}${ea < 10 ? `0${ea}` : ea}`;
+  }
+  if (upper) out = out.toUpperCase();
+  return neg ? `-${out}` : out;
+}

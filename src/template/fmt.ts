@@ -1,5 +1,5 @@
 /** A Go fmt implementation for template values: Sprint, Sprintln, Sprintf with Go's verbs, flags and errors. */
-import { formatFloat } from './floatfmt.ts';
+import { formatFloat, formatHexFloat } from './floatfmt.ts';
 import { canBackquote, quoteGo, quoteRuneGo } from './goquote.ts';
 import { GoDuration } from './gotime.ts';
 import { isMap, kindOf, mapGet, mapKeys, typeName } from './values.ts';
@@ -201,6 +201,11 @@ class Printer {
         this.fmtFloatVerb(v, 'f', 6);
         return;
       }
+      case 'x':
+      case 'X': {
+        this.fmtFloatVerb(v, verb, -1);
+        return;
+      }
       default: {
         this.badVerb(verb, v);
         return;
@@ -208,10 +213,10 @@ class Printer {
     }
   }
 
-  private fmtFloatVerb(v: number, verb: 'e' | 'E' | 'f' | 'g' | 'G', prec: number): void {
+  private fmtFloatVerb(v: number, verb: 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X', prec: number): void {
     const f = this.f;
     if (f.precPresent) prec = f.prec;
-    let num = formatFloat(v, verb, prec);
+    let num = verb === 'x' || verb === 'X' ? formatHexFloat(v, prec, verb === 'X') : formatFloat(v, verb, prec);
     if (num[0] !== '-' && num[0] !== '+') num = `+${num}`;
     if (f.space && num[0] === '+' && !f.plus) num = ` ${num.slice(1)}`;
     if (f.sharp && (verb === 'g' || verb === 'G') && !/[IN]/.test(num[1])) {
@@ -404,8 +409,8 @@ class Printer {
 
   private printElem(v: unknown, verb: string, depth: number): void {
     if (v === null || v === undefined) {
-      if (verb === 'v') this.pad('<nil>');
-      else this.badVerb(verb, null);
+      // a nil interface inside a container prints as <nil> whatever the verb
+      this.buf += '<nil>';
       return;
     }
     switch (typeof v) {

@@ -49,7 +49,15 @@ function encodeFloat(f: number): string {
 export function goJson(v: unknown): string {
   if (v instanceof GoDuration) return v.ns.toString();
   if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-    return goJson((v as { toJSON: () => unknown }).toJSON());
+    const j = (v as { toJSON: () => unknown }).toJSON();
+    // A struct's JSON object keeps its field order, like Go's encoding of struct fields.
+    if (kindOf(v) === 'struct' && typeof j === 'object' && j !== null && !Array.isArray(j) && !(j instanceof Map)) {
+      const o = j as Record<string, unknown>;
+      return `{${Object.keys(o)
+        .map((k) => `${encodeString(k)}:${goJson(o[k])}`)
+        .join(',')}}`;
+    }
+    return goJson(j);
   }
   switch (kindOf(v)) {
     case 'invalid':

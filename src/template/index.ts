@@ -20,6 +20,7 @@ export {
   expandAlertTemplate,
   expandAlertTemplateAsync,
   ALERT_TEMPLATE_PRELUDE,
+  checkAlertTemplate,
   type Sample,
   type PrometheusFuncOptions,
   type AlertTemplateData,
@@ -39,3 +40,4 @@ export {
   type AlertInput,
   type DataInput,
 } from './alertmanager.ts';
+export { StringMap } from './values.ts';

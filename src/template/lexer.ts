@@ -68,8 +68,12 @@ function isSpace(c: string): boolean {
   return c === ' ' || c === '\t' || c === '\r' || c === '\n';
 }
 
+const UNICODE_ALNUM = /^[\p{L}\p{Nd}]$/u;
+
 function isAlnum(c: string): boolean {
-  return c === '_' || /^[\p{L}\p{Nd}]$/u.test(c);
+  const k = c.charCodeAt(0);
+  if (k < 0x80) return (k >= 0x61 && k <= 0x7a) || (k >= 0x41 && k <= 0x5a) || (k >= 0x30 && k <= 0x39) || k === 0x5f;
+  return UNICODE_ALNUM.test(c);
 }
 
 /** Tokenizes the whole text. Stops at the first error, which becomes the last token (Tok.Error). */

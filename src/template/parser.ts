@@ -94,13 +94,9 @@ class Parser {
     this.info = { name: topName, parseName: topName, text };
   }
 
-  private get curName(): string {
-    return this.treeStack.length ? this.treeStack[this.treeStack.length - 1] : this.topName;
-  }
-
   private errorf(msg: string, tok?: Token): never {
     const t = tok ?? this.toks[Math.max(0, Math.min(this.i - 1, this.toks.length - 1))];
-    throw new TemplateParseError(`template: ${this.curName}:${t.line}: ${msg}`);
+    throw new TemplateParseError(`template: ${this.topName}:${t.line}: ${msg}`);
   }
 
   private next(): Token {
@@ -147,12 +143,13 @@ class Parser {
     this.trees.push(top);
     while (this.peek().t !== Tok.EOF) {
       if (this.peek().t === Tok.LeftDelim) {
-        const delim = this.next();
+        const at = this.i;
+        this.next();
         if (this.nextNonSpace().t === Tok.Define) {
           this.parseDefinition();
           continue;
         }
-        this.i = this.toks.indexOf(delim);
+        this.i = at;
       }
       const n = this.textOrAction();
       if (n.kind !== 'node') this.errorf(`unexpected ${n.tok}`, n.token);
@@ -177,7 +174,21 @@ class Parser {
     this.info = saved;
     this.treeStack.pop();
     this.vars = savedVars;
-    this.trees.push({ name, parseName: this.topName, root: list, text: this.text });
+    this.addTree({ name, parseName: this.topName, root: list, text: this.text });
+  }
+
+  /** Go's Tree.add: a second non-empty definition of one name in one parse is an error. */
+  private addTree(tree: Tree): void {
+    const i = this.trees.findIndex((t) => t.name === tree.name);
+    if (i < 0) {
+      this.trees.push(tree);
+      return;
+    }
+    if (isEmptyTree(this.trees[i].root)) {
+      this.trees[i] = tree;
+      return;
+    }
+    if (!isEmptyTree(tree.root)) this.errorf(`template: multiple definition of template ${JSON.stringify(tree.name)}`);
   }
 
   /** Parses nodes until {{end}} or {{else}}; returns the list and which one ended it. */
@@ -306,7 +317,7 @@ class Parser {
     this.info = saved;
     this.treeStack.pop();
     this.vars = savedVars;
-    this.trees.push({ name, parseName: this.topName, root: list, text: this.text });
+    this.addTree({ name, parseName: this.topName, root: list, text: this.text });
     return { kind: 'template', pos: t.pos, tree: this.info, line: t.line, name, pipe };
   }
 
@@ -432,10 +443,11 @@ class Parser {
       const start = this.peek().pos;
       while (this.peek().t === Tok.Field) fields.push(this.next().val.slice(1));
       switch (node.kind) {
+        // Like Go, a merged .A.B or $x.B node takes the position of its first trailing field.
         case 'field':
-          return { kind: 'field', pos: node.pos, tree: this.info, ident: [...node.ident, ...fields] };
+          return { kind: 'field', pos: start, tree: this.info, ident: [...node.ident, ...fields] };
         case 'variable':
-          return { kind: 'variable', pos: node.pos, tree: this.info, ident: [...node.ident, ...fields] };
+          return { kind: 'variable', pos: start, tree: this.info, ident: [...node.ident, ...fields] };
         case 'bool':
         case 'string':
         case 'number':

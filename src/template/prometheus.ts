@@ -13,6 +13,7 @@ import { matchString, mustCompile, replaceAllString } from './goregexp.ts';
 import { parseTemplates } from './parser.ts';
 import { type FuncMap, Template } from './template.ts';
 import { titleCase } from './title.ts';
+import { StringMap } from './values.ts';
 
 /** One query result element, like Prometheus's template `sample`. */
 export interface Sample {
@@ -209,7 +210,11 @@ export function prometheusFuncs(opts: PrometheusFuncOptions = {}): FuncMap {
     tmpl: withArity(function (this: FuncContext, name: unknown, data: unknown) {
       return this.executeTemplate(str(name, 'tmpl'), data);
     }, 2),
-    safeHtml: withArity((s: unknown) => str(s, 'safeHtml'), 1),
+    safeHtml: withArity(function (this: FuncContext, s: unknown) {
+      const v = str(s, 'safeHtml');
+      this.markSafe?.(v);
+      return v;
+    }, 1),
     match: withArity((pattern: unknown, s: unknown) => matchString(str(pattern, 'match'), str(s, 'match')), 2),
     reReplaceAll: withArity(
       (pattern: unknown, repl: unknown, text: unknown) =>
@@ -286,8 +291,8 @@ const BUILTIN_NAMES = new Set(Object.keys(BUILTINS));
 
 function alertData(d: AlertTemplateData, opts: ExpandOptions) {
   return {
-    Labels: d.labels,
-    ExternalLabels: d.externalLabels ?? {},
+    Labels: StringMap.from(d.labels),
+    ExternalLabels: StringMap.from(d.externalLabels),
     ExternalURL: d.externalURL ?? opts.externalURL ?? '',
     Value: d.value,
   };
@@ -360,3 +365,16 @@ export async function expandPrometheusTemplateAsync(
 }
 
 export { humanize, humanize1024 };
+
+/**
+ * Prometheus's rule-file check of an alert label/annotation template: parses it with the prelude.
+ * Returns the parse error message (e.g. `template: __alert_X:1: undefined variable "$label"`) or null.
+ */
+export function checkAlertTemplate(text: string, ruleName: string): string | null {
+  try {
+    cachedTrees(`__alert_${ruleName}`, ALERT_TEMPLATE_PRELUDE + text);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}

@@ -6,19 +6,25 @@ import { BUILTINS, type TemplateFunc } from './builtins.ts';
 import { type MissingKey, runAsync, runSync, TemplateExecError, type TemplateSet } from './exec.ts';
 import { quoteGo } from './goquote.ts';
 import { globMatch } from './glob.ts';
-import { isEmptyTree, parseTemplates, TemplateParseError } from './parser.ts';
+import { isEmptyTree, parseTemplates } from './parser.ts';
 
 export type FuncMap = Record<string, TemplateFunc>;
 
 export interface TemplateOptions {
   /** Go's missingkey option. Prometheus and Alertmanager use 'zero'. Default 'default'. */
   missingKey?: MissingKey;
+  /**
+   * HTML-escape the output of every action, as html/template does in text and attribute contexts
+   * (an approximation: no contextual JS/CSS/URL escaping). Strings passed through safeHtml are not escaped.
+   */
+  escapeHtml?: boolean;
 }
 
 class SharedSet implements TemplateSet {
   trees = new Map<string, Tree>();
   funcs: FuncMap = {};
   missingKey: MissingKey = 'default';
+  escapeHtml = false;
 
   lookup(name: string): Tree | undefined {
     return this.trees.get(name);
@@ -44,6 +50,7 @@ export class Template {
     const set = new SharedSet();
     if (funcs) Object.assign(set.funcs, funcs);
     if (opts?.missingKey) set.missingKey = opts.missingKey;
+    if (opts?.escapeHtml) set.escapeHtml = true;
     return new Template(name, set);
   }
 
@@ -72,15 +79,7 @@ export class Template {
    */
   parse(text: string): this {
     const trees = parseTemplates(this.name, text, { hasFunction: this.set.hasFunction });
-    const seen = new Map<string, Tree>();
-    for (const t of trees) {
-      const prev = seen.get(t.name);
-      if (prev && !isEmptyTree(prev.root) && !isEmptyTree(t.root)) {
-        throw new TemplateParseError(`template: ${t.name}: multiple definition of template ${quoteGo(t.name)}`);
-      }
-      if (!prev || isEmptyTree(prev.root)) seen.set(t.name, t);
-    }
-    for (const t of seen.values()) this.addParseTree(t);
+    for (const t of trees) this.addParseTree(t);
     return this;
   }
 
@@ -107,11 +106,13 @@ export class Template {
   }
 
   /** A copy of the set that can get more definitions without changing this one. */
-  clone(): Template {
+  clone(opts?: TemplateOptions): Template {
     const set = new SharedSet();
     set.trees = new Map(this.set.trees);
     set.funcs = { ...this.set.funcs };
     set.missingKey = this.set.missingKey;
+    set.escapeHtml = opts?.escapeHtml ?? this.set.escapeHtml;
+    if (opts?.missingKey) set.missingKey = opts.missingKey;
     return new Template(this.name, set);
   }
 

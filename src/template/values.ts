@@ -119,14 +119,18 @@ export function mapGet(
 /**
  * The zero value of a map's element type for missingkey=zero. JS maps carry no element type, so a map
  * whose values are all strings (like Prometheus's $labels or Alertmanager's KV) is taken as
- * map[string]string (zero ""), anything else as map[string]interface{} (zero: a nil interface, which prints as <no value>).
+ * map[string]string (zero ""), anything else (including an empty map) as map[string]interface{} (zero: a nil interface, which prints as <no value>).
  */
 export function mapZero(m: Map<unknown, unknown> | Record<string, unknown>): unknown {
   const ctor = (m as object).constructor as { goZeroValue?: unknown } | undefined;
   if (ctor && 'goZeroValue' in ctor) return ctor.goZeroValue;
+  let n = 0;
   const vals = m instanceof Map ? m.values() : Object.values(m);
-  for (const v of vals) if (typeof v !== 'string') return null;
-  return '';
+  for (const v of vals) {
+    if (typeof v !== 'string') return null;
+    n++;
+  }
+  return n > 0 ? '' : null;
 }
 
 /** Go's truth: zero values and empty collections are false. The second result is false if not applicable. */
@@ -175,4 +179,16 @@ export function utf8Len(s: string): number {
 
 export function hasMethod(v: unknown, name: string): boolean {
   return typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[name] === 'function';
+}
+
+/** A map[string]string: missing keys read as "" under missingkey=zero, even when the map is empty. */
+export class StringMap extends Map<string, string> {
+  static goTypeName = 'map[string]string';
+  static goZeroValue = '';
+  static from(obj: Record<string, string> | Map<string, string> | undefined | null): StringMap {
+    const m = new StringMap();
+    if (!obj) return m;
+    for (const [k, v] of obj instanceof Map ? obj.entries() : Object.entries(obj)) m.set(k, v);
+    return m;
+  }
 }

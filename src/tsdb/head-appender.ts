@@ -8,15 +8,33 @@ import { Fit, type MemSeries, type PendingOwner, sameBits } from './mem-series.t
  * staged in flat buffers, and written into the series' chunks on commit. Values are staged in a
  * Float64Array: a plain JS double array would quiet NaNs and lose the staleness marker's bit pattern.
  */
+/** Staging buffers, pooled by the head so that short-lived appenders do not allocate them each time. */
+export class StagingBuffers {
+  series: MemSeries[] = [];
+  ts = new Float64Array(128);
+  vs = new Float64Array(128);
+
+  grow(): void {
+    const n = this.ts.length * 2;
+    const ts = new Float64Array(n);
+    ts.set(this.ts);
+    const vs = new Float64Array(n);
+    vs.set(this.vs);
+    this.ts = ts;
+    this.vs = vs;
+  }
+}
+
+const NO_SERIES: MemSeries[] = [];
+
 export class HeadAppender implements Appender, PendingOwner {
   readonly id: number;
   private readonly head: Head;
-  private series: MemSeries[] = [];
-  private ts: number[] = [];
-  private vs = new Float64Array(64);
+  /** Taken from the head's pool on the first staged sample, given back on commit/rollback. */
+  private buf: StagingBuffers | null = null;
   private n = 0;
   /** Series this batch created; removed again on rollback if they got no samples. */
-  private created: MemSeries[] = [];
+  private created: MemSeries[] = NO_SERIES;
 
   constructor(head: Head, id: number) {
     this.head = head;
@@ -31,20 +49,19 @@ export class HeadAppender implements Appender, PendingOwner {
       s = head.lookup(labels);
       if (s === undefined) {
         s = head.getOrCreate(labels);
+        if (this.created === NO_SERIES) this.created = [];
         this.created.push(s);
       }
     }
 
-    if (t < head.truncatedBefore) {
+    if (t < head.truncatedBefore || !Number.isSafeInteger(t)) {
       head.outOfBoundsSamplesTotal++;
       throw new AppendError('out_of_bounds', 'out of bounds');
     }
     // newest sample of the series, counting samples staged by this batch
     const owned = s.pendingOwner === this;
-    const cs = s.chunks;
-    const last = cs.length === 0 ? undefined : cs[cs.length - 1];
-    let newestT = last === undefined ? Number.NEGATIVE_INFINITY : last.maxT;
-    let newestV = last === undefined ? 0 : last.lastV;
+    let newestT = s.lastT;
+    let newestV = s.lastV;
     if (owned && s.pendingT > newestT) {
       newestT = s.pendingT;
       newestV = s.pendingV;
@@ -80,14 +97,16 @@ export class HeadAppender implements Appender, PendingOwner {
 
   private stage(s: MemSeries, t: number, v: number, newest: boolean): void {
     const i = this.n;
-    if (i === this.vs.length) {
-      const nv = new Float64Array(i * 2);
-      nv.set(this.vs);
-      this.vs = nv;
+    let b = this.buf;
+    if (b === null) {
+      b = this.head.takeStaging();
+      this.buf = b;
+      this.head.openAppenders.add(this);
     }
-    this.series[i] = s;
-    this.ts[i] = t;
-    this.vs[i] = v;
+    if (i === b.ts.length) b.grow();
+    b.series[i] = s;
+    b.ts[i] = t;
+    b.vs[i] = v;
     this.n = i + 1;
     if (s.pendingOwner !== this) {
       s.pendingOwner = this;
@@ -103,8 +122,15 @@ export class HeadAppender implements Appender, PendingOwner {
     const head = this.head;
     const range = head.chunkRange;
     const window = head.outOfOrderTimeWindow;
-    const { series, ts, vs } = this;
-    for (let i = 0; i < this.n; i++) {
+    const b = this.buf;
+    const n = this.n;
+    if (b === null || n === 0) {
+      this.clear();
+      this.created = NO_SERIES;
+      return;
+    }
+    const { series, ts, vs } = b;
+    for (let i = 0; i < n; i++) {
       const s = series[i];
       const t = ts[i];
       const v = vs[i];
@@ -113,8 +139,7 @@ export class HeadAppender implements Appender, PendingOwner {
         head.outOfBoundsSamplesTotal++;
         continue;
       }
-      const cs = s.chunks;
-      if (cs.length === 0 || t > cs[cs.length - 1].maxT) {
+      if (t > s.lastT) {
         head.noteSample(t, s.append(t, v, range) ? 1 : 0);
         continue;
       }
@@ -131,30 +156,34 @@ export class HeadAppender implements Appender, PendingOwner {
       }
     }
     this.clear();
-    this.created = [];
+    this.created = NO_SERIES;
   }
 
   rollback(): void {
     this.clear();
     if (this.created.length > 0) this.head.removeEmpty(this.created);
-    this.created = [];
+    this.created = NO_SERIES;
+  }
+
+  /** Calls fn for every staged sample's series (with repeats). */
+  forEachStaged(fn: (s: MemSeries) => void): void {
+    const b = this.buf;
+    if (b === null) return;
+    for (let i = 0; i < this.n; i++) fn(b.series[i]);
   }
 
   private clear(): void {
-    const series = this.series;
+    const b = this.buf;
+    if (b === null) return;
+    this.head.openAppenders.delete(this);
+    const series = b.series;
     for (let i = 0; i < this.n; i++) {
       const s = series[i];
       if (s.pendingOwner === this) s.pendingOwner = null;
     }
+    series.length = 0;
     this.n = 0;
-    // keep small buffers for reuse, drop big ones
-    if (series.length > 4096) {
-      this.series = [];
-      this.ts = [];
-      this.vs = new Float64Array(64);
-    } else {
-      series.length = 0;
-      this.ts.length = 0;
-    }
+    this.buf = null;
+    this.head.giveStaging(b);
   }
 }

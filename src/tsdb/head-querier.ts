@@ -22,7 +22,7 @@ export class HeadQuerier implements Querier {
     const out: MemSeries[] = [];
     for (let i = 0; i < ids.length; i++) {
       const s = head.series.get(ids[i]);
-      if (s === undefined || s.chunks.length === 0) continue;
+      if (s === undefined || s.isEmpty) continue;
       if (s.maxTime < mint || s.minTime > maxt) continue;
       out.push(s);
     }
@@ -36,14 +36,14 @@ export class HeadQuerier implements Querier {
     const found = this.matching(matchers, mint, maxt);
     const out: SeriesSnapshot[] = [];
     for (const s of found) {
-      const cs = s.chunks;
       // chunks are in time order and do not overlap: take the run overlapping [mint, maxt]
+      const n = s.numChunks;
       let a = 0;
-      while (a < cs.length && cs[a].maxT < mint) a++;
+      while (a < n && s.chunkMaxT(a) < mint) a++;
       let b = a;
-      while (b < cs.length && cs[b].minT <= maxt) b++;
+      while (b < n && s.chunkMinT(b) <= maxt) b++;
       if (a === b) continue;
-      out.push(new SeriesSnapshot(s.labels, cs.slice(a, b), mint, maxt));
+      out.push(new SeriesSnapshot(s, a, b - a, mint, maxt));
     }
     out.sort((x, y) => compareLabels(x.labels, y.labels));
     return out;

@@ -223,6 +223,31 @@ describe('Head appender', () => {
     assert.ok(!isStaleNaN(it.v));
   });
 
+  it('rejects timestamps that are not integers', () => {
+    const h = new Head();
+    assert.equal(
+      kindOf(() => appendOne(h, L({ __name__: 'm' }), 1.5, 1)),
+      'out_of_bounds: out of bounds',
+    );
+    assert.equal(
+      kindOf(() => appendOne(h, L({ __name__: 'm' }), Number.NaN, 1)),
+      'out_of_bounds: out of bounds',
+    );
+  });
+
+  it('keeps a series another open appender staged samples for when a rollback would remove it', () => {
+    const h = new Head();
+    const lbls = L({ __name__: 'shared' });
+    const a = h.appender();
+    const b = h.appender();
+    a.append(0, lbls, 1, 1);
+    b.append(0, lbls, 2, 2);
+    a.append(0, lbls, 3, 3);
+    a.rollback();
+    b.commit();
+    assert.deepEqual(samples(h.querier(), [eq('__name__', 'shared')]), { '{__name__="shared"}': [[2, 2]] });
+  });
+
   it('rejects empty label sets', () => {
     const h = new Head();
     assert.equal(
@@ -366,8 +391,9 @@ describe('Head select', () => {
     b.commit();
     assert.equal(h2.stats().chunkCount, 2);
     const s = h2.series.values().next().value!;
-    assert.equal(s.chunks[0].numSamples, SAMPLES_PER_CHUNK);
-    assert.equal(s.chunks[1].numSamples, 1);
+    assert.equal(s.numChunks, 2);
+    assert.equal(s.chunkNumSamples(0), SAMPLES_PER_CHUNK);
+    assert.equal(s.chunkNumSamples(1), 1);
   });
 });
 

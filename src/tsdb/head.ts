@@ -1,5 +1,5 @@
 import type { Labels } from '../model/index.ts';
-import { HeadAppender } from './head-appender.ts';
+import { HeadAppender, StagingBuffers } from './head-appender.ts';
 import { HeadQuerier } from './head-querier.ts';
 import type { Appendable, Appender, HeadStats, Querier, Queryable } from './interfaces.ts';
 import { AppendError } from './interfaces.ts';
@@ -29,6 +29,9 @@ export class Head implements Appendable, Queryable {
   /** labels hash -> series (an array on hash collision). */
   private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
   private nextRef = 1;
+  private readonly stagingPool: StagingBuffers[] = [];
+  /** Appenders holding staged samples; their series must not be removed. */
+  readonly openAppenders = new Set<HeadAppender>();
   private nextAppenderId = 1;
 
   /** Committed sample time bounds (Infinity / -Infinity when empty). */
@@ -62,6 +65,16 @@ export class Head implements Appendable, Queryable {
 
   querier(): Querier {
     return new HeadQuerier(this);
+  }
+
+  /** Staging buffers for an appender, reused across appenders. */
+  takeStaging(): StagingBuffers {
+    return this.stagingPool.pop() ?? new StagingBuffers();
+  }
+
+  giveStaging(b: StagingBuffers): void {
+    // keep a few, and not the huge ones a remote-write burst may have grown
+    if (this.stagingPool.length < 16 && b.ts.length <= 65536) this.stagingPool.push(b);
   }
 
   numSeries(): number {
@@ -134,17 +147,13 @@ export class Head implements Appendable, Queryable {
     const gone = new Map<number, Labels>();
     let minT = Number.POSITIVE_INFINITY;
     let maxT = Number.NEGATIVE_INFINITY;
+    const busy = this.busySeries();
     for (const s of this.series.values()) {
-      const before = s.chunks;
       const dropped = s.truncateBefore(mint);
-      if (dropped > 0) {
-        let samples = 0;
-        for (let i = 0; i < dropped; i++) samples += before[i].numSamples;
-        this.numSamplesStored -= samples;
-        this.numChunksStored -= dropped;
-      }
-      if (s.chunks.length === 0) {
-        if (s.pendingOwner === null) gone.set(s.ref, s.labels);
+      this.numSamplesStored -= dropped.samples;
+      this.numChunksStored -= dropped.chunks;
+      if (s.isEmpty) {
+        if (!busy.has(s)) gone.set(s.ref, s.labels);
         continue;
       }
       if (s.minTime < minT) minT = s.minTime;
@@ -160,12 +169,20 @@ export class Head implements Appendable, Queryable {
   /** Removes the given series if they have no samples and no staged samples (used by rollback). */
   removeEmpty(candidates: readonly MemSeries[]): void {
     const gone = new Map<number, Labels>();
+    const busy = this.busySeries();
     for (const s of candidates) {
-      if (s.chunks.length === 0 && s.pendingOwner === null && this.series.get(s.ref) === s) gone.set(s.ref, s.labels);
+      if (s.isEmpty && !busy.has(s) && this.series.get(s.ref) === s) gone.set(s.ref, s.labels);
     }
     for (const ref of gone.keys()) this.removeSeries(ref);
     this.postings.delete(gone);
     this.seriesRemovedTotal += gone.size;
+  }
+
+  /** Series with samples staged in an open appender. */
+  private busySeries(): Set<MemSeries> {
+    const out = new Set<MemSeries>();
+    for (const a of this.openAppenders) a.forEachStaged((s) => out.add(s));
+    return out;
   }
 
   private removeSeries(ref: number): void {

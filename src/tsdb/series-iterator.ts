@@ -1,50 +1,68 @@
 import type { Labels } from '../model/index.ts';
 import type { SampleIterator, Series } from './interfaces.ts';
-import { type XorChunk, XorIterator } from './xor-chunk.ts';
+import { META_FIELDS, type MemSeries } from './mem-series.ts';
+import { XorIterator } from './xor-chunk.ts';
 
 /**
- * A query-time snapshot of one head series: the chunks overlapping the query range. Closed chunks never
- * change; for the open (last) chunk the buffer, sample count and bit length are captured, so appends made
- * after the snapshot stay invisible and never disturb an iteration in progress.
+ * A query-time snapshot of one head series: the chunks overlapping the query range. The series' closed-chunk
+ * arrays are replaced rather than mutated, so holding references is enough; for the open chunk the buffer,
+ * sample count and bit length are captured, so appends made after the snapshot stay invisible and never
+ * disturb an iteration in progress.
  */
 export class SeriesSnapshot implements Series {
   readonly labels: Labels;
-  private readonly chunks: XorChunk[];
-  private readonly lastBuf: Uint8Array;
-  private readonly lastCount: number;
-  private readonly lastBits: number;
-  private readonly lastMaxT: number;
+  private readonly closedBytes: Uint8Array;
+  private readonly closedMeta: Float64Array;
+  private readonly closedLen: number;
+  /** First closed chunk and number of closed chunks included. */
+  private readonly first: number;
+  private readonly nClosed: number;
+  private readonly totalClosed: number;
+  private readonly openBuf: Uint8Array | null;
+  private readonly openCount: number;
+  private readonly openBits: number;
+  private readonly openMaxT: number;
   private readonly mint: number;
   private readonly maxt: number;
 
-  /** `chunks` must be non-empty and owned by the snapshot (a copy of the series' list). */
-  constructor(labels: Labels, chunks: XorChunk[], mint: number, maxt: number) {
-    this.labels = labels;
-    this.chunks = chunks;
-    const last = chunks[chunks.length - 1];
-    this.lastBuf = last.buf;
-    this.lastCount = last.numSamples;
-    this.lastBits = last.bitLen;
-    this.lastMaxT = last.maxT;
+  /** Chunks [first, first + count) of the series, where index numClosed means the open chunk. */
+  constructor(s: MemSeries, first: number, count: number, mint: number, maxt: number) {
+    this.labels = s.labels;
+    this.closedBytes = s.closedBytes;
+    this.closedMeta = s.closedMeta;
+    this.closedLen = s.closedLen;
+    const totalClosed = s.numClosed;
+    this.totalClosed = totalClosed;
+    this.first = first;
+    const includesOpen = s.open !== null && first + count > totalClosed;
+    this.nClosed = includesOpen ? count - 1 : count;
+    const o = includesOpen ? s.open! : null;
+    this.openBuf = o === null ? null : o.buf;
+    this.openCount = o === null ? 0 : o.numSamples;
+    this.openBits = o === null ? 0 : o.bitLen;
+    this.openMaxT = o === null ? 0 : o.maxT;
     this.mint = mint;
     this.maxt = maxt;
   }
 
   get numChunks(): number {
-    return this.chunks.length;
+    return this.nClosed + (this.openBuf === null ? 0 : 1);
   }
 
   chunkMaxT(i: number): number {
-    return i === this.chunks.length - 1 ? this.lastMaxT : this.chunks[i].maxT;
+    return i < this.nClosed ? this.closedMeta[(this.first + i) * META_FIELDS + 1] : this.openMaxT;
   }
 
   /** Points `it` at chunk i as it was when the snapshot was taken. */
   resetChunk(it: XorIterator, i: number): void {
-    if (i === this.chunks.length - 1) it.reset(this.lastBuf, this.lastCount, this.lastBits);
-    else {
-      const c = this.chunks[i];
-      it.reset(c.buf, c.numSamples, c.bitLen);
+    if (i >= this.nClosed) {
+      it.reset(this.openBuf!, this.openCount, this.openBits);
+      return;
     }
+    const k = this.first + i;
+    const m = this.closedMeta;
+    const end = k + 1 < this.totalClosed ? m[(k + 1) * META_FIELDS + 3] : this.closedLen;
+    it.reset(this.closedBytes, m[k * META_FIELDS + 2], end * 8, m[k * META_FIELDS + 3]);
   }
 
   iterator(): SampleIterator {

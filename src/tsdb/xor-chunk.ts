@@ -189,10 +189,13 @@ export class XorIterator {
   private leading = 0;
   private trailing = 0;
 
-  /** numSamples < 0 reads the count from the chunk header. */
-  reset(buf: Uint8Array, numSamples: number, bitEnd: number): void {
-    this.r.reset(buf, HEADER_BITS, bitEnd);
-    this.total = numSamples < 0 ? (buf.length >= 2 ? (buf[0] << 8) | buf[1] : 0) : numSamples;
+  /**
+   * Points the iterator at a chunk starting at byte `start` of `buf` and ending before bit `bitEnd`.
+   * numSamples < 0 reads the count from the chunk header.
+   */
+  reset(buf: Uint8Array, numSamples: number, bitEnd: number, start = 0): void {
+    this.r.reset(buf, start * 8 + HEADER_BITS, bitEnd);
+    this.total = numSamples < 0 ? (buf.length >= start + 2 ? (buf[start] << 8) | buf[start + 1] : 0) : numSamples;
     this.read = 0;
     this.t = 0;
     this.v = 0;
