@@ -8,6 +8,7 @@ import {
   PromQLParseError,
   prettify,
   QueryError,
+  type QueryResult,
   resultToJSON,
 } from './promql/index.ts';
 import type { Queryable } from './tsdb/index.ts';
@@ -18,39 +19,50 @@ export interface QueryServiceOptions {
   maxSamples: number;
 }
 
-/** Adapts the PromQL engine to the API's QueryService, mapping errors to Prometheus's error types. */
+/**
+ * Parsing happens here (not in the engine) so parse errors carry Prometheus's `invalid parameter "query"` prefix.
+ * Adapts the PromQL engine to the API's QueryService, mapping errors to Prometheus's error types. */
 export function createQueryService(storage: Queryable, opts: QueryServiceOptions): QueryService {
-  const engines = new Map<string, Engine>();
-  const engineFor = (o: { timeout?: number; lookbackDelta?: number }) => {
-    const lookbackDelta = o.lookbackDelta ?? opts.lookbackDelta;
-    const timeout = Math.min(o.timeout ?? opts.timeout, opts.timeout);
-    const key = `${lookbackDelta}/${timeout}`;
-    let e = engines.get(key);
+  const engine = new Engine({ lookbackDelta: opts.lookbackDelta, timeout: opts.timeout, maxSamples: opts.maxSamples });
+  const shorterTimeout = new Map<number, Engine>();
+  // A per-request timeout can only shorten the server's, as in Prometheus.
+  const engineFor = (timeout: number | undefined) => {
+    if (timeout === undefined || timeout >= opts.timeout) return engine;
+    let e = shorterTimeout.get(timeout);
     if (!e) {
-      e = new Engine({ lookbackDelta, timeout, maxSamples: opts.maxSamples });
-      if (engines.size < 16) engines.set(key, e);
+      e = new Engine({ lookbackDelta: opts.lookbackDelta, timeout, maxSamples: opts.maxSamples });
+      if (shorterTimeout.size < 16) shorterTimeout.set(timeout, e);
     }
     return e;
   };
+  const toApi = (r: QueryResult) => ({ data: resultToJSON(r.value), warnings: r.warnings, infos: r.infos });
   return {
     instant(query, time, o) {
-      return run(() => resultToJSON(engineFor(o).instantQuery(storage, query, time)));
+      return run(() =>
+        toApi(engineFor(o.timeout).instantQuery(storage, parseExpr(query), time, { lookbackDelta: o.lookbackDelta })),
+      );
     },
     range(query, start, end, step, o) {
-      return run(() => resultToJSON(engineFor(o).rangeQuery(storage, query, start, end, step)));
+      return run(() =>
+        toApi(
+          engineFor(o.timeout).rangeQuery(storage, parseExpr(query), start, end, step, {
+            lookbackDelta: o.lookbackDelta,
+          }),
+        ),
+      );
     },
     format(query) {
-      return run(() => prettify(parseExpr(query))).data as string;
+      return run(() => prettify(parseExpr(query)));
     },
     parse(query) {
-      return run(() => exprToJSON(parseExpr(query))).data;
+      return run(() => exprToJSON(parseExpr(query)));
     },
   };
 }
 
-function run(fn: () => unknown): { data: unknown } {
+function run<T>(fn: () => T): T {
   try {
-    return { data: fn() };
+    return fn();
   } catch (e) {
     if (e instanceof PromQLParseError) throw new ApiError('bad_data', `invalid parameter "query": ${e.message}`);
     if (e instanceof QueryError) throw new ApiError(e.type, e.message);

@@ -32,7 +32,6 @@ export class OspreyServer {
   private readonly http: ReturnType<typeof createHttpServer>;
   private readonly startTime = Date.now();
   private lastReload = { success: true, time: Date.now() };
-  private reloadInFlight: Promise<void> | null = null;
   address = '';
 
   constructor(
@@ -127,28 +126,22 @@ export class OspreyServer {
     this.log.info({ url: this.address, config: this.flags['config.file'] || 'built-in default' }, 'Osprey is ready');
   }
 
-  /** Atomic reload: a config that fails to load leaves the running one in place. */
+  /** Atomic reload: a config that fails to load leaves the running one in place. Loading is synchronous. */
   async reload(): Promise<void> {
-    if (this.reloadInFlight) return this.reloadInFlight;
-    this.reloadInFlight = (async () => {
-      try {
-        const next = this.loadConfig();
-        this.scrape.applyConfig(next);
-        this.config = next;
-        this.lastReload = { success: true, time: Date.now() };
-        this.self.configLastReloadSuccessful.set(1);
-        this.self.configLastReloadSuccessTimestamp.set(Date.now() / 1000);
-        this.log.info({ file: this.flags['config.file'] }, 'Completed loading of configuration file');
-      } catch (e) {
-        this.lastReload = { success: false, time: Date.now() };
-        this.self.configLastReloadSuccessful.set(0);
-        this.log.error({ err: (e as Error).message }, 'Error reloading config');
-        throw e;
-      } finally {
-        this.reloadInFlight = null;
-      }
-    })();
-    return this.reloadInFlight;
+    try {
+      const next = this.loadConfig();
+      this.scrape.applyConfig(next);
+      this.config = next;
+      this.lastReload = { success: true, time: Date.now() };
+      this.self.configLastReloadSuccessful.set(1);
+      this.self.configLastReloadSuccessTimestamp.set(Date.now() / 1000);
+      this.log.info({ file: this.flags['config.file'] }, 'Completed loading of configuration file');
+    } catch (e) {
+      this.lastReload = { success: false, time: Date.now() };
+      this.self.configLastReloadSuccessful.set(0);
+      this.log.error({ err: (e as Error).message }, 'Error reloading config');
+      throw e;
+    }
   }
 
   async stop(): Promise<void> {

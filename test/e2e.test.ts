@@ -95,7 +95,8 @@ test('an invalid reload keeps the old config and reports failure in /metrics', a
   assert.ok(targets.json.data.activeTargets.some((x: any) => x.labels.job === 'app'));
   // A good reload swaps the config in.
   writeFileSync(osprey.configFile, config(app.address).replace('job_name: app', 'job_name: app2'));
-  assert.equal((await fetch(`${osprey.url}/-/reload`, { method: 'POST' })).status, 200);
+  const good = await fetch(`${osprey.url}/-/reload`, { method: 'POST' });
+  assert.equal(good.status, 200, await good.text());
   const m2 = await (await fetch(`${osprey.url}/metrics`)).text();
   assert.match(m2, /^osprey_config_last_reload_successful 1$/m);
   const t2 = await getJSON(`${osprey.url}/api/v1/targets`);

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, sendError } from './respond.ts';
 import { registerQueryRoutes } from './v1-query.ts';
@@ -18,7 +18,8 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance<any, 
   const { deps } = opts;
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : {}),
-    disableRequestLogging: true,
+    // One log line per event: no per-request access logs.
+    logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: true,
     bodyLimit: deps.limits.maxBodyBytes,
     // Prometheus matches paths exactly; keep "/api/v1/query/" a 404 like it does.

@@ -46,6 +46,26 @@ const DURATION_KEYS = new Set([
 
 const SIZE_KEYS = new Set(['body_size_limit']);
 
+/**
+ * Booleans whose `false` must be printed: default true, or inherited from global (a scrape config's own
+ * false must not turn into global's true on the next load). Other false booleans are left out.
+ */
+const DEFAULT_TRUE = new Set([
+  'scrape_native_histograms',
+  'always_scrape_classic_histograms',
+  'convert_classic_histograms_to_nhcb',
+  'extra_scrape_metrics',
+  'honor_timestamps',
+  'enable_compression',
+  'follow_redirects',
+  'enable_http2',
+  'send',
+  'filter_external_labels',
+]);
+
+/** Numbers whose 0 is not the default, so 0 must be printed. */
+const KEEP_ZERO = new Set(['capacity', 'max_shards', 'min_shards', 'max_samples_per_send', 'percentage', 'gogc']);
+
 function redactValue(v: unknown, parentKey: string): unknown {
   if (Array.isArray(v)) return v.map((x) => redactValue(x, parentKey));
   if (v === null || typeof v !== 'object') return v;
@@ -64,26 +84,37 @@ function redactValue(v: unknown, parentKey: string): unknown {
 }
 
 /** Converts ms/bytes back to Prometheus notation, drops undefined, and expands other_sd_configs. */
-function printable(v: unknown, key: string, parentKey: string): unknown {
+/** Sections kept as the user wrote them: their defaults are not known here, so nothing is left out. */
+const VERBATIM_SECTIONS = new Set(['storage', 'tracing', 'otlp', 'runtime']);
+
+/**
+ * Converts ms/bytes back to Prometheus notation, drops undefined, and expands other_sd_configs.
+ * Inside typed sections, values equal to their default (false, 0, empty) are left out like Prometheus's
+ * omitempty; inside SD entries and pass-through sections (`verbatim`) only undefined is dropped.
+ */
+function printable(v: unknown, key: string, parentKey: string, verbatim: boolean): unknown {
   if (v === undefined) return undefined;
   if (typeof v === 'number') {
     if (DURATION_KEYS.has(key) || (key === 'time' && parentKey === 'retention')) return formatDuration(v);
     if (SIZE_KEYS.has(key) || (key === 'size' && parentKey === 'retention')) return formatSize(v);
     return v;
   }
-  if (Array.isArray(v)) return v.map((x) => printable(x, key, parentKey));
+  if (Array.isArray(v)) return v.map((x) => printable(x, key, parentKey, verbatim));
   if (v === null || typeof v !== 'object') return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     if (x === undefined) continue;
     if (k === 'other_sd_configs') {
-      for (const [sk, list] of Object.entries(x as Record<string, unknown[]>)) out[sk] = printable(list, sk, k);
+      for (const [sk, list] of Object.entries(x as Record<string, unknown[]>)) out[sk] = printable(list, sk, k, true);
       continue;
     }
-    const pv = printable(x, k, key);
-    // Like Prometheus's omitempty: empty lists and maps are left out (they mean the same as absent).
-    if (Array.isArray(pv) && pv.length === 0) continue;
-    if (pv !== null && typeof pv === 'object' && !Array.isArray(pv) && Object.keys(pv).length === 0) continue;
+    const keepAll = verbatim || VERBATIM_SECTIONS.has(k);
+    if (!keepAll && x === false && !DEFAULT_TRUE.has(k)) continue;
+    if (!keepAll && x === 0 && !KEEP_ZERO.has(k)) continue;
+    const pv = printable(x, k, key, keepAll);
+    if (!keepAll && Array.isArray(pv) && pv.length === 0) continue;
+    if (!keepAll && pv !== null && typeof pv === 'object' && !Array.isArray(pv) && Object.keys(pv).length === 0)
+      continue;
     out[k] = pv;
   }
   return out;
@@ -94,17 +125,18 @@ function printable(v: unknown, key: string, parentKey: string): unknown {
  * scrape_config_files is left out because scrape_configs already holds the merged configs.
  */
 export function redactedConfig(cfg: PrometheusConfig): Record<string, unknown> {
+  // Prometheus's section order.
   const ordered: Record<string, unknown> = { global: cfg.global };
   if (cfg.runtime) ordered.runtime = cfg.runtime;
+  if (cfg.alerting.alertmanagers.length || cfg.alerting.alert_relabel_configs.length) ordered.alerting = cfg.alerting;
   if (cfg.rule_files.length) ordered.rule_files = cfg.rule_files;
   if (cfg.scrape_configs.length) ordered.scrape_configs = cfg.scrape_configs;
-  if (cfg.alerting.alertmanagers.length || cfg.alerting.alert_relabel_configs.length) ordered.alerting = cfg.alerting;
-  if (cfg.remote_write.length) ordered.remote_write = cfg.remote_write;
-  if (cfg.remote_read.length) ordered.remote_read = cfg.remote_read;
   if (cfg.storage) ordered.storage = cfg.storage;
   if (cfg.tracing) ordered.tracing = cfg.tracing;
+  if (cfg.remote_write.length) ordered.remote_write = cfg.remote_write;
+  if (cfg.remote_read.length) ordered.remote_read = cfg.remote_read;
   if (cfg.otlp) ordered.otlp = cfg.otlp;
-  const out = redactValue(printable(ordered, '', ''), '') as Record<string, unknown>;
+  const out = redactValue(printable(ordered, '', '', false), '') as Record<string, unknown>;
   // Osprey's own section is free-form: only redact, never reinterpret numbers.
   if (cfg.osprey) out.osprey = redactValue(cfg.osprey, '');
   return out;

@@ -4,12 +4,12 @@
  * Debian's build leaves out some SD kinds (kubernetes, consul), so the cases avoid them.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { checkConfigFiles } from './index.ts';
+import { checkConfigFiles, parsePrometheusConfig } from './index.ts';
 
 const PROMTOOL = '/usr/bin/promtool';
 
@@ -134,4 +134,70 @@ describe('check config agrees with promtool', { skip: !existsSync(PROMTOOL) && '
       else assert.match(ours.output[1], /^ {2}FAILED: /);
     });
   }
+});
+
+const PROMETHEUS = '/usr/bin/prometheus';
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('reading what Prometheus prints', { skip: !existsSync(PROMETHEUS) && 'prometheus not installed' }, () => {
+  test('/api/v1/status/config of the real Prometheus loads to the same scrape and global settings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'osprey-prom-'));
+    const config = `global:
+  scrape_interval: 15s
+  evaluation_interval: 30s
+  external_labels: {region: eu1}
+scrape_configs:
+  - job_name: node
+    scrape_interval: 1m30s
+    scrape_timeout: 7s
+    metrics_path: /m
+    honor_timestamps: false
+    params: {module: [a, b]}
+    sample_limit: 100
+    static_configs: [{targets: ['127.0.0.1:1'], labels: {env: prod}}]
+    relabel_configs:
+      - {source_labels: [__address__], regex: '(.*):1', target_label: host}
+      - {action: hashmod, source_labels: [host], modulus: 3, target_label: shard}
+    metric_relabel_configs: [{source_labels: [__name__], regex: 'go_.*', action: drop}]
+`;
+    const file = join(dir, 'prometheus.yml');
+    writeFileSync(file, config);
+    const port = await freePort();
+    const proc = spawn(
+      PROMETHEUS,
+      [`--config.file=${file}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${join(dir, 'data')}`],
+      { stdio: 'ignore' },
+    );
+    try {
+      let printed = '';
+      for (let i = 0; i < 100 && !printed; i++) {
+        try {
+          const r = await fetch(`http://127.0.0.1:${port}/api/v1/status/config`);
+          if (r.ok) printed = ((await r.json()) as { data: { yaml: string } }).data.yaml;
+        } catch {
+          await new Promise((res) => setTimeout(res, 100));
+        }
+      }
+      assert.ok(printed, 'prometheus answered');
+      const ours = parsePrometheusConfig(config, file, { env: {} });
+      const theirs = parsePrometheusConfig(printed, file, { env: {} });
+      assert.deepEqual(theirs.global, ours.global);
+      assert.deepEqual(theirs.scrape_configs, ours.scrape_configs);
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((res) => proc.once('exit', res));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -371,6 +371,23 @@ remote_write:
     assert.match(JSON.stringify(obj), /"credentials":"<secret>"/);
   });
 
+  test('values equal to the default are left out, others survive a round trip', () => {
+    const c = parse(`
+global: {scrape_native_histograms: true, sample_limit: 100}
+scrape_configs:
+  - job_name: a
+    scrape_native_histograms: false
+    honor_timestamps: false
+    enable_compression: false
+    follow_redirects: false
+remote_read:
+  - {url: http://x/read, filter_external_labels: false}
+`);
+    const y = configToYaml(c);
+    assert.doesNotMatch(y, /honor_labels|insecure_skip_verify|modulus/);
+    assert.deepEqual(parse(y), c);
+  });
+
   test('durations and sizes print in Prometheus notation and round-trip', () => {
     const c = parse(`
 global:

@@ -183,6 +183,11 @@ describe('prometheus-config conformance', { skip: !existsSync(DIR) && 'conforman
     for (const sc of load('scrape_interval_larger.good.yml').scrape_configs)
       assert.ok(sc.scrape_timeout <= sc.scrape_interval, `${sc.scrape_timeout} > ${sc.scrape_interval}`);
   });
+  check('conf.good.yml loads the same after marshalling (apart from secrets)', () => {
+    const c = load('conf.good.yml');
+    const again = parsePrometheusConfig(configToYaml(c), join(DIR, 'conf.good.yml'), { env: {} });
+    assert.deepEqual(redactedConfig(again), redactedConfig(c));
+  });
   check('roundtrip.good.yml loads the same after marshalling', () => {
     const c = load('roundtrip.good.yml');
     const again = parsePrometheusConfig(configToYaml(c), join(DIR, 'roundtrip.good.yml'), { env: {} });

@@ -117,7 +117,7 @@ export function parsePrometheusConfig(text: string, file: string, opts: ParseOpt
   return config;
 }
 
-/** Reads and parses a prometheus.yml; relative paths resolve against its folder. */
+/** Reads and parses a prometheus.yml; relative paths resolve against its folder (relative stays relative). */
 export function loadPrometheusConfigFile(path: string, opts: Omit<ParseOptions, 'baseDir'> = {}): PrometheusConfig {
   let text: string;
   try {
@@ -128,8 +128,8 @@ export function loadPrometheusConfigFile(path: string, opts: Omit<ParseOptions, 
       code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new ConfigError(path, 0, 0, '', [`${path}: open ${path}: ${why}`]);
   }
-  const abs = resolve(path);
-  const cfg = parsePrometheusConfig(text, path, { ...opts, baseDir: dirname(abs) });
-  cfg.source_file = abs;
+  // Like Prometheus, relative paths in the file resolve against the folder of `path` as given.
+  const cfg = parsePrometheusConfig(text, path, { ...opts, baseDir: dirname(path) });
+  cfg.source_file = resolve(path);
   return cfg;
 }

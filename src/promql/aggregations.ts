@@ -316,7 +316,11 @@ function selectK(
 
 /** The best k of m in order (stable for ties): insertion into a short sorted list. */
 function selectBest(m: number[], k: number, before: (a: number, b: number) => boolean): number[] {
-  if (k > 32) return m.slice().sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)).slice(0, k);
+  if (k > 32)
+    return m
+      .slice()
+      .sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))
+      .slice(0, k);
   const top: number[] = [];
   for (const x of m) {
     if (top.length === k && !before(x, top[k - 1])) continue;

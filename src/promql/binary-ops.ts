@@ -196,6 +196,7 @@ function vectorBinop(ev: Evaluator, e: BinaryExpr, lhs: StepSeries[], rhs: StepS
   const oneAt = new Int32Array(S); // index+1 of the one-side series present at this step
   const oneStamp = new Int32Array(S);
   const matchedStamp = new Int32Array(S);
+  const manyStamp = fillMany !== null ? new Int32Array(S) : null; // many-side signature present at step
   const col = new SeriesCollector(n);
   const labelCache = new Map<number, Labels>();
   const oneLen = one.length + 1;
@@ -236,6 +237,7 @@ function vectorBinop(ev: Evaluator, e: BinaryExpr, lhs: StepSeries[], rhs: StepS
       const ms = many[k];
       if (!ms.has[i]) continue;
       const sig = manySig[k];
+      if (manyStamp) manyStamp[sig] = stamp;
       const found = oneStamp[sig] === stamp;
       if (!found && fillOne === null) continue;
       if (found && m.card === 'one-to-one') {
@@ -267,7 +269,7 @@ function vectorBinop(ev: Evaluator, e: BinaryExpr, lhs: StepSeries[], rhs: StepS
         const os = one[k];
         if (!os.has[i]) continue;
         const sig = oneSig[k];
-        if (manyPresent(many, manySig, sig, i)) continue;
+        if (manyStamp![sig] === stamp) continue;
         const ov = os.vals[i];
         const a = swapped ? ov : fillMany;
         const b = swapped ? fillMany : ov;
@@ -287,11 +289,6 @@ function vectorBinop(ev: Evaluator, e: BinaryExpr, lhs: StepSeries[], rhs: StepS
   return col.out;
 }
 
-function manyPresent(many: StepSeries[], sigs: Int32Array, sig: number, i: number): boolean {
-  for (let k = 0; k < many.length; k++) if (sigs[k] === sig && many[k].has[i]) return true;
-  return false;
-}
-
 /** Output labels of a matched pair (Prometheus's resultMetric, without dropping the name yet). */
 function resultMetric(manyL: Labels, oneL: Labels | null, m: VectorMatching): Labels {
   let l = manyL;
@@ -307,4 +304,3 @@ function resultMetric(manyL: Labels, oneL: Labels | null, m: VectorMatching): La
   }
   return l;
 }
-

@@ -138,7 +138,7 @@ function run(ctx: QueryContext, fn: () => QueryValue): QueryResult {
     }
     throw new QueryError('internal', (e as Error).message ?? String(e));
   }
-  return { value, warnings: [...ctx.ann.warnings], infos: [...ctx.ann.infos] };
+  return { value, warnings: [...ctx.ann.warnings], infos: [...ctx.ann.infos], samples: ctx.samples };
 }
 
 function finalLabels(s: StepSeries): Labels {

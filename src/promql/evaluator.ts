@@ -230,8 +230,10 @@ export class Evaluator {
         }
       }
       if (res !== null) out.push(res);
+      // Account per series so an oversized query fails before it has allocated everything.
+      this.addSamples(total);
+      total = 0;
     }
-    this.addSamples(total);
     return out;
   }
 
@@ -286,7 +288,6 @@ export class Evaluator {
     const maxt = last + (vs.smoothed ? this.ctx.lookback : 0);
     const sel = this.ctx.querier.select(vs.matchers, mint, maxt, { range });
     const series: RangeSeries[] = [];
-    let total = 0;
     const tbuf = growBuf.t;
     const vbuf = growBuf.v;
     for (const s of sel) {
@@ -311,10 +312,9 @@ export class Evaluator {
         } while (it.next());
       }
       if (k === 0) continue;
+      this.addSamples(k);
       series.push({ labels: s.labels, ts: tb.slice(0, k), vs: vb.slice(0, k), dropName: false });
-      total += k;
     }
-    this.addSamples(total);
     return {
       series,
       range,

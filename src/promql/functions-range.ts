@@ -7,6 +7,7 @@ import type { RangeArg, RangeSeries, StepSeries } from './engine-types.ts';
 import { newStepSeries } from './engine-types.ts';
 import type { Evaluator } from './evaluator.ts';
 import { execError } from './errors.ts';
+import { formatValue } from './value.ts';
 import { kahanInc, quantileSorted, sortFloatsGo } from './math-util.ts';
 
 /**
@@ -347,8 +348,8 @@ export function doubleExponentialSmoothing(ev: Evaluator, call: Call): StepSerie
   for (let i = 0; i < ev.steps; i++) {
     const sf = sfs[i];
     const tf = tfs[i];
-    if (!(sf > 0 && sf < 1)) throw execError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${formatGo(sf)}`);
-    if (!(tf > 0 && tf < 1)) throw execError(`invalid trend factor. Expected: 0 < tf < 1, got: ${formatGo(tf)}`);
+    if (!(sf > 0 && sf < 1)) throw execError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf.toFixed(6)}`);
+    if (!(tf > 0 && tf < 1)) throw execError(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf.toFixed(6)}`);
   }
   return overWindows(
     ev,
@@ -375,10 +376,21 @@ export function doubleExponentialSmoothing(ev: Evaluator, call: Call): StepSerie
   );
 }
 
-/** Go's %g-ish formatting used in warning texts. */
+/** Go's %g (strconv.FormatFloat(v, 'g', -1, 64)), as used in annotation texts. */
 export function formatGo(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Number.POSITIVE_INFINITY) return '+Inf';
   if (v === Number.NEGATIVE_INFINITY) return '-Inf';
-  return String(v);
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const [mant, expStr] = v.toExponential().split('e');
+  const exp = Number(expStr);
+  // Shortest %g switches to exponent form below 1e-4 and from 1e6 (Go's eprec of 6 for shortest).
+  if (exp < -4 || exp >= 6) return goExp(mant, exp);
+  return formatValue(v);
+}
+
+function goExp(mant: string, exp: number): string {
+  const sign = exp < 0 ? '-' : '+';
+  const e = Math.abs(exp);
+  return `${mant}e${sign}${e < 10 ? `0${e}` : e}`;
 }

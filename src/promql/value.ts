@@ -34,6 +34,8 @@ export interface QueryResult {
   warnings: string[];
   /** Annotation texts with their "PromQL info: " prefix. */
   infos: string[];
+  /** Samples loaded and points produced while evaluating (what maxSamples limits). */
+  samples: number;
 }
 
 /** Go's strconv.FormatFloat(v, 'f', -1, 64), with Prometheus's spelling of the specials. */

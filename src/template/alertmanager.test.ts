@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { alertmanagerFuncs, buildTemplateData, type DataInput, GoTime, KV, Template } from './index.ts';
+import {
+  alertmanagerFuncs,
+  alertmanagerTemplates,
+  buildTemplateData,
+  type DataInput,
+  executeHTMLString,
+  executeTextString,
+  GoTime,
+  KV,
+  Template,
+} from './index.ts';
 
 const DIR = new URL('../../../shared/conformance/alertmanager-templates/', import.meta.url);
 
@@ -224,5 +234,27 @@ describe('HTML escaping mode (html/template approximation) and template files', 
     const html = t.execute(data, 'email.default.html');
     assert.ok(html.includes('evil = &lt;img src=x&gt;'));
     assert.ok(!html.includes('<img src=x>'));
+  });
+});
+
+describe('receiver field expansion', () => {
+  test('executeTextString and executeHTMLString parse a field against the loaded set', () => {
+    const set = alertmanagerTemplates([
+      readFileSync(new URL('default.tmpl', DIR), 'utf8'),
+      readFileSync(new URL('email.tmpl', DIR), 'utf8'),
+    ]);
+    const data = notification();
+    assert.equal(
+      executeTextString(set, '{{ template "slack.default.title" . }}', data),
+      '[FIRING:2] HighLatency (api)',
+    );
+    assert.equal(executeTextString(set, '', data), '');
+    assert.equal(executeTextString(set, '{{ .CommonLabels.nope }}|{{ .Status | title }}', data), '|Firing');
+    assert.equal(
+      executeHTMLString(set, '<b>{{ .CommonAnnotations.summary }} & {{ "<x>" }}</b>', data),
+      '<b>Latency is high & &lt;x&gt;</b>',
+    );
+    // the field's own template does not leak into the set
+    assert.equal(set.lookup('')?.execute(data).trim(), '');
   });
 });

@@ -10,7 +10,7 @@ import { queryUnescape } from './escape.ts';
 import { goJson } from './gojson.ts';
 import { GoDuration, GoTime, loadLocation, ZERO_TIME_MS } from './gotime.ts';
 import { matchString, mustCompile, replaceAllString } from './goregexp.ts';
-import type { FuncMap } from './template.ts';
+import { type FuncMap, parseGlobs, Template } from './template.ts';
 import { titleCase } from './title.ts';
 import { typeName } from './values.ts';
 
@@ -276,4 +276,32 @@ export function alertmanagerFuncs(opts: { now?: () => number } = {}): FuncMap {
     toJson: withArity((v: unknown) => goJson(v), 1),
   };
   return funcs;
+}
+
+/**
+ * Alertmanager's ExecuteTextString: `text` (a receiver field such as a Slack title) is parsed as a new
+ * template in a copy of the loaded set, with missingkey=zero, and executed; "" stays "".
+ */
+export function executeTextString(set: Template, text: string, data: unknown): string {
+  if (text === '') return '';
+  const t = set.clone({ missingKey: 'zero', escapeHtml: false }).new('');
+  return t.parse(text).execute(data);
+}
+
+/** ExecuteHTMLString: like executeTextString with HTML escaping of action output (html/template approximation). */
+export function executeHTMLString(set: Template, text: string, data: unknown): string {
+  if (text === '') return '';
+  const t = set.clone({ missingKey: 'zero', escapeHtml: true }).new('');
+  return t.parse(text).execute(data);
+}
+
+/** Alertmanager's template set: its functions plus the given default template texts, then user globs. */
+export function alertmanagerTemplates(
+  defaultTexts: string[],
+  globs: string[] = [],
+  opts: { now?: () => number } = {},
+): Template {
+  const t = Template.new('', alertmanagerFuncs(opts), { missingKey: 'zero' });
+  for (const text of defaultTexts) t.parse(text);
+  return globs.length ? parseGlobs(t, globs) : t;
 }

@@ -153,6 +153,12 @@ const verb = fc.constantFrom(
   '%03d',
   '%c',
   '%%',
+  '%#v',
+  '%+v',
+  '%T',
+  '%#x',
+  '%U',
+  '%o',
 );
 
 const { expr } = fc.letrec<{ expr: string; call: string }>((tie) => ({

@@ -131,8 +131,8 @@ class Printer {
         return;
       }
       case 'U': {
-        const cp = v < 0n ? v : v;
-        let s = `U+${(cp < 0n ? -cp : cp).toString(16).toUpperCase().padStart(4, '0')}`;
+        const cp = v < 0n ? v + (1n << 64n) : v;
+        let s = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
         if (this.f.sharp && v >= 0n && v <= 0x10ffffn) s += ` '${String.fromCodePoint(Number(v))}'`;
         this.pad(s);
         return;
@@ -219,21 +219,32 @@ class Printer {
     let num = verb === 'x' || verb === 'X' ? formatHexFloat(v, prec, verb === 'X') : formatFloat(v, verb, prec);
     if (num[0] !== '-' && num[0] !== '+') num = `+${num}`;
     if (f.space && num[0] === '+' && !f.plus) num = ` ${num.slice(1)}`;
-    if (f.sharp && (verb === 'g' || verb === 'G') && !/[IN]/.test(num[1])) {
-      // %#g keeps trailing zeros: re-render with the precision as significant digits.
-      let digits = prec < 0 ? 6 : prec === 0 ? 1 : prec;
-      const body = num.slice(1);
-      const hasDot = body.includes('.');
-      const m = /^([0-9.]+)(.*)$/.exec(body);
-      if (m) {
-        let mant = m[1];
-        const tail = m[2];
-        const sig = mant.replace('.', '').replace(/^0+/, '').length;
-        digits -= sig || 1;
-        if (!hasDot) mant += '.';
-        if (digits > 0) mant += '0'.repeat(digits);
-        num = num[0] + mant + tail;
+    if (f.sharp && !/[IN]/.test(num[1])) {
+      // %#: always a decimal point; for %g/%v/%x keep trailing zeros up to the precision (default 6).
+      let digits = 0;
+      if (verb === 'g' || verb === 'G' || verb === 'x') digits = prec === -1 ? 6 : prec;
+      let tail = '';
+      let hasDot = false;
+      let sawNonzero = false;
+      let body = num;
+      for (let i = 1; i < body.length; i++) {
+        const c = body[i];
+        if (c === '.') hasDot = true;
+        else if (c === 'p' || c === 'P' || ((c === 'e' || c === 'E') && verb !== 'x' && verb !== 'X')) {
+          tail = body.slice(i);
+          body = body.slice(0, i);
+          break;
+        } else {
+          if (c !== '0') sawNonzero = true;
+          if (sawNonzero) digits--;
+        }
       }
+      if (!hasDot) {
+        if (body.length === 2 && body[1] === '0') digits--;
+        body += '.';
+      }
+      if (digits > 0) body += '0'.repeat(digits);
+      num = body + tail;
     }
     if (num[1] === 'I' || num[1] === 'N') {
       const oldZero = f.zero;
@@ -365,25 +376,27 @@ class Printer {
         return;
       case 'slice': {
         const a = v as unknown[];
-        this.buf += '[';
+        const sharp = this.f.sharpV;
+        this.buf += sharp ? `${typeName(v)}{` : '[';
         for (let i = 0; i < a.length; i++) {
-          if (i > 0) this.buf += ' ';
+          if (i > 0) this.buf += sharp ? ', ' : ' ';
           this.printElem(a[i], verb, depth + 1);
         }
-        this.buf += ']';
+        this.buf += sharp ? '}' : ']';
         return;
       }
       case 'map': {
         const m = v as Map<unknown, unknown>;
-        this.buf += 'map[';
+        const sharp = this.f.sharpV;
+        this.buf += sharp ? `${typeName(v)}{` : 'map[';
         const keys = mapKeys(m);
         for (let i = 0; i < keys.length; i++) {
-          if (i > 0) this.buf += ' ';
+          if (i > 0) this.buf += sharp ? ', ' : ' ';
           this.printElem(keys[i], verb, depth + 1);
           this.buf += ':';
           this.printElem(mapGet(m, keys[i]).value, verb, depth + 1);
         }
-        this.buf += ']';
+        this.buf += sharp ? '}' : ']';
         return;
       }
       case 'func':
@@ -392,11 +405,12 @@ class Printer {
         return;
       case 'struct': {
         const o = v as Record<string, unknown>;
-        this.buf += '{';
+        const sharp = this.f.sharpV;
+        this.buf += sharp ? `${typeName(v)}{` : '{';
         const keys = Object.keys(o).filter((k) => typeof o[k] !== 'function');
         keys.forEach((k, i) => {
-          if (i > 0) this.buf += ' ';
-          if (this.f.plusV) this.buf += `${k}:`;
+          if (i > 0) this.buf += sharp ? ', ' : ' ';
+          if (this.f.plusV || sharp) this.buf += `${k}:`;
           this.printElem(o[k], verb, depth + 1);
         });
         this.buf += '}';
@@ -410,7 +424,7 @@ class Printer {
   private printElem(v: unknown, verb: string, depth: number): void {
     if (v === null || v === undefined) {
       // a nil interface inside a container prints as <nil> whatever the verb
-      this.buf += '<nil>';
+      this.buf += this.f.sharpV ? 'interface {}(nil)' : '<nil>';
       return;
     }
     switch (typeof v) {

@@ -29,6 +29,9 @@ export {
 } from './prometheus.ts';
 export {
   alertmanagerFuncs,
+  alertmanagerTemplates,
+  executeTextString,
+  executeHTMLString,
   buildTemplateData,
   quoteMeta,
   KV,

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { Template, TemplateExecError, TemplateParseError, withArity } from './index.ts';
+import {
+  expandGlob,
+  parseFiles,
+  parseGlobs,
+  Template,
+  TemplateExecError,
+  TemplateParseError,
+  withArity,
+} from './index.ts';
 
 const humanize = withArity((v: unknown) => {
   let x = Number(v);
@@ -337,11 +348,6 @@ describe('async functions', () => {
     assert.equal(await Template.parse('t', '{{ 1 }}').executeAsync({}), '1');
   });
 });
-
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expandGlob, parseFiles, parseGlobs } from './index.ts';
 
 describe('template files', () => {
   test('parseFiles names templates after files; parseGlobs layers user files over a base set', () => {

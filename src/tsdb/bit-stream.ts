@@ -25,6 +25,12 @@ export class BitWriter {
    */
   private lastWriteBytes = false;
 
+  /** Moves the write position back (the caller has zeroed the bytes past it). */
+  protected resetBits(bitLen: number): void {
+    this.bitLen = bitLen;
+    this.lastWriteBytes = false;
+  }
+
   byteLength(): number {
     const n = (this.bitLen + 7) >>> 3;
     return this.lastWriteBytes && (this.bitLen & 7) === 0 ? n + 1 : n;

@@ -73,6 +73,8 @@ export class MemSeries {
   pendingV = 0;
   /** End of the open chunk's range: a sample at or after it starts a new chunk. */
   private cutAt = 0;
+  /** A closed-out open chunk kept for reuse by the next one (saves allocating a buffer per chunk). */
+  private spare: XorChunk | null = null;
   /** Size of the last closed full chunk, to size the next one. */
   private lastChunkBytes = 0;
 
@@ -180,7 +182,11 @@ export class MemSeries {
     let cut = false;
     if (c === null || t >= this.cutAt) {
       if (c !== null) this.closeOpen();
-      c = new XorChunk(this.lastChunkBytes > 0 ? this.lastChunkBytes + 16 : 64);
+      c = this.spare;
+      if (c !== null) {
+        this.spare = null;
+        c.reset();
+      } else c = new XorChunk(this.lastChunkBytes > 0 ? this.lastChunkBytes + 16 : 64);
       this.open = c;
       this.cutAt = rangeEnd(t, chunkRange);
       cut = true;
@@ -222,6 +228,8 @@ export class MemSeries {
     m[k + 2] = c.numSamples;
     m[k + 3] = len;
     this.nClosed++;
+    // its bytes were copied: reuse the chunk for the next one unless a query snapshot still reads it
+    if (!c.shared) this.spare = c;
   }
 
   private decode(i: number): Decoded {
@@ -360,6 +368,7 @@ export class MemSeries {
       chunks++;
       this.open = null;
     }
+    this.spare = null;
     if (this.open === null && this.nClosed === 0) {
       this.lastT = Number.NEGATIVE_INFINITY;
       this.lastV = 0;

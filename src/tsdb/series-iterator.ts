@@ -37,6 +37,7 @@ export class SeriesSnapshot implements Series {
     const includesOpen = s.open !== null && first + count > totalClosed;
     this.nClosed = includesOpen ? count - 1 : count;
     const o = includesOpen ? s.open! : null;
+    if (o !== null) o.shared = true;
     this.openBuf = o === null ? null : o.buf;
     this.openCount = o === null ? 0 : o.numSamples;
     this.openBits = o === null ? 0 : o.bitLen;

@@ -58,9 +58,27 @@ export class XorChunk extends BitWriter {
   private leading = 0xff;
   private trailing = 0;
 
+  /** Set when a query snapshot holds this chunk's buffer: it must then never be reused. */
+  shared = false;
+
   constructor(initialBytes = 32) {
     super(initialBytes);
     this.bitLen = HEADER_BITS;
+  }
+
+  /** Empties the chunk for reuse, keeping its buffer. Only for chunks no reader can see. */
+  reset(): void {
+    this.buf.fill(0, 0, Math.min(this.buf.length, this.byteLength() + 1));
+    this.resetBits(HEADER_BITS);
+    this.numSamples = 0;
+    this.minT = 0;
+    this.maxT = 0;
+    this.lastV = 0;
+    this.tDelta = 0;
+    this.vHi = 0;
+    this.vLo = 0;
+    this.leading = 0xff;
+    this.trailing = 0;
   }
 
   /** Appends a sample; the caller guarantees t > maxT (no checks here). */

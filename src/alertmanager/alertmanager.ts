@@ -1,0 +1,321 @@
+/**
+ * The alert manager service: alert store, silences, inhibitor, notification log, history, dispatcher and
+ * the per-receiver pipelines, wired from one alertmanager.yml. applyConfig swaps routes, receivers,
+ * inhibition rules and time intervals while keeping alerts, silences, the log and the history.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AlertmanagerConfig } from '../config/alertmanager-index.ts';
+import { isWellFormed, Labels } from '../model/index.ts';
+import { AlertStore } from './alert-store.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { fingerprintLabels } from './fingerprint.ts';
+import { NotificationHistory } from './history.ts';
+import { Inhibitor } from './inhibit.ts';
+import { NotificationLog } from './nflog.ts';
+import { type Notifier, type NotifierFactory, noNotifiers } from './notifier.ts';
+import { type BackoffOptions, receiverPipeline, type Stage } from './pipeline.ts';
+import { Route } from './route.ts';
+import { Silences } from './silences.ts';
+import { TimeIntervals } from './time-interval.ts';
+import { type Alert, isResolvedAt } from './types.ts';
+
+/** pino-compatible subset. */
+export interface AmLogger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+const silentLogger: AmLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export interface AlertmanagerOptions {
+  config: AlertmanagerConfig;
+  /** Folder for silences.json, nflog.jsonl and notifications.jsonl; memory only when unset. */
+  dataDir?: string;
+  notifierFactory?: NotifierFactory;
+  logger?: AmLogger;
+  /** Clock (ms); default Date.now. Timers still run on real time. */
+  now?: () => number;
+  externalURL?: string;
+  /** Retry backoff of notifications. */
+  backoff?: BackoffOptions;
+  /** Lower bound of a flush deadline (default 10s). */
+  minFlushTimeoutMs?: number;
+  /** Empty-group removal period (default 30s). */
+  maintenanceIntervalMs?: number;
+  /** GC of resolved alerts, expired silences and old log entries (default 15 min). */
+  gcIntervalMs?: number;
+  silenceRetentionMs?: number;
+  nflogRetentionMs?: number;
+  historyRetentionMs?: number;
+}
+
+/** An alert as posted to the API (times as ms; 0/undefined = unset). */
+export interface PostableAlert {
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+  startsAt?: number;
+  endsAt?: number;
+  generatorURL?: string;
+}
+
+export interface AlertStatus {
+  state: 'unprocessed' | 'active' | 'suppressed';
+  silencedBy: string[];
+  inhibitedBy: string[];
+  mutedBy: string[];
+}
+
+export interface AlertFilter {
+  /** default true for each */
+  active?: boolean;
+  silenced?: boolean;
+  inhibited?: boolean;
+  unprocessed?: boolean;
+  /** Label matchers the alert must match. */
+  matchers?: import('../model/index.ts').Matcher[];
+  /** Anchored RE2 on receiver names (any of the alert's receivers). */
+  receiver?: { matches(s: string): boolean };
+}
+
+export interface AlertView {
+  alert: Alert;
+  status: AlertStatus;
+  receivers: string[];
+}
+
+export interface GroupView {
+  labels: Labels;
+  receiver: string;
+  groupKey: string;
+  alerts: AlertView[];
+}
+
+function validateLabelSet(ls: Record<string, string>, what: string): string | undefined {
+  for (const [k, v] of Object.entries(ls)) {
+    if (k === '' || !isWellFormed(k)) return `invalid ${what} name ${JSON.stringify(k)}`;
+    if (typeof v !== 'string' || !isWellFormed(v)) return `invalid ${what} value for ${JSON.stringify(k)}`;
+  }
+  return undefined;
+}
+
+export class Alertmanager {
+  readonly store: AlertStore;
+  readonly silences: Silences;
+  readonly nflog: NotificationLog;
+  readonly history: NotificationHistory;
+  readonly startedAt: number;
+  private cfg!: AlertmanagerConfig;
+  private route!: Route;
+  private inhibitor!: Inhibitor;
+  private intervals!: TimeIntervals;
+  private pipelines = new Map<string, Stage>();
+  private dispatcher: Dispatcher | null = null;
+  private gcTimer: NodeJS.Timeout | null = null;
+  private readonly now: () => number;
+  private readonly log: AmLogger;
+  private readonly factory: NotifierFactory;
+
+  constructor(private readonly opts: AlertmanagerOptions) {
+    this.now = opts.now ?? Date.now;
+    this.log = opts.logger ?? silentLogger;
+    this.factory = opts.notifierFactory ?? noNotifiers;
+    if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+    this.startedAt = this.now();
+    this.store = new AlertStore(this.now);
+    this.silences = new Silences({ dataDir: opts.dataDir, now: this.now, retention: opts.silenceRetentionMs });
+    this.nflog = new NotificationLog({ dataDir: opts.dataDir, now: this.now, retention: opts.nflogRetentionMs });
+    this.history = new NotificationHistory({ dataDir: opts.dataDir, now: this.now, retention: opts.historyRetentionMs });
+    this.applyConfig(opts.config);
+    this.gcTimer = setInterval(() => this.gc(), opts.gcIntervalMs ?? 15 * 60_000);
+    this.gcTimer.unref?.();
+  }
+
+  get config(): AlertmanagerConfig {
+    return this.cfg;
+  }
+
+  get routeTree(): Route {
+    return this.route;
+  }
+
+  /** Loads a new config; alerts, silences, the notification log and the history are kept. */
+  applyConfig(cfg: AlertmanagerConfig): void {
+    const route = new Route(cfg.route);
+    const pipelines = new Map<string, Stage>();
+    const intervals = new TimeIntervals(cfg.time_intervals);
+    for (const r of cfg.receivers) {
+      let notifiers: Notifier[];
+      try {
+        notifiers = this.factory(r, cfg.global, cfg.templates);
+      } catch (e) {
+        throw new Error(`receiver ${JSON.stringify(r.name)}: ${(e as Error).message}`);
+      }
+      pipelines.set(
+        r.name,
+        receiverPipeline(r.name, notifiers, {
+          inhibitor: { mutes: (l) => this.inhibitor.mutes(l) },
+          silences: this.silences,
+          timeIntervals: () => this.intervals,
+          nflog: this.nflog,
+          history: this.history,
+          backoff: this.opts.backoff,
+        }),
+      );
+    }
+    this.dispatcher?.stop();
+    this.inhibitor?.stop();
+    this.cfg = cfg;
+    this.route = route;
+    this.intervals = intervals;
+    this.pipelines = pipelines;
+    this.inhibitor = new Inhibitor(cfg.inhibit_rules, this.store, this.now);
+    this.dispatcher = new Dispatcher({
+      route,
+      store: this.store,
+      now: this.now,
+      externalURL: this.opts.externalURL,
+      minFlushTimeoutMs: this.opts.minFlushTimeoutMs,
+      maintenanceIntervalMs: this.opts.maintenanceIntervalMs,
+      notify: async (ctx, alerts) => {
+        const p = this.pipelines.get(ctx.receiver);
+        if (!p) return true;
+        await p(ctx, alerts);
+        return true;
+      },
+      onError: (groupKey, err) => this.log.error({ groupKey, err: String((err as Error)?.message ?? err) }, 'notify failed'),
+    });
+    this.dispatcher.start();
+  }
+
+  /**
+   * Validates and stores alerts as Alertmanager's POST /api/v2/alerts does: startsAt defaults to now (or
+   * endsAt), an alert without endsAt resolves after resolve_timeout unless updated. Valid alerts are stored
+   * even when others are rejected; `errors` lists the rejected ones.
+   */
+  putAlerts(inputs: readonly PostableAlert[]): { accepted: number; errors: string[] } {
+    const now = this.now();
+    const errors: string[] = [];
+    let accepted = 0;
+    for (const input of inputs) {
+      const labels = input.labels ?? {};
+      let err = validateLabelSet(labels, 'label');
+      if (!err && Object.keys(labels).length === 0) err = 'at least one label pair required';
+      if (!err) err = validateLabelSet(input.annotations ?? {}, 'annotation');
+      let startsAt = input.startsAt ?? 0;
+      let endsAt = input.endsAt ?? 0;
+      if (!startsAt) startsAt = endsAt || now;
+      let timeout = false;
+      if (!endsAt) {
+        timeout = true;
+        endsAt = now + this.cfg.global.resolve_timeout;
+      }
+      if (!err && endsAt < startsAt) err = 'start time must be before end time';
+      if (err) {
+        errors.push(`${err}: ${JSON.stringify(labels)}`);
+        continue;
+      }
+      const ls = Labels.fromObject(labels);
+      this.store.put({
+        labels: ls,
+        fingerprint: fingerprintLabels(ls),
+        annotations: { ...(input.annotations ?? {}) },
+        startsAt,
+        endsAt,
+        generatorURL: input.generatorURL ?? '',
+        updatedAt: now,
+        timeout,
+      });
+      accepted++;
+    }
+    return { accepted, errors };
+  }
+
+  /** Receivers an alert is routed to, in routing order. */
+  receiversFor(labels: Labels): string[] {
+    return this.route.match(labels).map((r) => r.receiver);
+  }
+
+  /** Silence and inhibition status, computed now (as the API does before listing). */
+  statusOf(a: Alert): AlertStatus {
+    const silencedBy = this.silences.mutes(a.labels);
+    const inhibitedBy = this.inhibitor.mutes(a.labels);
+    return {
+      state: silencedBy.length || inhibitedBy.length ? 'suppressed' : 'active',
+      silencedBy,
+      inhibitedBy,
+      mutedBy: [],
+    };
+  }
+
+  private passes(a: Alert, status: AlertStatus, f: AlertFilter, now: number): boolean {
+    if (isResolvedAt(a, now)) return false;
+    if (f.active === false && status.state === 'active') return false;
+    if (f.unprocessed === false && status.state === 'unprocessed') return false;
+    if (f.silenced === false && status.silencedBy.length > 0) return false;
+    if (f.inhibited === false && status.inhibitedBy.length > 0) return false;
+    if (f.matchers) for (const m of f.matchers) if (!m.matches(a.labels.get(m.name))) return false;
+    return true;
+  }
+
+  /** Alerts for GET /api/v2/alerts: not resolved, filtered, sorted by fingerprint. */
+  listAlerts(f: AlertFilter = {}): AlertView[] {
+    const now = this.now();
+    const out: AlertView[] = [];
+    for (const a of this.store.list()) {
+      const status = this.statusOf(a);
+      if (!this.passes(a, status, f, now)) continue;
+      const receivers = this.receiversFor(a.labels);
+      if (f.receiver && !receivers.some((r) => f.receiver!.matches(r))) continue;
+      out.push({ alert: a, status, receivers });
+    }
+    return out.sort((x, y) => (x.alert.fingerprint < y.alert.fingerprint ? -1 : x.alert.fingerprint > y.alert.fingerprint ? 1 : 0));
+  }
+
+  /** Aggregation groups for GET /api/v2/alerts/groups. */
+  listGroups(f: AlertFilter = {}): GroupView[] {
+    const now = this.now();
+    const out: GroupView[] = [];
+    for (const g of this.dispatcher?.groups() ?? []) {
+      if (f.receiver && !f.receiver.matches(g.receiver)) continue;
+      const alerts: AlertView[] = [];
+      for (const a of g.alerts.values()) {
+        const status = this.statusOf(a);
+        if (!this.passes(a, status, f, now)) continue;
+        alerts.push({ alert: a, status, receivers: [g.receiver] });
+      }
+      if (alerts.length === 0) continue;
+      alerts.sort((x, y) => (x.alert.fingerprint < y.alert.fingerprint ? -1 : 1));
+      out.push({ labels: g.labels, receiver: g.receiver, groupKey: g.key, alerts });
+    }
+    return out.sort((a, b) => {
+      const c = a.labels.equals(b.labels) ? 0 : compareLabelsBefore(a.labels, b.labels);
+      return c || (a.receiver < b.receiver ? -1 : a.receiver > b.receiver ? 1 : 0);
+    });
+  }
+
+  /** Removes resolved alerts, expired silences past retention and old log entries. */
+  gc(): void {
+    this.store.gc();
+    this.silences.gc();
+    this.nflog.gc();
+    this.history.gc();
+  }
+
+  stop(): void {
+    if (this.gcTimer) clearInterval(this.gcTimer);
+    this.gcTimer = null;
+    this.dispatcher?.stop();
+    this.dispatcher = null;
+    this.inhibitor?.stop();
+  }
+}
+
+function compareLabelsBefore(a: Labels, b: Labels): number {
+  const x = a.flat;
+  const y = b.flat;
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length - y.length;
+}

@@ -1,0 +1,1 @@
+export type AlertmanagerService = import('./alertmanager.ts').Alertmanager; export function registerAlertmanagerRoutes(): void {}

@@ -1,0 +1,252 @@
+/**
+ * The notification pipeline as small composable stages, in Alertmanager's order:
+ *
+ *   per receiver:    inhibit mute -> time active -> time mute -> silence mute -> fanout
+ *   per integration: wait -> dedup (notification log) -> retry with backoff -> set notifies (log)
+ *
+ * A stage takes the flush context and alerts and returns the alerts to pass on; a chain stops as soon as
+ * no alerts are left (nothing to send, nothing to log). Integrations run concurrently, so one slow
+ * integration does not delay the others of the same receiver, and every aggregation group flushes on its
+ * own, so a slow receiver never delays another group.
+ */
+import type { Labels } from '../model/index.ts';
+import type { NotificationHistory } from './history.ts';
+import type { NotificationLog } from './nflog.ts';
+import type { Notifier } from './notifier.ts';
+import type { TimeIntervals } from './time-interval.ts';
+import { type Alert, isResolvedAt, toNotifyAlert } from './types.ts';
+
+export interface FlushContext {
+  receiver: string;
+  groupKey: string;
+  groupLabels: Labels;
+  /** The flush time; the reference for firing/resolved in every stage. */
+  now: number;
+  repeatInterval: number;
+  muteTimeIntervals: readonly string[];
+  activeTimeIntervals: readonly string[];
+  signal: AbortSignal;
+  externalURL: string;
+}
+
+export type Stage = (ctx: FlushContext, alerts: Alert[]) => Promise<Alert[]>;
+
+/** Something that can mute alerts by labels (the inhibitor, the silences). Returns the muting ids. */
+export interface Muter {
+  mutes(labels: Labels): string[];
+}
+
+/** Runs stages in order; stops (returning []) once no alerts are left. */
+export function multiStage(...stages: Stage[]): Stage {
+  return async (ctx, alerts) => {
+    let cur = alerts;
+    for (const s of stages) {
+      if (cur.length === 0) return [];
+      cur = await s(ctx, cur);
+    }
+    return cur;
+  };
+}
+
+/** Runs each stage on the same alerts concurrently; fails (after all finished) if any failed. */
+export function fanoutStage(stages: Stage[]): Stage {
+  return async (ctx, alerts) => {
+    const results = await Promise.allSettled(stages.map((s) => s(ctx, alerts)));
+    const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => String(e?.message ?? e)).join('; '));
+    return alerts;
+  };
+}
+
+/** Drops alerts the muter mutes (inhibition or silences). */
+export function muteStage(muter: Muter): Stage {
+  return async (_ctx, alerts) => alerts.filter((a) => muter.mutes(a.labels).length === 0);
+}
+
+/** Drops everything outside the route's active_time_intervals (when it has any). */
+export function timeActiveStage(intervals: () => TimeIntervals): Stage {
+  return async (ctx, alerts) => {
+    if (ctx.activeTimeIntervals.length === 0) return alerts;
+    return intervals().containing(ctx.activeTimeIntervals, ctx.now).length > 0 ? alerts : [];
+  };
+}
+
+/** Drops everything inside one of the route's mute_time_intervals. */
+export function timeMuteStage(intervals: () => TimeIntervals): Stage {
+  return async (ctx, alerts) => {
+    if (ctx.muteTimeIntervals.length === 0) return alerts;
+    return intervals().containing(ctx.muteTimeIntervals, ctx.now).length > 0 ? [] : alerts;
+  };
+}
+
+/** Alertmanager waits for its cluster position here; a single instance is always first. */
+export function waitStage(): Stage {
+  return async (_ctx, alerts) => alerts;
+}
+
+function splitByState(alerts: Alert[], now: number): { firing: string[]; resolved: string[] } {
+  const firing: string[] = [];
+  const resolved: string[] = [];
+  for (const a of alerts) (isResolvedAt(a, now) ? resolved : firing).push(a.fingerprint);
+  return { firing, resolved };
+}
+
+const isSubset = (sub: readonly string[], of: readonly string[]) => {
+  if (sub.length === 0) return true;
+  const set = new Set(of);
+  return sub.every((x) => set.has(x));
+};
+
+/**
+ * Alertmanager's DedupStage: notify when new alerts fire, when all alerts resolved (to clear the log), when
+ * resolved alerts are new and the integration sends resolved, or when repeat_interval has passed.
+ */
+export function dedupStage(nflog: NotificationLog, receiverKey: string, sendResolved: boolean): Stage {
+  return async (ctx, alerts) => {
+    const { firing, resolved } = splitByState(alerts, ctx.now);
+    const entry = nflog.query(ctx.groupKey, receiverKey);
+    let needs: boolean;
+    if (!entry) needs = firing.length > 0;
+    else if (!isSubset(firing, entry.firing)) needs = true;
+    else if (firing.length === 0) needs = entry.firing.length > 0;
+    else if (sendResolved && !isSubset(resolved, entry.resolved)) needs = true;
+    else needs = entry.timestamp <= ctx.now - ctx.repeatInterval;
+    return needs ? alerts : [];
+  };
+}
+
+export interface BackoffOptions {
+  /** default 500ms */
+  initialMs: number;
+  /** default 1.5 */
+  multiplier: number;
+  /** default 60s */
+  maxMs: number;
+  /** default 0.5: each wait is randomised by ±50% */
+  randomization: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, multiplier: 1.5, maxMs: 60_000, randomization: 0.5 };
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Sends to one integration, retrying temporary failures with exponential backoff until the flush deadline.
+ * Resolved alerts are dropped when the integration does not send them; if nothing is left, the stage
+ * succeeds without sending (so the log still records the resolution). Every attempt goes to the history.
+ */
+export function retryStage(
+  notifier: Notifier,
+  history: NotificationHistory | undefined,
+  backoff: BackoffOptions = DEFAULT_BACKOFF,
+  clock: () => number = Date.now,
+): Stage {
+  return async (ctx, alerts) => {
+    const sent = notifier.sendResolved ? alerts : alerts.filter((a) => !isResolvedAt(a, ctx.now));
+    if (sent.length === 0) return alerts;
+    const payload = sent.map((a) => toNotifyAlert(a, ctx.now));
+    const fps = sent.map((a) => a.fingerprint);
+    const nFiring = payload.filter((a) => a.status === 'firing').length;
+    const name = `${ctx.receiver}/${notifier.integration}[${notifier.index}]`;
+    let wait = backoff.initialMs;
+    let lastErr: Error | undefined;
+    for (let attempt = 1; ; attempt++) {
+      if (ctx.signal.aborted) {
+        throw new Error(`${name}: notify retry canceled after ${attempt - 1} attempts: ${lastErr?.message ?? 'context canceled'}`);
+      }
+      const started = clock();
+      let res: { retry: boolean; error?: Error };
+      try {
+        res = await notifier.notify(
+          {
+            receiver: ctx.receiver,
+            groupKey: ctx.groupKey,
+            groupLabels: ctx.groupLabels,
+            signal: ctx.signal,
+            now: ctx.now,
+            repeatInterval: ctx.repeatInterval,
+            externalURL: ctx.externalURL,
+          },
+          payload,
+        );
+      } catch (e) {
+        res = { retry: true, error: e instanceof Error ? e : new Error(String(e)) };
+      }
+      const failed = res.error !== undefined;
+      history?.record({
+        time: started,
+        durationMs: clock() - started,
+        receiver: ctx.receiver,
+        integration: notifier.integration,
+        index: notifier.index,
+        groupKey: ctx.groupKey,
+        groupLabels: ctx.groupLabels.toObject(),
+        alerts: fps,
+        firing: nFiring,
+        resolved: payload.length - nFiring,
+        attempt,
+        status: failed ? 'failed' : 'success',
+        willRetry: failed && res.retry && !ctx.signal.aborted,
+        ...(failed ? { error: res.error!.message } : {}),
+      });
+      if (!failed) return alerts;
+      lastErr = res.error;
+      if (!res.retry) {
+        throw new Error(`${name}: notify retry canceled due to unrecoverable error after ${attempt} attempts: ${lastErr!.message}`);
+      }
+      const jitter = 1 + backoff.randomization * (2 * Math.random() - 1);
+      await sleep(wait * jitter, ctx.signal);
+      wait = Math.min(wait * backoff.multiplier, backoff.maxMs);
+    }
+  };
+}
+
+/** Records the successful notification in the log (firing and resolved fingerprints). */
+export function setNotifiesStage(nflog: NotificationLog, receiverKey: string): Stage {
+  return async (ctx, alerts) => {
+    const { firing, resolved } = splitByState(alerts, ctx.now);
+    nflog.log(ctx.groupKey, receiverKey, firing, resolved);
+    return alerts;
+  };
+}
+
+export interface ReceiverPipelineDeps {
+  inhibitor: Muter;
+  silences: Muter;
+  timeIntervals: () => TimeIntervals;
+  nflog: NotificationLog;
+  history?: NotificationHistory;
+  backoff?: BackoffOptions;
+}
+
+/** The whole pipeline of one receiver. */
+export function receiverPipeline(receiver: string, notifiers: readonly Notifier[], deps: ReceiverPipelineDeps): Stage {
+  const perIntegration = notifiers.map((n) => {
+    const key = `${receiver}/${n.integration}/${n.index}`;
+    return multiStage(
+      waitStage(),
+      dedupStage(deps.nflog, key, n.sendResolved),
+      retryStage(n, deps.history, deps.backoff),
+      setNotifiesStage(deps.nflog, key),
+    );
+  });
+  return multiStage(
+    muteStage(deps.inhibitor),
+    timeActiveStage(deps.timeIntervals),
+    timeMuteStage(deps.timeIntervals),
+    muteStage(deps.silences),
+    fanoutStage(perIntegration),
+  );
+}
