@@ -34,3 +34,39 @@ test('osprey run rejects an invalid flag value with a clear error', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /invalid value "5x" for flag --query.lookback-delta/);
 });
+
+test('osprey query instant/series/labels print like promtool query', async () => {
+  const { startOsprey } = await import('./helpers.ts');
+  const { encodeWriteRequestBody } = await import('../src/remote/index.ts');
+  const { Labels } = await import('../src/model/index.ts');
+  const o = await startOsprey('scrape_configs: []\n', { 'web.enable-remote-write-receiver': 'true' });
+  try {
+    const now = Date.now();
+    const body = encodeWriteRequestBody([
+      { labels: Labels.fromObject({ __name__: 'm', a: 'x' }), timestamps: [now - 1000], values: [7] },
+    ]);
+    const w = await fetch(`${o.url}/api/v1/write`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' },
+      body,
+    });
+    assert.equal(w.status, 204);
+    const run = (...a: string[]) =>
+      new Promise<{ code: number; out: string; err: string }>((resolve) => {
+        import('node:child_process').then(({ execFile }) =>
+          execFile(process.execPath, ['bin/osprey.js', 'query', ...a], (e, out, err) =>
+            resolve({ code: e ? ((e as any).code ?? 1) : 0, out, err }),
+          ),
+        );
+      });
+    const inst = await run('instant', o.url, 'm');
+    assert.match(inst.out, /^m\{a="x"\} => 7 @\[\d+(\.\d+)?\]\n$/);
+    assert.equal((await run('series', o.url, '--match', 'm')).out, 'm{a="x"}\n');
+    assert.equal((await run('labels', o.url, 'a')).out, 'x\n');
+    const bad = await run('instant', o.url, 'sum(');
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /parse error/);
+  } finally {
+    await o.server.stop();
+  }
+});

@@ -45,10 +45,14 @@ after(async () => {
 const query = (q: string) => getJSON(`${osprey.url}/api/v1/query?query=${encodeURIComponent(q)}`);
 
 test('scrapes a prom-client app and answers PromQL over the stored samples', async () => {
-  const r = await waitFor(async () => {
-    const x = await query('cpu_usage_percentage');
-    return x.json.data?.result?.length === 1 ? x : null;
-  }, 15_000, 'first scrape');
+  const r = await waitFor(
+    async () => {
+      const x = await query('cpu_usage_percentage');
+      return x.json.data?.result?.length === 1 ? x : null;
+    },
+    15_000,
+    'first scrape',
+  );
   const [s] = r.json.data.result;
   assert.deepEqual(s.metric, { __name__: 'cpu_usage_percentage', instance: app.address, job: 'app', env: 'test' });
   assert.equal(s.value[1], '42');
@@ -68,11 +72,15 @@ test('a malformed page marks the target down with the error visible, and keeps s
     res.setHeader('content-type', 'text/plain');
     res.end('cpu_usage_percentage{ 12\n');
   });
-  const t = await waitFor(async () => {
-    const r = await getJSON(`${osprey.url}/api/v1/targets`);
-    const x = r.json.data.activeTargets.find((y: any) => y.labels.job === 'app');
-    return x?.health === 'down' ? x : null;
-  }, 10_000, 'target down');
+  const t = await waitFor(
+    async () => {
+      const r = await getJSON(`${osprey.url}/api/v1/targets`);
+      const x = r.json.data.activeTargets.find((y: any) => y.labels.job === 'app');
+      return x?.health === 'down' ? x : null;
+    },
+    10_000,
+    'target down',
+  );
   assert.notEqual(t.lastError, '');
   const up = await query('up{job="app"}');
   assert.equal(up.json.data.result[0].value[1], '0');

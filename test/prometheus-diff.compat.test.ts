@@ -69,10 +69,14 @@ scrape_configs:
   osprey = await startOsprey(cfg);
   // Both have scraped a few times.
   for (const base of [promUrl, osprey.url]) {
-    await waitFor(async () => {
-      const r = await getJSON(`${base}/api/v1/query?query=count_over_time(up[1m])`);
-      return Number(r.json.data?.result?.[0]?.value?.[1] ?? 0) >= 3;
-    }, 30_000, `${base} scraping`);
+    await waitFor(
+      async () => {
+        const r = await getJSON(`${base}/api/v1/query?query=count_over_time(up[1m])`);
+        return Number(r.json.data?.result?.[0]?.value?.[1] ?? 0) >= 3;
+      },
+      30_000,
+      `${base} scraping`,
+    );
   }
 });
 

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { FlagError, SERVER_FLAGS, validateFlags } from './flags.ts';
 import { createLogger } from './logger.ts';
+import { registerQueryCommand } from './query-command.ts';
 
 /** The `osprey` command. `osprey run` is the server; other subcommands are offline tools. */
 const program = new Command();
@@ -70,6 +71,8 @@ check
     for (const line of r.output) process.stdout.write(`${line}\n`);
     process.exit(r.ok ? 0 : 1);
   });
+
+registerQueryCommand(program);
 
 async function version(): Promise<string> {
   const { readFile } = await import('node:fs/promises');

@@ -8,6 +8,7 @@ import { type EvalValue, SeriesCollector, type StepSeries } from './engine-types
 import { execError } from './errors.ts';
 import type { Evaluator } from './evaluator.ts';
 import { formatGo } from './functions-range.ts';
+import { goQuote } from './lexer.ts';
 import { kahanInc, quantileSorted, sortFloatsGo } from './math-util.ts';
 import { formatValue } from './value.ts';
 
@@ -70,7 +71,7 @@ export function evalAggregate(ev: Evaluator, e: AggregateExpr): EvalValue {
   else if (e.param) param = ev.evalScalar(e.param);
   const series = ev.evalVector(e.expr);
   if (e.op === 'count_values' && !isValidLabelName(strParam))
-    throw execError(`invalid label name ${JSON.stringify(strParam)}`);
+    throw execError(`invalid label name ${goQuote(strParam)}`);
   const grouping = groupSeries(series, e.grouping, e.without);
   switch (e.op) {
     case 'topk':

@@ -72,6 +72,9 @@ test('PromQL conformance scripts', { skip: !existsSync(ROOT) && 'conformance dat
     console.log(`${file}: ${results.length} ran, ${p} passed, ${results.length - p} failed`);
   }
   console.log(`total: ${ran} ran, ${passed} passed, ${failed} failed (${known.size} listed as known failures)`);
+  const byReason = new Map<string, number>();
+  for (const r of known.values()) byReason.set(r, (byReason.get(r) ?? 0) + 1);
+  for (const [r, n] of byReason) console.log(`  known failures: ${n} x ${r}`);
   if (process.env.OSPREY_WRITE_KNOWN_FAILURES) {
     writeFileSync(KNOWN, `# file\tline\treason (generated from the conformance run)\n${rows.join('\n')}\n`);
     console.log(`wrote ${rows.length} known failures to ${KNOWN}`);

@@ -67,7 +67,7 @@ export function eq(arg1: unknown, ...rest: unknown[]): boolean {
           const ka = kindOf(arg1);
           const kb = kindOf(arg);
           if (ka === 'slice' || ka === 'map' || ka === 'func' || kb === 'slice' || kb === 'map' || kb === 'func') {
-            throw new BuiltinError(`non-comparable type ${fmtV(arg1)}: ${typeName(arg1)}`);
+            throw new BuiltinError(`non-comparable type ${sprintf('%s', [arg1])}: ${typeName(arg1)}`);
           }
           t = arg1 === arg;
         }

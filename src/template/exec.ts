@@ -13,6 +13,7 @@ import {
   type FieldNode,
   type IdentifierNode,
   type Node,
+  type NumberNode,
   nodeString,
   type PipeNode,
   type TemplateNode,
@@ -358,7 +359,7 @@ export class ExecState implements FuncContext {
         this.errorf('nil is not a command');
         break;
       case 'number':
-        return first.value;
+        return this.numberValue(first);
       case 'string':
         return first.text;
     }
@@ -604,12 +605,24 @@ export class ExecState implements FuncContext {
       case 'bool':
         return n.value;
       case 'number':
-        return n.value;
+        return this.numberValue(n);
       case 'string':
         return n.text;
     }
   }
+
+  private numberValue(n: NumberNode): bigint | number {
+    const v = n.value;
+    if (typeof v === 'bigint' && (v > MAX_INT || v < MIN_INT)) {
+      this.at(n);
+      this.errorf(`${n.text} overflows int`);
+    }
+    return v;
+  }
 }
+
+const MAX_INT = (1n << 63n) - 1n;
+const MIN_INT = -(1n << 63n);
 
 function errMessage(e: unknown): string {
   if (e instanceof Error) return e.message;

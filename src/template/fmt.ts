@@ -1,7 +1,7 @@
 /** A Go fmt implementation for template values: Sprint, Sprintln, Sprintf with Go's verbs, flags and errors. */
 import { formatFloat, formatHexFloat } from './floatfmt.ts';
 import { canBackquote, quoteGo, quoteRuneGo } from './goquote.ts';
-import { GoDuration } from './gotime.ts';
+import { GoDuration, GoTime } from './gotime.ts';
 import { isMap, kindOf, mapGet, mapKeys, typeName } from './values.ts';
 
 interface Flags {
@@ -357,6 +357,7 @@ class Printer {
         return;
       }
     }
+    if (arg instanceof Date) arg = GoTime.fromDate(arg);
     if (arg instanceof GoDuration && !'vsxXq'.includes(verb)) {
       this.fmtInteger(arg.ns, verb);
       return;

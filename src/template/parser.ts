@@ -33,6 +33,7 @@ const KEYWORD_NAMES: Partial<Record<Tok, string>> = {
   [Tok.Template]: 'template',
   [Tok.With]: 'with',
   [Tok.Nil]: 'nil',
+  [Tok.Dot]: '.',
 };
 
 /** Go's item String(): how a token shows up in "unexpected X" messages. */
@@ -307,7 +308,9 @@ class Parser {
     const name = this.parseTemplateName(nameTok, context);
     const pipe = this.pipeline(context, Tok.RightDelim);
     const savedVars = this.vars;
+    const savedRangeDepth = this.rangeDepth;
     this.vars = ['$'];
+    this.rangeDepth = 0; // a block body is its own template: break/continue cannot reach an outer range
     this.treeStack.push(name);
     const info: TreeInfo = { name, parseName: this.topName, text: this.text };
     const saved = this.info;
@@ -317,6 +320,7 @@ class Parser {
     this.info = saved;
     this.treeStack.pop();
     this.vars = savedVars;
+    this.rangeDepth = savedRangeDepth;
     this.addTree({ name, parseName: this.topName, root: list, text: this.text });
     return { kind: 'template', pos: t.pos, tree: this.info, line: t.line, name, pipe };
   }
@@ -496,6 +500,7 @@ class Parser {
     const base = { pos: t.pos, tree: this.info };
     if (t.t === Tok.CharConstant) {
       let s: string;
+      if (t.val === "''") this.errorf('invalid syntax', t);
       try {
         s = unquoteGo(t.val);
       } catch {
@@ -581,9 +586,7 @@ export function parseGoNumber(text: string): bigint | number | null {
   return null;
 }
 
-const MAX_INT = (1n << 63n) - 1n;
-const MIN_INT = -(1n << 63n);
+/** Integer constants keep their exact value; the executor reports "X overflows int" when one is used. */
 function checkInt(v: bigint): bigint | number {
-  if (v > MAX_INT || v < MIN_INT) return Number(v);
   return v;
 }

@@ -130,6 +130,24 @@ export class HeadAppender implements Appender, PendingOwner {
       return;
     }
     const { series, ts, vs } = b;
+    const listener = head.commitListener;
+    if (listener !== null) {
+      const newSeries: MemSeries[] = [];
+      for (let i = 0; i < n; i++) {
+        const s = series[i];
+        if (!s.logged) {
+          s.logged = true;
+          newSeries.push(s);
+        }
+      }
+      try {
+        listener({ newSeries, series, ts, vs, n });
+      } catch (e) {
+        for (const s of newSeries) s.logged = false;
+        this.rollback();
+        throw e;
+      }
+    }
     for (let i = 0; i < n; i++) {
       const s = series[i];
       const t = ts[i];

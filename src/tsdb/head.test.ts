@@ -397,6 +397,60 @@ describe('Head select', () => {
   });
 });
 
+describe('Head hooks for a write-ahead log', () => {
+  it('reports each new series once and every committed sample before applying it', () => {
+    const h = new Head();
+    const seen: string[] = [];
+    h.setCommitListener((b) => {
+      for (const s of b.newSeries) seen.push(`series ${s.ref} ${s.labels}`);
+      for (let i = 0; i < b.n; i++)
+        seen.push(`sample ${b.series[i].ref} ${b.ts[i]} ${isStaleNaN(b.vs[i]) ? 'stale' : b.vs[i]}`);
+      // nothing is applied yet when the listener runs
+      seen.push(`stored ${h.stats().numSamples}`);
+    });
+    const a = h.appender();
+    const r1 = a.append(0, L({ __name__: 'a' }), 10, 1);
+    a.append(0, L({ __name__: 'b' }), 10, STALE_NAN);
+    a.commit();
+    const b = h.appender();
+    b.append(r1, L({ __name__: 'a' }), 20, 2);
+    b.commit();
+    h.appender().commit(); // empty batches are not reported
+    assert.deepEqual(seen, [
+      'series 1 {__name__="a"}',
+      'series 2 {__name__="b"}',
+      'sample 1 10 1',
+      'sample 2 10 stale',
+      'stored 0',
+      'sample 1 20 2',
+      'stored 2',
+    ]);
+  });
+
+  it('applies nothing when the listener fails', () => {
+    const h = new Head();
+    h.setCommitListener(() => {
+      throw new Error('disk full');
+    });
+    const a = h.appender();
+    a.append(0, L({ __name__: 'a' }), 10, 1);
+    assert.throws(() => a.commit(), /disk full/);
+    assert.equal(h.stats().numSamples, 0);
+    assert.equal(h.numSeries(), 0);
+  });
+
+  it('restores series under their logged refs and keeps new refs above them', () => {
+    const h = new Head();
+    const s = h.restoreSeries(42, L({ __name__: 'old' }));
+    assert.equal(s.ref, 42);
+    const a = h.appender();
+    assert.equal(a.append(42, L({ __name__: 'old' }), 5, 5), 42);
+    assert.equal(a.append(0, L({ __name__: 'new' }), 5, 5), 43);
+    a.commit();
+    assert.equal(h.restoreSeries(7, L({ __name__: 'old' })).ref, 42);
+  });
+});
+
 describe('Head stats and truncate', () => {
   it('reports cardinality like /api/v1/status/tsdb', () => {
     const h = new Head();

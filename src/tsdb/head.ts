@@ -16,6 +16,19 @@ export interface HeadOptions {
 
 export const DEFAULT_CHUNK_RANGE = 2 * 3600 * 1000;
 
+/** One committed batch as a write-ahead log needs it. Arrays are only valid during the call. */
+export interface CommitBatch {
+  /** Series used by this batch that were never reported before (log a series record for them first). */
+  readonly newSeries: readonly MemSeries[];
+  /** Samples in append order: series (with its ref), timestamp, value; n entries, values bit-exact. */
+  readonly series: readonly MemSeries[];
+  readonly ts: Float64Array;
+  readonly vs: Float64Array;
+  readonly n: number;
+}
+
+export type CommitListener = (batch: CommitBatch) => void;
+
 /**
  * The in-memory head: series created once per distinct label set, refs are small integers that are
  * never reused (so a WAL can refer to them), samples stored only in XOR chunks.
@@ -30,6 +43,8 @@ export class Head implements Appendable, Queryable {
   private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
   private nextRef = 1;
   private readonly stagingPool: StagingBuffers[] = [];
+  /** See setCommitListener. */
+  commitListener: CommitListener | null = null;
   /** Appenders holding staged samples; their series must not be removed. */
   readonly openAppenders = new Set<HeadAppender>();
   private nextAppenderId = 1;
@@ -116,7 +131,24 @@ export class Head implements Appendable, Queryable {
     const found = this.lookup(labels);
     if (found) return found;
     validateLabels(labels);
-    const ref = this.nextRef++;
+    return this.create(this.nextRef++, labels);
+  }
+
+  /**
+   * For WAL replay: the series with this ref, created with exactly this ref when missing, so refs stay
+   * stable across restarts. Returns the existing series when the labels are already known (under any ref).
+   */
+  restoreSeries(ref: number, labels: Labels): MemSeries {
+    const found = this.lookup(labels);
+    if (found) return found;
+    validateLabels(labels);
+    if (ref >= this.nextRef) this.nextRef = ref + 1;
+    const s = this.create(ref, labels);
+    s.logged = true;
+    return s;
+  }
+
+  private create(ref: number, labels: Labels): MemSeries {
     const h = labels.hash();
     const s = new MemSeries(ref, this.postings.add(ref, labels), h);
     this.series.set(ref, s);
@@ -126,6 +158,14 @@ export class Head implements Appendable, Queryable {
     else this.byHash.set(h, [e, s]);
     this.seriesCreatedTotal++;
     return s;
+  }
+
+  /**
+   * Sets (or clears) the function that sees every batch before it is applied on commit: a write-ahead log
+   * writes its series and samples records there. Throwing from it fails the commit with nothing applied.
+   */
+  setCommitListener(fn: CommitListener | null): void {
+    this.commitListener = fn;
   }
 
   /** Called by the appender for every stored sample. */

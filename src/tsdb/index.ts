@@ -1,5 +1,5 @@
 export * from './interfaces.ts';
-export { DEFAULT_CHUNK_RANGE, Head, type HeadOptions } from './head.ts';
+export { type CommitBatch, type CommitListener, DEFAULT_CHUNK_RANGE, Head, type HeadOptions } from './head.ts';
 export { XorChunk, XorIterator, SAMPLES_PER_CHUNK, ENCODING_XOR } from './xor-chunk.ts';
 export { BitReader, BitWriter } from './bit-stream.ts';
 export {

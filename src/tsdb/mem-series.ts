@@ -67,6 +67,8 @@ export class MemSeries {
   /** Newest sample (lastT = -Infinity when the series has none). */
   lastT = Number.NEGATIVE_INFINITY;
   lastV = 0;
+  /** True once a commit listener (the WAL) has been told about this series. */
+  logged = false;
   /** The appender that has staged samples for this series, and its newest staged sample. */
   pendingOwner: PendingOwner | null = null;
   pendingT = 0;

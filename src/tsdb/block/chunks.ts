@@ -112,7 +112,7 @@ function varintSize(n: number): number {
   return s;
 }
 
-/** One chunk as read: encoding and a view of its bytes (valid until the next read on the same reader). */
+/** One chunk as read: encoding and its bytes. */
 export interface ChunkBytes {
   encoding: number;
   data: Buffer;
@@ -199,7 +199,9 @@ export class ChunkReader {
       if (crc32c(buf, encStart, encStart + 1 + len) !== want)
         throw new DecodeError(`chunk ref ${ref}: checksum mismatch`);
     }
-    return { encoding: buf[encStart], data: buf.subarray(encStart + 1, encStart + 1 + len) };
+    const data = buf.subarray(encStart + 1, encStart + 1 + len);
+    // views into a whole segment stay valid; the scratch window is reused, so copy out of it
+    return { encoding: buf[encStart], data: this.whole[seg] ? data : Buffer.from(data) };
   }
 
   close(): void {

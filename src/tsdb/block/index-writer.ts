@@ -33,7 +33,6 @@ export class IndexWriter {
   private readonly postings = new Map<string, Map<string, number[]>>();
   private readonly all: number[] = [];
   private readonly scratch = new ByteWriter(256);
-  private lastFlat: readonly string[] | null = null;
   private readonly tocSymbols: number;
   private readonly tocSeries: number;
 
@@ -103,7 +102,6 @@ export class IndexWriter {
     w.bytes(s.view());
     w.crcFrom(start);
     this.all.push(ref);
-    this.lastFlat = flat;
     return ref;
   }
 
