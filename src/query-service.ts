@@ -17,21 +17,25 @@ export interface QueryServiceOptions {
   lookbackDelta: number;
   timeout: number;
   maxSamples: number;
+  /** The default subquery step: global.evaluation_interval of the current config, in ms. */
+  defaultSubqueryStep: () => number;
 }
 
 /**
  * Parsing happens here (not in the engine) so parse errors carry Prometheus's `invalid parameter "query"` prefix.
  * Adapts the PromQL engine to the API's QueryService, mapping errors to Prometheus's error types. */
 export function createQueryService(storage: Queryable, opts: QueryServiceOptions): QueryService {
-  const engine = new Engine({ lookbackDelta: opts.lookbackDelta, timeout: opts.timeout, maxSamples: opts.maxSamples });
-  const shorterTimeout = new Map<number, Engine>();
-  // A per-request timeout can only shorten the server's, as in Prometheus.
-  const engineFor = (timeout: number | undefined) => {
-    if (timeout === undefined || timeout >= opts.timeout) return engine;
-    let e = shorterTimeout.get(timeout);
+  // Engines are cheap; one per (timeout, subquery step). A per-request timeout can only shorten the server's.
+  const engines = new Map<string, Engine>();
+  const engineFor = (requested: number | undefined) => {
+    const timeout = requested === undefined ? opts.timeout : Math.min(requested, opts.timeout);
+    const defaultSubqueryStep = opts.defaultSubqueryStep();
+    const key = `${timeout}/${defaultSubqueryStep}`;
+    let e = engines.get(key);
     if (!e) {
-      e = new Engine({ lookbackDelta: opts.lookbackDelta, timeout, maxSamples: opts.maxSamples });
-      if (shorterTimeout.size < 16) shorterTimeout.set(timeout, e);
+      e = new Engine({ lookbackDelta: opts.lookbackDelta, timeout, maxSamples: opts.maxSamples, defaultSubqueryStep });
+      if (engines.size > 32) engines.clear();
+      engines.set(key, e);
     }
     return e;
   };

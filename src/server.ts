@@ -56,6 +56,7 @@ export class OspreyServer {
       lookbackDelta: parseDuration(flags['query.lookback-delta']),
       timeout: parseDuration(flags['query.timeout']),
       maxSamples: Number(flags['query.max-samples']),
+      defaultSubqueryStep: () => this.config?.global.evaluation_interval ?? 60_000,
     });
     const deps: ApiDeps = {
       storage: this.head,

@@ -173,7 +173,9 @@ describe('alert manager engine', () => {
       const got = sent.flatMap((s) => s.alerts).sort();
       assert.deepEqual(got, ['Crit/critical:firing', 'Warn/warning:firing']);
       const views = am.listAlerts();
-      const warnC1 = views.find((v) => v.alert.labels.get('cluster') === 'c1' && v.alert.labels.get('sev') === 'warning');
+      const warnC1 = views.find(
+        (v) => v.alert.labels.get('cluster') === 'c1' && v.alert.labels.get('sev') === 'warning',
+      );
       const crit = views.find((v) => v.alert.labels.get('sev') === 'critical');
       assert.equal(warnC1?.status.state, 'suppressed');
       assert.deepEqual(warnC1?.status.inhibitedBy, [crit?.alert.fingerprint]);

@@ -126,7 +126,11 @@ export class Alertmanager {
     this.store = new AlertStore(this.now);
     this.silences = new Silences({ dataDir: opts.dataDir, now: this.now, retention: opts.silenceRetentionMs });
     this.nflog = new NotificationLog({ dataDir: opts.dataDir, now: this.now, retention: opts.nflogRetentionMs });
-    this.history = new NotificationHistory({ dataDir: opts.dataDir, now: this.now, retention: opts.historyRetentionMs });
+    this.history = new NotificationHistory({
+      dataDir: opts.dataDir,
+      now: this.now,
+      retention: opts.historyRetentionMs,
+    });
     this.applyConfig(opts.config);
     this.gcTimer = setInterval(() => this.gc(), opts.gcIntervalMs ?? 15 * 60_000);
     this.gcTimer.unref?.();
@@ -184,7 +188,8 @@ export class Alertmanager {
         await p(ctx, alerts);
         return true;
       },
-      onError: (groupKey, err) => this.log.error({ groupKey, err: String((err as Error)?.message ?? err) }, 'notify failed'),
+      onError: (groupKey, err) =>
+        this.log.error({ groupKey, err: String((err as Error)?.message ?? err) }, 'notify failed'),
     });
     this.dispatcher.start();
   }
@@ -270,7 +275,9 @@ export class Alertmanager {
       if (f.receiver && !receivers.some((r) => f.receiver!.matches(r))) continue;
       out.push({ alert: a, status, receivers });
     }
-    return out.sort((x, y) => (x.alert.fingerprint < y.alert.fingerprint ? -1 : x.alert.fingerprint > y.alert.fingerprint ? 1 : 0));
+    return out.sort((x, y) =>
+      x.alert.fingerprint < y.alert.fingerprint ? -1 : x.alert.fingerprint > y.alert.fingerprint ? 1 : 0,
+    );
   }
 
   /** Aggregation groups for GET /api/v2/alerts/groups. */

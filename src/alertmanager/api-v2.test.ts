@@ -34,7 +34,11 @@ describe('API v2', () => {
   before(async () => {
     am = new Alertmanager({
       config: parseAlertmanagerConfig(CONFIG, 'am.yml'),
-      notifierFactory: (r) => [notifierFromFunction('webhook', 0, true, async () => ({ retry: false }))].slice(0, r.name === 'default' ? 1 : 0),
+      notifierFactory: (r) =>
+        [notifierFromFunction('webhook', 0, true, async () => ({ retry: false }))].slice(
+          0,
+          r.name === 'default' ? 1 : 0,
+        ),
     });
     app = Fastify();
     registerAlertmanagerRoutes(app, am);
@@ -75,7 +79,11 @@ describe('API v2', () => {
 
   test('POST then GET /api/v2/alerts with filters', async () => {
     const r = await post('/api/v2/alerts', [
-      { labels: { alertname: 'Disk', severity: 'critical', team: 'db' }, annotations: { summary: 's' }, generatorURL: 'http://prom/graph' },
+      {
+        labels: { alertname: 'Disk', severity: 'critical', team: 'db' },
+        annotations: { summary: 's' },
+        generatorURL: 'http://prom/graph',
+      },
       { labels: { alertname: 'Disk', severity: 'warning', team: 'db' } },
       { labels: { alertname: 'Cpu', severity: 'warning' } },
     ]);
@@ -97,7 +105,9 @@ describe('API v2', () => {
     assert.deepEqual(crit.receivers, [{ name: 'db' }]);
     assert.deepEqual(crit.status, { inhibitedBy: [], mutedBy: [], silencedBy: [], state: 'active' });
     assert.match(crit.startsAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    const warnDb = all.find((a: { labels: Record<string, string> }) => a.labels.severity === 'warning' && a.labels.team);
+    const warnDb = all.find(
+      (a: { labels: Record<string, string> }) => a.labels.severity === 'warning' && a.labels.team,
+    );
     assert.equal(warnDb.status.state, 'suppressed');
     assert.deepEqual(warnDb.status.inhibitedBy, [crit.fingerprint]);
 
@@ -114,7 +124,11 @@ describe('API v2', () => {
   test('GET /api/v2/alerts/groups', async () => {
     const groups = (await get('/api/v2/alerts/groups')).body;
     assert.deepEqual(
-      groups.map((g: { labels: object; receiver: { name: string }; alerts: unknown[] }) => [g.labels, g.receiver.name, g.alerts.length]),
+      groups.map((g: { labels: object; receiver: { name: string }; alerts: unknown[] }) => [
+        g.labels,
+        g.receiver.name,
+        g.alerts.length,
+      ]),
       [
         [{ alertname: 'Cpu' }, 'default', 1],
         [{ alertname: 'Disk' }, 'db', 2],
@@ -175,7 +189,10 @@ describe('API v2', () => {
     };
     await bad({ matchers: [] }, /at least 1 items/);
     await bad({ endsAt: body.startsAt }, /start time must be before end time/);
-    await bad({ startsAt: new Date(now - 7200_000).toISOString(), endsAt: new Date(now - 3600_000).toISOString() }, /in the past/);
+    await bad(
+      { startsAt: new Date(now - 7200_000).toISOString(), endsAt: new Date(now - 3600_000).toISOString() },
+      /in the past/,
+    );
     await bad({ matchers: [{ name: 'a', value: '', isRegex: false }] }, /must not match the empty string/);
     await bad({ matchers: [{ name: 'a', value: '(', isRegex: true }] }, /error parsing regexp/);
     await bad({ createdBy: undefined }, /createdBy in body is required/);

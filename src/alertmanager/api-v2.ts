@@ -243,7 +243,8 @@ export function registerAlertmanagerRoutes(app: FastifyInstance, am: Alertmanage
   app.post('/api/v2/silences', async (req, reply) => {
     try {
       const b = req.body as Record<string, unknown> | null;
-      if (b === null || typeof b !== 'object' || Array.isArray(b)) throw new BadRequest('silence in body must be of type object');
+      if (b === null || typeof b !== 'object' || Array.isArray(b))
+        throw new BadRequest('silence in body must be of type object');
       for (const k of ['matchers', 'startsAt', 'endsAt', 'createdBy', 'comment'])
         if (b[k] === undefined || b[k] === null) throw new BadRequest(`${k} in body is required`);
       if (!Array.isArray(b.matchers) || b.matchers.length === 0)

@@ -51,9 +51,7 @@ export class NotificationHistory {
   private readonly file: string | undefined;
   private appended = 0;
 
-  constructor(
-    private readonly opts: { dataDir?: string; now: () => number; retention?: number; maxEntries?: number },
-  ) {
+  constructor(private readonly opts: { dataDir?: string; now: () => number; retention?: number; maxEntries?: number }) {
     this.file = opts.dataDir ? join(opts.dataDir, 'notifications.jsonl') : undefined;
     if (this.file) {
       this.items = readJsonLines<NotificationAttempt>(this.file);

@@ -1,7 +1,9 @@
 /** The alert manager: routing, grouping, inhibition, silences, notification log, pipeline, API v2. */
+
+export { AlertStore } from './alert-store.ts';
 export {
-  Alertmanager,
   type AlertFilter,
+  Alertmanager,
   type AlertmanagerOptions,
   type AlertStatus,
   type AlertView,
@@ -9,9 +11,21 @@ export {
   type GroupView,
   type PostableAlert,
 } from './alertmanager.ts';
-export { registerAlertmanagerRoutes, type AlertmanagerService } from './api-v2.ts';
-export type { Alert, AlertForNotify } from './types.ts';
-export { isResolvedAt, toNotifyAlert } from './types.ts';
+export { type AlertmanagerService, registerAlertmanagerRoutes } from './api-v2.ts';
+export { AggregationGroup, Dispatcher } from './dispatcher.ts';
+export { fingerprintLabels } from './fingerprint.ts';
+export { type HistoryQuery, type NotificationAttempt, NotificationHistory } from './history.ts';
+export { Inhibitor } from './inhibit.ts';
+export {
+  type ApiMatcher,
+  MatcherParseError,
+  matcherFromApi,
+  matchersToString,
+  matcherToApi,
+  parseMatcher,
+  parseMatchers,
+} from './matchers.ts';
+export { type NflogEntry, NotificationLog } from './nflog.ts';
 export {
   type Notifier,
   type NotifierFactory,
@@ -20,37 +34,31 @@ export {
   noNotifiers,
   notifierFromFunction,
 } from './notifier.ts';
-export { fingerprintLabels } from './fingerprint.ts';
-export { groupKey, labelSetString, Route } from './route.ts';
-export { intervalContains, specContains, TimeIntervals } from './time-interval.ts';
-export { type Silence, SilenceError, type SilenceInput, Silences, type SilenceState, silenceState } from './silences.ts';
-export { type HistoryQuery, type NotificationAttempt, NotificationHistory } from './history.ts';
-export { type NflogEntry, NotificationLog } from './nflog.ts';
-export { Inhibitor } from './inhibit.ts';
-export { AlertStore } from './alert-store.ts';
-export { AggregationGroup, Dispatcher } from './dispatcher.ts';
 export {
   type BackoffOptions,
   DEFAULT_BACKOFF,
   dedupStage,
-  fanoutStage,
   type FlushContext,
+  fanoutStage,
   multiStage,
   muteStage,
   receiverPipeline,
   retryStage,
-  setNotifiesStage,
   type Stage,
+  setNotifiesStage,
   timeActiveStage,
   timeMuteStage,
   waitStage,
 } from './pipeline.ts';
+export { groupKey, labelSetString, Route } from './route.ts';
 export {
-  type ApiMatcher,
-  MatcherParseError,
-  matchersToString,
-  matcherFromApi,
-  matcherToApi,
-  parseMatcher,
-  parseMatchers,
-} from './matchers.ts';
+  type Silence,
+  SilenceError,
+  type SilenceInput,
+  type SilenceState,
+  Silences,
+  silenceState,
+} from './silences.ts';
+export { intervalContains, specContains, TimeIntervals } from './time-interval.ts';
+export type { Alert, AlertForNotify } from './types.ts';
+export { isResolvedAt, toNotifyAlert } from './types.ts';

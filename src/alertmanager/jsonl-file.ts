@@ -2,7 +2,16 @@
  * Small persistence helpers: an append-only JSON-lines file (compacted on load) and atomic snapshots
  * (write to a temp file, fsync, rename), so a crash at any moment leaves a readable file.
  */
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 export function writeAtomic(path: string, data: string): void {

@@ -4,6 +4,7 @@
  * this module is the alert manager's entry point to it, plus the API's matcher JSON shape.
  */
 import { Matcher, MatchType } from '../model/index.ts';
+
 export {
   MatcherParseError,
   matchersMatch,

@@ -164,7 +164,9 @@ export function retryStage(
     let lastErr: Error | undefined;
     for (let attempt = 1; ; attempt++) {
       if (ctx.signal.aborted) {
-        throw new Error(`${name}: notify retry canceled after ${attempt - 1} attempts: ${lastErr?.message ?? 'context canceled'}`);
+        throw new Error(
+          `${name}: notify retry canceled after ${attempt - 1} attempts: ${lastErr?.message ?? 'context canceled'}`,
+        );
       }
       const started = clock();
       let res: { retry: boolean; error?: Error };
@@ -204,7 +206,9 @@ export function retryStage(
       if (!failed) return alerts;
       lastErr = res.error;
       if (!res.retry) {
-        throw new Error(`${name}: notify retry canceled due to unrecoverable error after ${attempt} attempts: ${lastErr!.message}`);
+        throw new Error(
+          `${name}: notify retry canceled due to unrecoverable error after ${attempt} attempts: ${lastErr!.message}`,
+        );
       }
       const jitter = 1 + backoff.randomization * (2 * Math.random() - 1);
       await sleep(wait * jitter, ctx.signal);

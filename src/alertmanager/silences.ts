@@ -69,9 +69,7 @@ export class Silences {
   private readonly file: string | undefined;
   private version = 0;
 
-  constructor(
-    private readonly opts: { dataDir?: string; now: () => number; retention?: number },
-  ) {
+  constructor(private readonly opts: { dataDir?: string; now: () => number; retention?: number }) {
     this.file = opts.dataDir ? join(opts.dataDir, 'silences.json') : undefined;
     if (this.file) this.load(this.file);
   }
@@ -95,7 +93,10 @@ export class Silences {
   private persist(): void {
     this.version++;
     if (!this.file) return;
-    const silences: StoredSilence[] = [...this.byId.values()].map((s) => ({ ...s, matchers: s.matchers.map(matcherToApi) }));
+    const silences: StoredSilence[] = [...this.byId.values()].map((s) => ({
+      ...s,
+      matchers: s.matchers.map(matcherToApi),
+    }));
     writeAtomic(this.file, JSON.stringify({ silences }));
   }
 
@@ -119,7 +120,8 @@ export class Silences {
   private validate(s: SilenceInput): void {
     if (s.matchers.length === 0) throw new SilenceError('at least one matcher required', 'invalid');
     s.matchers.forEach((m, i) => {
-      if (!isValidLabelName(m.name)) throw new SilenceError(`invalid label matcher ${i}: invalid label name "${m.name}"`, 'invalid');
+      if (!isValidLabelName(m.name))
+        throw new SilenceError(`invalid label matcher ${i}: invalid label name "${m.name}"`, 'invalid');
     });
     if (s.matchers.every((m) => m.matchesEmpty()))
       throw new SilenceError('at least one matcher must not match the empty string', 'invalid');

@@ -18,7 +18,7 @@ import {
   type NamedTimeInterval,
 } from './alertmanager-types.ts';
 import { buildTLS, joinDir } from './http-client.ts';
-import { goQuote, type ConfigPath, type IssueList } from './yaml-errors.ts';
+import { type ConfigPath, goQuote, type IssueList } from './yaml-errors.ts';
 
 const has = (v: unknown) => v !== undefined && v !== '';
 

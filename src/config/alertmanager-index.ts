@@ -1,6 +1,6 @@
 /** alertmanager.yml: loading, types, matcher syntax, printing. Re-exported by src/config/index.ts. */
-export type * from './alertmanager-types.ts';
-export { INTEGRATION_KINDS } from './alertmanager-types.ts';
+
+export { DEFAULT_GROUP_INTERVAL, DEFAULT_GROUP_WAIT, DEFAULT_REPEAT_INTERVAL } from './alertmanager-build.ts';
 export {
   type AlertmanagerParseOptions,
   configErrorMessage,
@@ -17,5 +17,6 @@ export {
   sortMatchers,
   unquoteGo,
 } from './alertmanager-matchers.ts';
-export { DEFAULT_GROUP_INTERVAL, DEFAULT_GROUP_WAIT, DEFAULT_REPEAT_INTERVAL } from './alertmanager-build.ts';
+export type * from './alertmanager-types.ts';
+export { INTEGRATION_KINDS } from './alertmanager-types.ts';
 export { alertmanagerConfigToYaml, redactedAlertmanagerConfig } from './alertmanager-yaml.ts';

@@ -2,9 +2,10 @@
  * Receiver integrations: per-kind defaults (Alertmanager's Default*Config), the integration's own checks, and
  * inheritance of URLs, keys and the HTTP client config from `global:`, with Alertmanager's messages.
  */
+
+import type { AlertmanagerGlobalConfig, IntegrationConfig, IntegrationKind } from './alertmanager-types.ts';
 import { buildHTTPClient, joinDir, type RawHTTPClient } from './http-client.ts';
 import type { HTTPClientConfig } from './types.ts';
-import type { AlertmanagerGlobalConfig, IntegrationConfig, IntegrationKind } from './alertmanager-types.ts';
 import type { ConfigPath, IssueList } from './yaml-errors.ts';
 
 const t = (name: string) => `{{ template "${name}" . }}`;

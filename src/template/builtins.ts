@@ -78,10 +78,6 @@ export function eq(arg1: unknown, ...rest: unknown[]): boolean {
   return false;
 }
 
-function fmtV(v: unknown): string {
-  return sprint([v]);
-}
-
 export function ne(a: unknown, b: unknown): boolean {
   return !eq(a, b);
 }

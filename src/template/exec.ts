@@ -397,10 +397,14 @@ export class ExecState implements FuncContext {
     final: unknown,
   ): unknown {
     const n = ident.length;
+    let iface = false;
     for (let i = 0; i < n - 1; i++) {
-      receiver = this.evalField(dot, ident[i], node, null, MISSING, receiver);
+      const untyped = isUntypedContainer(receiver);
+      receiver = this.evalField(dot, ident[i], node, null, MISSING, receiver, iface);
+      // A value read from map[string]interface{} has the static type interface {} in Go's messages.
+      iface = untyped;
     }
-    return this.evalField(dot, ident[n - 1], node, args, final, receiver);
+    return this.evalField(dot, ident[n - 1], node, args, final, receiver, iface);
   }
 
   private evalField(
@@ -410,12 +414,14 @@ export class ExecState implements FuncContext {
     args: ArgNode[] | null,
     final: unknown,
     receiver: unknown,
+    iface = false,
   ): unknown {
     if (receiver === undefined) {
       if (this.set.missingKey === 'error') this.errorf(`nil data; no entry for key ${quoteGo(fieldName)}`);
       return undefined;
     }
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
+    const recvType = iface ? 'interface {}' : typeName(receiver);
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
     // methods first, like Go
     const method = this.findMethod(receiver, fieldName);
@@ -442,7 +448,7 @@ export class ExecState implements FuncContext {
       if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
       return (receiver as Record<string, unknown>)[fieldName];
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typeName(receiver)}`);
+    this.errorf(`can't evaluate field ${fieldName} in type ${recvType}`);
   }
 
   private findMethod(receiver: unknown, name: string): TemplateFunc | null {
@@ -623,6 +629,13 @@ export class ExecState implements FuncContext {
 
 const MAX_INT = (1n << 63n) - 1n;
 const MIN_INT = -(1n << 63n);
+
+/** Plain objects, Maps and arrays stand for Go's map[string]interface{} and []interface{}. */
+function isUntypedContainer(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null || p === Map.prototype || p === Array.prototype;
+}
 
 function errMessage(e: unknown): string {
   if (e instanceof Error) return e.message;

@@ -232,7 +232,17 @@ describe('execution', () => {
   });
   test('execution errors carry the template name, line, byte column and the failing node', () => {
     const cases: [string, unknown, string][] = [
-      ['{{ .x.y }}', { x: 'str' }, 'template: t:1:5: executing "t" at <.x.y>: can\'t evaluate field y in type string'],
+      // x comes from a map[string]interface{}, so Go names the static type
+      [
+        '{{ .x.y }}',
+        { x: 'str' },
+        'template: t:1:5: executing "t" at <.x.y>: can\'t evaluate field y in type interface {}',
+      ],
+      [
+        '{{ $x := .x }}{{ $x.y }}',
+        { x: 'str' },
+        'template: t:1:19: executing "t" at <$x.y>: can\'t evaluate field y in type string',
+      ],
       [
         'ab\n  {{ index .xs 5 }}',
         { xs: [1] },
@@ -259,7 +269,7 @@ describe('execution', () => {
       [
         '{{ define "d" }}\n{{ .a.b }}{{ end }}{{ template "d" . }}',
         { a: 1 },
-        'template: t:2:5: executing "d" at <.a.b>: can\'t evaluate field b in type float64',
+        'template: t:2:5: executing "d" at <.a.b>: can\'t evaluate field b in type interface {}',
       ],
       [
         '{{ .f "x" }}',

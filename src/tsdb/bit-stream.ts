@@ -25,6 +25,11 @@ export class BitWriter {
    */
   private lastWriteBytes = false;
 
+  /** Overrides whether the last write counts as byte-sized (see lastWriteBytes) after a fused write. */
+  protected endedWithBytes(bytes: boolean): void {
+    this.lastWriteBytes = bytes;
+  }
+
   /** Moves the write position back (the caller has zeroed the bytes past it). */
   protected resetBits(bitLen: number): void {
     this.bitLen = bitLen;

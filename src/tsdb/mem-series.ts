@@ -183,7 +183,7 @@ export class MemSeries {
     let c = this.open;
     let cut = false;
     if (c === null || t >= this.cutAt) {
-      if (c !== null) this.closeOpen();
+      if (c !== null) this.closeOpen(true);
       c = this.spare;
       if (c !== null) {
         this.spare = null;
@@ -199,13 +199,14 @@ export class MemSeries {
     // a full chunk takes no more appends: close it now
     if (c.numSamples >= SAMPLES_PER_CHUNK) {
       this.lastChunkBytes = Math.min(4096, c.byteLength());
-      this.closeOpen();
+      // not kept for reuse: the next sample may be long in coming, and idle series should hold no spare buffer
+      this.closeOpen(false);
     }
     return cut;
   }
 
   /** Moves the open chunk's bytes to the closed list (amortised growth: appends only write past the used part). */
-  private closeOpen(): void {
+  private closeOpen(reuse: boolean): void {
     const c = this.open!;
     this.open = null;
     const bytes = c.bytes();
@@ -231,7 +232,7 @@ export class MemSeries {
     m[k + 3] = len;
     this.nClosed++;
     // its bytes were copied: reuse the chunk for the next one unless a query snapshot still reads it
-    if (!c.shared) this.spare = c;
+    if (reuse && !c.shared) this.spare = c;
   }
 
   private decode(i: number): Decoded {

@@ -135,20 +135,29 @@ export class XorChunk extends BitWriter {
     const trail = ctz64(dHi, dLo);
     if (lead >= 32) lead = 31; // only 5 bits to store it
     if (this.leading !== 0xff && lead >= this.leading && trail >= this.trailing) {
-      this.writeBits(0b10, 2);
-      this.writeMeaningful(dHi, dLo, 64 - this.leading - this.trailing, this.trailing);
+      this.writeMeaningful(0b10, 2, dHi, dLo, 64 - this.leading - this.trailing, this.trailing);
       return;
     }
     this.leading = lead;
     this.trailing = trail;
     const sig = 64 - lead - trail;
-    // '11', 5 bits leading zeros, 6 bits meaningful length, in one write
-    this.writeBits((0b11 << 11) | (lead << 6) | (sig & 63), 13);
-    this.writeMeaningful(dHi, dLo, sig, trail);
+    // '11', 5 bits leading zeros, 6 bits meaningful length
+    this.writeMeaningful((0b11 << 11) | (lead << 6) | (sig & 63), 13, dHi, dLo, sig, trail);
   }
 
-  /** Writes bits [trail, trail+sig) of the 64-bit value, most significant first. */
-  private writeMeaningful(dHi: number, dLo: number, sig: number, trail: number): void {
+  /**
+   * Writes a control prefix, then bits [trail, trail+sig) of the 64-bit value, most significant first; in one
+   * write when they fit 32 bits. The stream's trailing-byte state follows the meaningful bits alone, as
+   * Prometheus writes them separately.
+   */
+  private writeMeaningful(
+    prefix: number,
+    prefixLen: number,
+    dHi: number,
+    dLo: number,
+    sig: number,
+    trail: number,
+  ): void {
     let sHi: number;
     let sLo: number;
     if (trail >= 32) {
@@ -161,7 +170,13 @@ export class XorChunk extends BitWriter {
       sHi = dHi;
       sLo = dLo;
     }
-    this.writeWide(sHi, sLo, sig);
+    if (sig + prefixLen <= 32) {
+      this.writeBits((prefix << sig) | sLo, sig + prefixLen);
+      this.endedWithBytes((sig & 7) === 0);
+    } else {
+      this.writeBits(prefix, prefixLen);
+      this.writeWide(sHi, sLo, sig);
+    }
   }
 
   /** The chunk's bytes in Prometheus's format (a view; copy before keeping it past further appends). */

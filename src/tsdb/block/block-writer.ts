@@ -64,7 +64,8 @@ export function writeBlock(parentDir: string, series: readonly BlockSeries[], op
   mkdirSync(join(tmp, 'chunks'), { recursive: true });
   try {
     const sorted = [...series].sort((a, b) => compareLabelsUtf8(a.labels.flat, b.labels.flat));
-    const symbols = new Set<string>();
+    // Prometheus's symbol tables hold the empty string too
+    const symbols = new Set<string>(['']);
     for (const s of sorted) for (const x of s.labels.flat) symbols.add(x);
     const chunkWriter = new ChunkWriter(join(tmp, 'chunks'), opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES);
     const index = new IndexWriter(symbols);

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareStrings, Labels, type Matcher } from '../../model/index.ts';
+import { compareStrings, Labels, type Matcher, MatchType } from '../../model/index.ts';
 import type { Querier, SampleIterator, SelectHints, Series } from '../interfaces.ts';
 import { intersectAll, mergeAll, subtract } from '../postings.ts';
 import { ENCODING_XOR } from '../xor-chunk.ts';
@@ -101,10 +101,10 @@ export class Block {
         const rejected = idx.postingsForValues(m.name, (v) => !m.matches(v));
         if (rejected.length > 0) nots.push(mergeAll(rejected));
       } else {
-        const set = m.type === '=' ? null : m.setMatches();
+        const set = m.type === MatchType.Equal ? null : m.setMatches();
         let p: number[];
-        if (m.type === '=') p = idx.postings(m.name, m.value);
-        else if (set !== null && m.type === '=~') p = mergeAll(set.map((v) => idx.postings(m.name, v)));
+        if (m.type === MatchType.Equal) p = idx.postings(m.name, m.value);
+        else if (set !== null && m.type === MatchType.Regex) p = mergeAll(set.map((v) => idx.postings(m.name, v)));
         else p = mergeAll(idx.postingsForValues(m.name, (v) => m.matches(v)));
         if (p.length === 0) return [];
         its.push(p);

@@ -53,6 +53,6 @@ export function readMeta(blockDir: string): BlockMeta {
 export function writeMeta(blockDir: string, meta: BlockMeta): void {
   const file = join(blockDir, META_FILENAME);
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(meta, null, '\t')}\n`);
+  writeFileSync(tmp, JSON.stringify(meta, null, '\t'));
   renameSync(tmp, file);
 }

@@ -1,0 +1,99 @@
+// Dashboard definitions (served by GET /api/v1/dashboards[/:uid], see src/api/dashboards.ts) and helpers.
+import { apiJson, ApiRequestError } from './api.ts';
+import type { Labels } from './format.ts';
+
+export type PanelType = 'timeseries' | 'stat' | 'gauge' | 'table';
+
+export interface DashboardPanel {
+  title: string;
+  type: PanelType;
+  expr: string;
+  unit?: string;
+  /** "{{instance}} {{device}}" */
+  legend?: string;
+  min?: number;
+  max?: number;
+  /** Value at or above which a stat/gauge turns amber / red. */
+  thresholds?: { warn?: number; crit?: number };
+  stacked?: boolean;
+  /** Grid columns out of 12. */
+  width?: number;
+}
+
+export interface DashboardVariable {
+  name: string;
+  label?: string;
+  /** label_values(label) or label_values(selector, label) */
+  query: string;
+  includeAll?: boolean;
+}
+
+export interface Dashboard {
+  uid: string;
+  title: string;
+  description?: string;
+  tags?: string[];
+  refresh?: string;
+  time?: { range?: string };
+  variables?: DashboardVariable[];
+  rows: { title: string; collapsed?: boolean; panels: DashboardPanel[] }[];
+}
+
+export interface DashboardSummary {
+  uid: string;
+  title: string;
+  description?: string;
+  tags?: string[];
+  source?: string;
+}
+
+// Built-in definitions bundled into the UI, used only when the server has no dashboards API.
+const bundled = import.meta.glob<Dashboard>('../../dashboards/*.json', { eager: true, import: 'default' });
+const builtins = (): Dashboard[] => Object.values(bundled);
+
+export async function listDashboards(signal?: AbortSignal): Promise<{ list: DashboardSummary[]; fallback: boolean }> {
+  try {
+    const list = await apiJson<DashboardSummary[]>('/api/v1/dashboards', signal);
+    return { list, fallback: false };
+  } catch (e) {
+    if (e instanceof ApiRequestError && e.status === 404) {
+      return { list: builtins().map((d) => ({ uid: d.uid, title: d.title, description: d.description, tags: d.tags, source: 'bundled' })), fallback: true };
+    }
+    throw e;
+  }
+}
+
+export async function getDashboard(uid: string, signal?: AbortSignal): Promise<Dashboard> {
+  try {
+    return await apiJson<Dashboard>(`/api/v1/dashboards/${encodeURIComponent(uid)}`, signal);
+  } catch (e) {
+    const b = builtins().find((d) => d.uid === uid);
+    if (e instanceof ApiRequestError && e.status === 404 && b) return b;
+    throw e;
+  }
+}
+
+/** Parses label_values(label) / label_values(selector, label). */
+export function parseLabelValues(q: string): { match?: string; label: string } | null {
+  const m = /^\s*label_values\(\s*(?:(.*),\s*)?([a-zA-Z_][a-zA-Z0-9_]*)\s*\)\s*$/.exec(q);
+  if (!m) return null;
+  return { match: m[1]?.trim() || undefined, label: m[2] };
+}
+
+export const ALL = '$__all';
+
+/** Replaces $var and ${var} in an expression; "All" becomes ".*" (use it with =~). */
+export function interpolate(expr: string, vars: Record<string, string>): string {
+  return expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, a, b) => {
+    const name = a ?? b;
+    if (!(name in vars)) return whole;
+    const v = vars[name];
+    return v === ALL ? '.*' : v;
+  });
+}
+
+/** Legend template "{{instance}}"; falls back to the full series name. */
+export function legendText(tpl: string | undefined, labels: Labels, fallback: (l: Labels) => string): string {
+  if (!tpl) return fallback(labels);
+  return tpl.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k) => labels[k] ?? '');
+}
