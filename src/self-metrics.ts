@@ -10,6 +10,7 @@ export interface SelfMetricSources {
   headChunks(): number;
   outOfOrderSamples(): number;
   targetsActive(): number;
+  walCorruptions(): number;
 }
 
 export class SelfMetrics {
@@ -87,6 +88,11 @@ export class SelfMetrics {
       'osprey_tsdb_out_of_order_samples_total',
       'Total number of out of order samples ingestion failed attempts.',
       sources.outOfOrderSamples,
+    );
+    counter(
+      'osprey_tsdb_wal_corruptions_total',
+      'Total number of WAL corruptions repaired (torn or corrupt tails cut off).',
+      sources.walCorruptions,
     );
     gauge('osprey_target_active', 'Number of active scrape targets.', sources.targetsActive);
   }

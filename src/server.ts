@@ -16,7 +16,7 @@ import { parseDuration } from './model/index.ts';
 import { createQueryService, parseSelectorForApi } from './query-service.ts';
 import { ScrapeManager } from './scrape/index.ts';
 import { SelfMetrics } from './self-metrics.ts';
-import { Head } from './tsdb/index.ts';
+import { DB, type Head } from './tsdb/index.ts';
 
 export const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string;
 
@@ -25,7 +25,10 @@ export const VERSION = JSON.parse(readFileSync(new URL('../package.json', import
  * and HTTP API from the loaded configuration, and owns reload.
  */
 export class OspreyServer {
+  readonly db: DB;
   readonly head: Head;
+  private retentionTimer: NodeJS.Timeout | null = null;
+  private readonly retentionMs: number;
   readonly scrape: ScrapeManager;
   readonly self: SelfMetrics;
   private config!: PrometheusConfig;
@@ -38,30 +41,39 @@ export class OspreyServer {
     private readonly flags: FlagValues,
     private readonly log: Logger,
   ) {
-    this.head = new Head();
+    this.db = DB.open(resolve(flags['storage.tsdb.path']), {
+      noLockfile: flags['storage.tsdb.no-lockfile'] === 'true',
+      logger: log.child({ component: 'tsdb' }),
+    });
+    this.head = this.db.head;
+    const r = this.db.replay;
+    log.info({ series: r.series, samples: r.samples, durationMs: r.durationMs }, 'WAL replay completed');
+    const retention = parseDuration(flags['storage.tsdb.retention.time']);
+    this.retentionMs = retention > 0 ? retention : 15 * 24 * 3600 * 1000;
     const host = new HostCollector();
     const hostMetrics = async () => ({ body: writeText(await host.collect()), contentType: CONTENT_TYPE_TEXT });
-    this.scrape = new ScrapeManager({ appendable: this.head, logger: log.child({ component: 'scrape' }) });
+    this.scrape = new ScrapeManager({ appendable: this.db, logger: log.child({ component: 'scrape' }) });
     this.self = new SelfMetrics(
       {
         headSeries: () => this.head.numSeries(),
-        headSamplesAppended: () => this.head.stats(1).numSamples,
-        headChunks: () => this.head.stats(1).chunkCount,
-        outOfOrderSamples: () => this.head.stats(1).outOfOrderSamples,
+        headSamplesAppended: () => this.head.samplesAppendedTotal,
+        headChunks: () => this.head.numChunksStored,
+        outOfOrderSamples: () => this.head.outOfOrderSamplesTotal,
+        walCorruptions: () => this.db.walCorruptionsTotal,
         targetsActive: () => this.scrape.targets().activeTargets.length,
       },
       VERSION,
     );
-    const query: QueryService = createQueryService(this.head, {
+    const query: QueryService = createQueryService(this.db, {
       lookbackDelta: parseDuration(flags['query.lookback-delta']),
       timeout: parseDuration(flags['query.timeout']),
       maxSamples: Number(flags['query.max-samples']),
       defaultSubqueryStep: () => this.config?.global.evaluation_interval ?? 60_000,
     });
     const deps: ApiDeps = {
-      storage: this.head,
+      storage: this.db,
       query,
-      remoteWriteAppendable: flags['web.enable-remote-write-receiver'] === 'true' ? this.head : undefined,
+      remoteWriteAppendable: flags['web.enable-remote-write-receiver'] === 'true' ? this.db : undefined,
       targets: () => this.scrape.targets() as unknown as ReturnType<ApiDeps['targets']>,
       configYaml: () => configToYaml(this.config),
       flags: () => ({ ...this.flags }),
@@ -124,6 +136,9 @@ export class OspreyServer {
     this.scrape.applyConfig(this.config);
     this.self.configLastReloadSuccessful.set(1);
     this.self.configLastReloadSuccessTimestamp.set(Date.now() / 1000);
+    // Retention: drop samples older than the retention period from memory once a minute.
+    this.retentionTimer = setInterval(() => this.head.truncate(Date.now() - this.retentionMs), 60_000);
+    this.retentionTimer.unref();
     this.log.info({ url: this.address, config: this.flags['config.file'] || 'built-in default' }, 'Osprey is ready');
   }
 
@@ -146,7 +161,9 @@ export class OspreyServer {
   }
 
   async stop(): Promise<void> {
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
     await this.scrape.stop();
     await this.http.close();
+    this.db.close();
   }
 }

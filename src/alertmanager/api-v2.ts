@@ -155,7 +155,7 @@ export function registerAlertmanagerRoutes(app: FastifyInstance, am: Alertmanage
   app.get('/api/v2/status', async (_req, reply) =>
     send(reply, 200, {
       cluster: { name: '', peers: [], status: 'disabled' },
-      config: { original: alertmanagerConfigToYaml(am.config) },
+      config: { original: alertmanagerConfigToYaml(am.config, { compact: true }) },
       uptime: iso(am.startedAt),
       versionInfo: VERSION_INFO,
     }),

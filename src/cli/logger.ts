@@ -11,6 +11,15 @@ export function createLogger(level: string, format: string): Logger {
     destination: 2,
     translateTime: 'SYS:standard',
     ignore: 'pid,hostname',
+    errorLikeObjectKeys: ['__none__'],
   });
-  return pino({ level }, stream);
+  // pino-pretty prints an `err` field on lines of its own; keep one line per event by renaming it.
+  const formatters = {
+    log(o: Record<string, unknown>) {
+      if (!('err' in o)) return o;
+      const { err, ...rest } = o;
+      return { ...rest, error: err instanceof Error ? err.message : err };
+    },
+  };
+  return pino({ level, formatters }, stream);
 }

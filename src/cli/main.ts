@@ -38,8 +38,9 @@ run.action(async (opts: Record<string, string | boolean>) => {
   }
   const log = createLogger(flags['log.level'], flags['log.format']);
   const { OspreyServer } = await import('../server.ts');
-  const server = new OspreyServer(flags, log);
+  let server: InstanceType<typeof OspreyServer>;
   try {
+    server = new OspreyServer(flags, log);
     await server.start();
   } catch (e) {
     log.error({ err: (e as Error).message }, 'Error starting Osprey');

@@ -19,4 +19,4 @@ export {
 } from './alertmanager-matchers.ts';
 export type * from './alertmanager-types.ts';
 export { INTEGRATION_KINDS } from './alertmanager-types.ts';
-export { alertmanagerConfigToYaml, redactedAlertmanagerConfig } from './alertmanager-yaml.ts';
+export { alertmanagerConfigToYaml, type PrintOptions, redactedAlertmanagerConfig } from './alertmanager-yaml.ts';

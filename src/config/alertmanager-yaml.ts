@@ -112,9 +112,42 @@ function inhibitToRaw(r: InhibitRule): Record<string, unknown> {
   return out;
 }
 
+/** Global URLs whose defaults older Alertmanager tools (amtool 0.25) do not know as fields. */
+const GLOBAL_DEFAULTS: Record<string, string> = {
+  slack_app_url: 'https://slack.com/api/chat.postMessage',
+  webex_api_url: 'https://webexapis.com/v1/messages',
+  rocketchat_api_url: 'https://open.rocket.chat/',
+  telegram_api_url: 'https://api.telegram.org',
+};
+
+/** Drops settings equal to their defaults that older parsers reject (`compact` printing). */
+function compact(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(compact);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (k === 'proxy_from_environment' && x === false) continue;
+    out[k] = compact(x);
+  }
+  return out;
+}
+
+export interface PrintOptions {
+  /**
+   * Leave out defaults that Alertmanager versions before 0.27 do not know (slack_app_url, rocketchat_api_url,
+   * proxy_from_environment: false, ...), so older amtool releases can parse `config show` output.
+   */
+  compact?: boolean;
+}
+
 /** The config as a plain object in alertmanager.yml form, secrets redacted. */
-export function redactedAlertmanagerConfig(cfg: AlertmanagerConfig): Record<string, unknown> {
-  const out: Record<string, unknown> = { global: cfg.global, route: routeToRaw(cfg.route) };
+export function redactedAlertmanagerConfig(cfg: AlertmanagerConfig, opts: PrintOptions = {}): Record<string, unknown> {
+  let global: Record<string, unknown> = { ...cfg.global };
+  if (opts.compact) {
+    for (const [k, d] of Object.entries(GLOBAL_DEFAULTS)) if (global[k] === d) delete global[k];
+    global = compact(global) as Record<string, unknown>;
+  }
+  const out: Record<string, unknown> = { global, route: routeToRaw(cfg.route) };
   if (cfg.inhibit_rules.length) out.inhibit_rules = cfg.inhibit_rules.map(inhibitToRaw);
   const legacy = new Set(cfg.legacy_mute_time_interval_names);
   const ti = (n: { name: string; time_intervals: unknown[] }) => n;
@@ -124,12 +157,12 @@ export function redactedAlertmanagerConfig(cfg: AlertmanagerConfig): Record<stri
   const modern = cfg.time_intervals.filter((t) => !legacy.has(t.name)).map(mk);
   if (legacyList.length) out.mute_time_intervals = legacyList;
   if (modern.length) out.time_intervals = modern;
-  out.receivers = cfg.receivers;
+  out.receivers = opts.compact ? compact(cfg.receivers) : cfg.receivers;
   if (cfg.templates.length) out.templates = cfg.templates;
   return redact(out, '', '') as Record<string, unknown>;
 }
 
 /** YAML for GET /api/v2/status `config.original`-style display, with `<secret>` for every secret. */
-export function alertmanagerConfigToYaml(cfg: AlertmanagerConfig): string {
-  return stringify(redactedAlertmanagerConfig(cfg), { lineWidth: 0, aliasDuplicateObjects: false });
+export function alertmanagerConfigToYaml(cfg: AlertmanagerConfig, opts: PrintOptions = {}): string {
+  return stringify(redactedAlertmanagerConfig(cfg, opts), { lineWidth: 0, aliasDuplicateObjects: false });
 }

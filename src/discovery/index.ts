@@ -1,5 +1,4 @@
 export { FILEPATH_LABEL, FileDiscoverer, type FileDiscovererOptions, type FileSDParser } from './file.ts';
-export { parseFileSDContent } from './file-parse.ts';
 export { globFiles } from './glob.ts';
 export { DiscoveryManager, type DiscoveryManagerOptions, type TargetSets } from './manager.ts';
 export { StaticDiscoverer } from './static.ts';

@@ -1,6 +1,5 @@
-import type { TargetGroup } from '../config/types.ts';
+import { parseFileSD, type TargetGroup } from '../config/index.ts';
 import { FileDiscoverer, type FileSDParser } from './file.ts';
-import { parseFileSDContent } from './file-parse.ts';
 import { StaticDiscoverer } from './static.ts';
 import { type Discoverer, type DiscoveryConfigSet, type Logger, silentLogger } from './types.ts';
 
@@ -11,7 +10,7 @@ export interface DiscoveryManagerOptions {
    * applyConfig is sent at once; later ones are coalesced.
    */
   updateIntervalMs?: number;
-  /** Parser for file_sd files (default: the built-in JSON/YAML parser). */
+  /** Parser for file_sd files (default: src/config's parseFileSD). */
   parseFileSD?: FileSDParser;
 }
 
@@ -46,7 +45,7 @@ export class DiscoveryManager {
   constructor(opts: DiscoveryManagerOptions = {}) {
     this.logger = opts.logger ?? silentLogger;
     this.interval = opts.updateIntervalMs ?? 5000;
-    this.parse = opts.parseFileSD ?? parseFileSDContent;
+    this.parse = opts.parseFileSD ?? parseFileSD;
   }
 
   /** Registers the receiver of updates. Call before applyConfig. */

@@ -43,7 +43,7 @@ export interface ScrapeManagerOptions {
   inProcessTargets?: Map<string, InProcessTarget>;
   /** Minimum time between target updates from service discovery (ms, default 5000 as Prometheus). */
   discoveryUpdateIntervalMs?: number;
-  /** Parser for file_sd files (default: the discovery folder's built-in parser). */
+  /** Parser for file_sd files (default: src/config's parseFileSD). */
   parseFileSD?: FileSDParser;
 }
 

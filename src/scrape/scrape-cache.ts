@@ -13,6 +13,8 @@ export interface CacheEntry {
   seenAttempt: number;
   /** Attempt in which the series was last written with staleness tracking. */
   trackedAttempt: number;
+  /** The (flat) series text this entry was first cached under. */
+  key: string;
 }
 
 /** How many iterations an entry may go unseen before it is forgotten. */
@@ -34,6 +36,9 @@ export class ScrapeCache {
   private curTracked: CacheEntry[] = [];
   iter = 0;
   attempt = 0;
+  /** Entries by position in the last committed page, and in the current one. */
+  private orderPrev: CacheEntry[] = [];
+  private orderCur: CacheEntry[] = [];
 
   /** Series refs of the report series (up, scrape_duration_seconds, ...), by index. */
   readonly reportRefs: number[] = [0, 0, 0, 0, 0];
@@ -48,14 +53,34 @@ export class ScrapeCache {
     let e: CacheEntry | undefined;
     if (labels !== null) {
       const same = this.byHash.get(hash);
-      if (same !== undefined && same.labels !== null && same.labels.equals(labels)) e = same;
+      if (same?.labels?.equals(labels)) e = same;
     }
+    const flat = flatten(key);
     if (e === undefined) {
-      e = { ref: 0, labels, hash, lastIter: this.iter, seenAttempt: 0, trackedAttempt: 0 };
+      e = { ref: 0, labels, hash, lastIter: this.iter, seenAttempt: 0, trackedAttempt: 0, key: flat };
       if (labels !== null) this.byHash.set(hash, e);
     }
-    this.entries.set(flatten(key), e);
+    this.entries.set(flat, e);
     return e;
+  }
+
+  /**
+   * Looks up the entry for the series at `pos` of the page. Pages list their series in the same order
+   * every scrape, so comparing with the text seen at that position last time usually avoids hashing
+   * the text for a map lookup.
+   */
+  lookup(key: string, pos: number): CacheEntry | undefined {
+    const prev = this.orderPrev;
+    if (pos < prev.length) {
+      const e = prev[pos];
+      if (e.key === key) return e;
+    }
+    return this.entries.get(key);
+  }
+
+  /** Records the entry at `pos` of the current page (for lookup in the next scrape). */
+  setPosition(pos: number, e: CacheEntry): void {
+    this.orderCur[pos] = e;
   }
 
   /** Marks the entry as written in this attempt with staleness tracking. */
@@ -69,6 +94,7 @@ export class ScrapeCache {
   beginAttempt(): void {
     this.attempt++;
     this.curTracked.length = 0;
+    this.orderCur.length = 0;
   }
 
   /** The attempt was rolled back: nothing from it counts. */
@@ -88,6 +114,12 @@ export class ScrapeCache {
     this.prevTracked = this.curTracked;
     prev.length = 0;
     this.curTracked = prev;
+    if (flush) {
+      const o = this.orderPrev;
+      this.orderPrev = this.orderCur;
+      o.length = 0;
+      this.orderCur = o;
+    }
     if (flush && this.entries.size > seenEntries) {
       const limit = this.iter - EXPIRE_AFTER;
       for (const [k, e] of this.entries) {
@@ -103,6 +135,8 @@ export class ScrapeCache {
   invalidateLabels(): void {
     this.entries.clear();
     this.byHash.clear();
+    this.orderPrev.length = 0;
+    this.orderCur.length = 0;
     // Series of the last scrape stay findable by their labels, so they do not get spurious markers.
     for (const e of this.prevTracked) if (e.labels !== null) this.byHash.set(e.hash, e);
     this.reportLabels = null;

@@ -262,14 +262,14 @@ export class ScrapeLoop {
       const p = createParser(body, format);
       for (let e = p.next(); e !== null; e = p.next()) {
         if (e !== 'series') continue;
-        total++;
+        const pos = total++;
         const key = p.seriesKey();
-        let entry = c.get(key);
+        let entry = c.lookup(key, pos);
         let isNew = false;
         if (entry === undefined) {
           const lset = mutateSampleLabels(p.labels(), targetLabels, s.honorLabels, s.metricRelabel);
           if (lset === null) {
-            c.add(key, null, 0);
+            c.setPosition(pos, c.add(key, null, 0));
             seenKeys++;
             continue;
           }
@@ -280,6 +280,7 @@ export class ScrapeLoop {
         } else if (entry.lastIter !== iter) {
           entry.lastIter = iter;
         }
+        c.setPosition(pos, entry);
         seenKeys++;
         const labels = entry.labels;
         if (labels === null) continue;

@@ -1,4 +1,6 @@
-import type { RelabelConfig, ScrapeConfig } from '../config/types.ts';
+import type { PrometheusConfig, RelabelConfig, ScrapeConfig } from '../config/types.ts';
+import { isStaleNaN, type Labels } from '../model/index.ts';
+import { type Appendable, type Appender, AppendError } from '../tsdb/interfaces.ts';
 
 /** Test helper: a RelabelConfig with Prometheus's defaults filled in. */
 export function relabelConfig(p: Partial<RelabelConfig>): RelabelConfig {
@@ -55,9 +57,6 @@ export function scrapeConfig(p: Partial<ScrapeConfig> & { job_name: string }): S
   };
 }
 
-import type { PrometheusConfig } from '../config/types.ts';
-import { isStaleNaN, type Labels } from '../model/index.ts';
-import { type Appendable, type Appender, AppendError } from '../tsdb/interfaces.ts';
 
 export interface RecordedSample {
   series: string;

@@ -305,3 +305,57 @@ export function alertmanagerTemplates(
   for (const text of defaultTexts) t.parse(text);
   return globs.length ? parseGlobs(t, globs) : t;
 }
+
+export interface DataJSON {
+  receiver?: string;
+  status?: string;
+  alerts?: {
+    status?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    startsAt?: string;
+    endsAt?: string;
+    generatorURL?: string;
+    fingerprint?: string;
+  }[];
+  groupLabels?: Record<string, string>;
+  commonLabels?: Record<string, string>;
+  commonAnnotations?: Record<string, string>;
+  externalURL?: string;
+}
+
+function parseRFC3339(s: string | undefined): GoTime {
+  if (!s) return new GoTime(ZERO_TIME_MS);
+  const ms = Date.parse(s);
+  if (Number.isNaN(ms)) throw new Error(`parsing time ${JSON.stringify(s)}: invalid RFC 3339 time`);
+  const frac = /\.(\d+)/.exec(s)?.[1] ?? '';
+  const extraNs = frac.length > 3 ? Number(frac.slice(3, 9).padEnd(6, '0')) : 0;
+  return new GoTime(ms, undefined, extraNs);
+}
+
+/** Data from its JSON form (the webhook payload / `amtool template render --template.data` shape), as is. */
+export function dataFromJSON(j: DataJSON): Data {
+  const alerts = new Alerts();
+  for (const a of j.alerts ?? []) {
+    alerts.push(
+      new Alert(
+        a.status ?? '',
+        KV.from(a.labels),
+        KV.from(a.annotations),
+        parseRFC3339(a.startsAt),
+        parseRFC3339(a.endsAt),
+        a.generatorURL ?? '',
+        a.fingerprint ?? '',
+      ),
+    );
+  }
+  return new Data(
+    j.receiver ?? '',
+    j.status ?? '',
+    alerts,
+    KV.from(j.groupLabels),
+    KV.from(j.commonLabels),
+    KV.from(j.commonAnnotations),
+    j.externalURL ?? '',
+  );
+}

@@ -153,7 +153,9 @@ export function index(item: unknown, ...indexes: unknown[]): unknown {
       case 'map': {
         const m = v as Map<unknown, unknown>;
         if (isNilLike(ix)) throw new BuiltinError('value is nil; should be of type string');
-        if (!(m instanceof Map) && typeof ix !== 'string') {
+        // plain objects and typed maps (KV, StringMap) have string keys; a plain Map may have any key
+        const stringKeyed = !(m instanceof Map) || m.constructor !== Map;
+        if (stringKeyed && typeof ix !== 'string') {
           throw new BuiltinError(`value has type ${typeName(ix)}; should be string`);
         }
         const r = mapGet(m, ix);

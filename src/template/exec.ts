@@ -123,9 +123,7 @@ export class ExecState implements FuncContext {
     const name = this.tree.name;
     if (!this.node) throw new TemplateExecError(`template: ${name}: ${msg}`);
     const location = errorContext(this.node);
-    let context = nodeString(this.node as Node);
-    const runes = [...context];
-    if (runes.length > 20) context = `${runes.slice(0, 20).join('')}...`;
+    const context = nodeString(this.node as Node);
     throw new TemplateExecError(`template: ${location}: executing ${quoteGo(name)} at <${context}>: ${msg}`);
   }
 
@@ -139,7 +137,8 @@ export class ExecState implements FuncContext {
         return;
       }
       case 'text':
-        this.out += node.text;
+        // html/template drops HTML comments from the template's own text
+        this.out += this.set.escapeHtml ? stripHtmlComments(node.text) : node.text;
         return;
       case 'comment':
         return;
@@ -629,6 +628,24 @@ export class ExecState implements FuncContext {
 
 const MAX_INT = (1n << 63n) - 1n;
 const MIN_INT = -(1n << 63n);
+
+function stripHtmlComments(text: string): string {
+  if (!text.includes('<!--')) return text;
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const a = text.indexOf('<!--', i);
+    if (a < 0) {
+      out += text.slice(i);
+      break;
+    }
+    out += text.slice(i, a);
+    const b = text.indexOf('-->', a + 4);
+    if (b < 0) break;
+    i = b + 3;
+  }
+  return out;
+}
 
 /** Plain objects, Maps and arrays stand for Go's map[string]interface{} and []interface{}. */
 function isUntypedContainer(v: unknown): boolean {

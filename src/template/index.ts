@@ -32,6 +32,8 @@ export {
   alertmanagerTemplates,
   executeTextString,
   executeHTMLString,
+  dataFromJSON,
+  type DataJSON,
   buildTemplateData,
   quoteMeta,
   KV,

@@ -299,7 +299,7 @@ class Parser {
       this.backup();
       pipe = this.pipeline('template', Tok.RightDelim);
     }
-    return { kind: 'template', pos: t.pos, tree: this.info, line: t.line, name, pipe };
+    return { kind: 'template', pos: nameTok.pos, tree: this.info, line: t.line, name, pipe };
   }
 
   private blockControl(t: Token): TemplateNode {
@@ -322,7 +322,7 @@ class Parser {
     this.vars = savedVars;
     this.rangeDepth = savedRangeDepth;
     this.addTree({ name, parseName: this.topName, root: list, text: this.text });
-    return { kind: 'template', pos: t.pos, tree: this.info, line: t.line, name, pipe };
+    return { kind: 'template', pos: nameTok.pos, tree: this.info, line: t.line, name, pipe };
   }
 
   private parseTemplateName(t: Token, context: string): string {

@@ -7,6 +7,7 @@ import type { Tree } from './ast.ts';
 import { BUILTINS, type TemplateFunc, withArity } from './builtins.ts';
 import { convertToFloat, g4, humanizeDuration } from './convert.ts';
 import { queryEscape } from './escape.ts';
+import { formatV } from './fmt.ts';
 import type { FuncContext } from './exec.ts';
 import { GoDuration, GoTime } from './gotime.ts';
 import { matchString, mustCompile, replaceAllString } from './goregexp.ts';
@@ -48,7 +49,7 @@ function floatToTime(v: number): GoTime {
   if (Number.isNaN(v) || !Number.isFinite(v)) throw new Error(ERR_NAN_OR_INF);
   const ns = v * 1e9;
   if (ns > 9.223372036854776e18 || ns < -9.223372036854776e18) {
-    throw new Error(`${g4(v)} cannot be represented as a nanoseconds timestamp since it overflows int64`);
+    throw new Error(`${formatV(v)} cannot be represented as a nanoseconds timestamp since it overflows int64`);
   }
   // Prometheus goes through model.Time, which has millisecond precision.
   const ms = Math.trunc(ns / 1e6);
@@ -189,7 +190,7 @@ export function prometheusFuncs(opts: PrometheusFuncOptions = {}): FuncMap {
       const v = convertToFloat(i);
       if (Number.isNaN(v) || !Number.isFinite(v)) throw new Error(ERR_NAN_OR_INF);
       if (Math.abs(v * 1e9) >= 9.223372036854776e18) {
-        throw new Error(`${g4(v)} cannot be represented as a nanoseconds duration since it overflows int64`);
+        throw new Error(`${formatV(v)} cannot be represented as a nanoseconds duration since it overflows int64`);
       }
       return GoDuration.fromSeconds(v);
     }, 1),
@@ -289,13 +290,25 @@ function cachedTrees(name: string, text: string): Tree[] {
 
 const BUILTIN_NAMES = new Set(Object.keys(BUILTINS));
 
-function alertData(d: AlertTemplateData, opts: ExpandOptions) {
-  return {
-    Labels: StringMap.from(d.labels),
-    ExternalLabels: StringMap.from(d.externalLabels),
-    ExternalURL: d.externalURL ?? opts.externalURL ?? '',
-    Value: d.value,
-  };
+/** Prometheus's template data: an anonymous struct, so unknown fields are errors, not missing keys. */
+class AlertTemplateStruct {
+  static goTypeName =
+    'struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value interface {} }';
+  constructor(
+    readonly Labels: StringMap,
+    readonly ExternalLabels: StringMap,
+    readonly ExternalURL: string,
+    readonly Value: unknown,
+  ) {}
+}
+
+function alertData(d: AlertTemplateData, opts: ExpandOptions): AlertTemplateStruct {
+  return new AlertTemplateStruct(
+    StringMap.from(d.labels),
+    StringMap.from(d.externalLabels),
+    d.externalURL ?? opts.externalURL ?? '',
+    d.value,
+  );
 }
 
 function build(text: string, opts: ExpandOptions): { tmpl: Template | null; error: string | null; name: string } {

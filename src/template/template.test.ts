@@ -256,7 +256,7 @@ describe('execution', () => {
       [
         '{{ template "nope" }}',
         {},
-        'template: t:1:3: executing "t" at <{{template "nope"}}>: template "nope" not defined',
+        'template: t:1:12: executing "t" at <{{template "nope"}}>: template "nope" not defined',
       ],
       ['{{ len 3 }}', {}, 'template: t:1:3: executing "t" at <len 3>: error calling len: len of type int'],
       ['{{ range .x }}{{ end }}', { x: 1.5 }, 'template: t:1:9: executing "t" at <.x>: range can\'t iterate over 1.5'],
@@ -293,7 +293,7 @@ describe('execution', () => {
       [
         '{{ index "aaaaaaaaaaaaaaaaaaaaaa" 99 }}',
         {},
-        'template: t:1:3: executing "t" at <index "aaaaaaaaaaaaa...>: error calling index: index out of range: 99',
+        'template: t:1:3: executing "t" at <index "aaaaaaaaaaaaaaaaaaaaaa" 99>: error calling index: index out of range: 99',
       ],
     ];
     for (const [text, data, msg] of cases) {

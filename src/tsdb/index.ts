@@ -15,3 +15,4 @@ export {
 } from './postings.ts';
 export { MemSeries, sameBits } from './mem-series.ts';
 export { SeriesSnapshot } from './series-iterator.ts';
+export { DB, type DBOptions, LockError, type ReplayStats } from './db.ts';

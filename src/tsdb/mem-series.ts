@@ -182,8 +182,12 @@ export class MemSeries {
   append(t: number, v: number, chunkRange: number): boolean {
     let c = this.open;
     let cut = false;
-    if (c === null || t >= this.cutAt) {
-      if (c !== null) this.closeOpen(true);
+    // a full chunk stays open until the next sample, which then reuses its object and buffer
+    if (c === null || c.numSamples >= SAMPLES_PER_CHUNK || t >= this.cutAt) {
+      if (c !== null) {
+        if (c.numSamples >= SAMPLES_PER_CHUNK) this.lastChunkBytes = Math.min(4096, c.byteLength());
+        this.closeOpen();
+      }
       c = this.spare;
       if (c !== null) {
         this.spare = null;
@@ -196,17 +200,11 @@ export class MemSeries {
     c.append(t, v);
     this.lastT = t;
     this.lastV = v;
-    // a full chunk takes no more appends: close it now
-    if (c.numSamples >= SAMPLES_PER_CHUNK) {
-      this.lastChunkBytes = Math.min(4096, c.byteLength());
-      // not kept for reuse: the next sample may be long in coming, and idle series should hold no spare buffer
-      this.closeOpen(false);
-    }
     return cut;
   }
 
   /** Moves the open chunk's bytes to the closed list (amortised growth: appends only write past the used part). */
-  private closeOpen(reuse: boolean): void {
+  private closeOpen(): void {
     const c = this.open!;
     this.open = null;
     const bytes = c.bytes();
@@ -232,7 +230,7 @@ export class MemSeries {
     m[k + 3] = len;
     this.nClosed++;
     // its bytes were copied: reuse the chunk for the next one unless a query snapshot still reads it
-    if (reuse && !c.shared) this.spare = c;
+    if (!c.shared) this.spare = c;
   }
 
   private decode(i: number): Decoded {

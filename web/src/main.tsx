@@ -33,6 +33,9 @@ const NAV: [string, string][] = [
 function route(path: string): keyof typeof pages | null {
   if (path === '/' || path === '' || path === '/overview') return 'overview';
   if (path === '/graph' || path === '/query') return 'graph';
+  // Prometheus UI paths kept working for old links.
+  if (path === '/config' || path === '/flags' || path === '/tsdb-status') return 'status';
+  if (path === '/service-discovery') return 'targets';
   const first = path.split('/')[1];
   if (first === 'silences' || first === 'dashboards' || first === 'status') return first;
   if (first in pages) return first as keyof typeof pages;

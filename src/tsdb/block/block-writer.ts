@@ -1,7 +1,8 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Labels } from '../../model/index.ts';
-import { ENCODING_XOR, SAMPLES_PER_CHUNK, XorChunk } from '../xor-chunk.ts';
+import { ENCODING_XOR, XorChunk } from '../xor-chunk.ts';
+import { ChunkCutter } from './chunk-cutter.ts';
 import { ChunkWriter, DEFAULT_SEGMENT_BYTES } from './chunks.ts';
 import { compareLabelsUtf8 } from './encoding.ts';
 import { type ChunkMetas, IndexWriter } from './index-writer.ts';
@@ -20,7 +21,8 @@ export interface SeriesChunk {
 
 /**
  * One series to write: either encoded chunks (in time order, not overlapping) or raw samples in
- * ascending time order, which the writer encodes as XOR chunks of up to 120 samples.
+ * ascending time order, which the writer encodes as XOR chunks cut where Prometheus's head cuts them
+ * (about 120 samples, see chunk-cutter.ts).
  */
 export interface BlockSeries {
   labels: Labels;
@@ -41,11 +43,15 @@ export interface WriteBlockOptions {
   /** Source block ULIDs (default: the block's own ULID). */
   sources?: string[];
   parents?: { ulid: string; minTime: number; maxTime: number }[];
+  /** Raw samples are cut into chunks as Prometheus's head does with this chunk range (default 2h). */
+  chunkRange?: number;
   /** Chunk segment size limit (default 512 MiB). */
   segmentBytes?: number;
 }
 
 export class BlockWriteError extends Error {}
+
+export const DEFAULT_CHUNK_RANGE_MS = 2 * 60 * 60 * 1000;
 
 /** Samples in an XOR chunk, from its 2-byte big-endian header. */
 export function chunkSampleCount(data: Uint8Array): number {
@@ -59,6 +65,7 @@ export function chunkSampleCount(data: Uint8Array): number {
  */
 export function writeBlock(parentDir: string, series: readonly BlockSeries[], opts: WriteBlockOptions = {}): BlockMeta {
   const ulid = opts.ulid ?? newULID();
+  const chunkRange = opts.chunkRange ?? DEFAULT_CHUNK_RANGE_MS;
   const tmp = join(parentDir, `${ulid}.tmp-for-creation`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, 'chunks'), { recursive: true });
@@ -105,15 +112,16 @@ export function writeBlock(parentDir: string, series: readonly BlockSeries[], op
         const vs = s.values;
         if (ts.length !== vs.length) throw new BlockWriteError(`${s.labels.toString()}: timestamps and values differ in length`);
         let chunk = new XorChunk(256);
+        const cutter = new ChunkCutter(chunkRange);
         for (let i = 0; i < ts.length; i++) {
           if (chunk.numSamples > 0 && ts[i] <= chunk.maxT) {
             throw new BlockWriteError(`${s.labels.toString()}: samples not in ascending time order at ${ts[i]}`);
           }
-          chunk.append(ts[i], vs[i]);
-          if (chunk.numSamples >= SAMPLES_PER_CHUNK) {
+          if (cutter.cutBefore(ts[i], chunk.numSamples, chunk.maxT)) {
             addChunk(chunk.minT, chunk.maxT, ENCODING_XOR, chunk.bytes(), chunk.numSamples);
             chunk = new XorChunk(256);
           }
+          chunk.append(ts[i], vs[i]);
         }
         if (chunk.numSamples > 0) addChunk(chunk.minT, chunk.maxT, ENCODING_XOR, chunk.bytes(), chunk.numSamples);
       }

@@ -118,6 +118,25 @@ export class Block {
     return out;
   }
 
+  /** The series at `ref` with its chunks overlapping [mint, maxt]; null when none overlap. */
+  seriesView(ref: number, mint: number, maxt: number): BlockSeriesView | null {
+    const metas: ChunkMetas = { mint: [], maxt: [], ref: [] };
+    const flat = this.index.series(ref, metas);
+    let w = 0;
+    for (let i = 0; i < metas.mint.length; i++) {
+      if (metas.maxt[i] < mint || metas.mint[i] > maxt) continue;
+      metas.mint[w] = metas.mint[i];
+      metas.maxt[w] = metas.maxt[i];
+      metas.ref[w] = metas.ref[i];
+      w++;
+    }
+    if (w === 0) return null;
+    metas.mint.length = w;
+    metas.maxt.length = w;
+    metas.ref.length = w;
+    return new BlockSeriesView(this, ref, Labels.fromSortedFlat(flat), metas, mint, maxt);
+  }
+
   querier(): BlockQuerier {
     return new BlockQuerier(this);
   }
@@ -146,22 +165,8 @@ export class BlockQuerier implements Querier {
     const refs = b.postingsFor(matchers);
     const out: BlockSeriesView[] = [];
     for (const ref of refs) {
-      const metas: ChunkMetas = { mint: [], maxt: [], ref: [] };
-      const flat = b.index.series(ref, metas);
-      // keep the chunks overlapping [mint, maxt]
-      let w = 0;
-      for (let i = 0; i < metas.mint.length; i++) {
-        if (metas.maxt[i] < mint || metas.mint[i] > maxt) continue;
-        metas.mint[w] = metas.mint[i];
-        metas.maxt[w] = metas.maxt[i];
-        metas.ref[w] = metas.ref[i];
-        w++;
-      }
-      if (w === 0) continue;
-      metas.mint.length = w;
-      metas.maxt.length = w;
-      metas.ref.length = w;
-      out.push(new BlockSeriesView(b, ref, Labels.fromSortedFlat(flat), metas, mint, maxt));
+      const v = b.seriesView(ref, mint, maxt);
+      if (v !== null) out.push(v);
     }
     return out;
   }

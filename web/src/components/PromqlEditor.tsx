@@ -37,7 +37,7 @@ interface Props {
 /** CodeMirror 6 with PromQL highlighting, completion (metric/label names and values via the API) and lint. */
 export function PromqlEditor({ value, onChange, onExecute }: Props) {
   const host = useRef<HTMLDivElement>(null);
-  const view = useRef<EditorView>();
+  const view = useRef<EditorView | undefined>(undefined);
   const cb = useRef({ onChange, onExecute });
   cb.current = { onChange, onExecute };
 

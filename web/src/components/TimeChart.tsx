@@ -46,7 +46,7 @@ function align(series: RangeSeries[], start: number, end: number, step: number):
 export function TimeChart({ series, start, end, step, stacked = false, unit, height = 300, showLegend = true, legendFormat = seriesName }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const tip = useRef<HTMLDivElement>(null);
-  const plot = useRef<uPlot>();
+  const plot = useRef<uPlot | undefined>(undefined);
   const [hidden, setHidden] = useState<Set<number>>(new Set());
   const [width, setWidth] = useState(0);
   const names = useMemo(() => series.map((s) => legendFormat(s.metric)), [series, legendFormat]);

@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readdirSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { equalMatcher, isStaleNaN, Labels, STALE_NAN } from '../model/index.ts';
+import { DB, LockError } from './db.ts';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'osprey-db-'));
+
+function read(db: DB, name: string): { t: number; v: number }[] {
+  const [s] = db.querier().select([equalMatcher('__name__', name)], -Infinity, Infinity);
+  if (!s) return [];
+  const out: { t: number; v: number }[] = [];
+  const it = s.iterator();
+  while (it.next()) out.push({ t: it.t, v: it.v });
+  return out;
+}
+
+test('committed samples survive a restart through WAL replay, staleness markers included', () => {
+  const dir = tmp();
+  let db = DB.open(dir);
+  const a = db.appender();
+  const up = Labels.fromObject({ __name__: 'up', job: 'x' });
+  let ref = a.append(0, up, 1000, 1);
+  ref = a.append(ref, up, 2000, 0);
+  a.commit();
+  const b = db.appender();
+  b.append(ref, up, 3000, STALE_NAN);
+  b.append(0, Labels.fromObject({ __name__: 'other' }), 3000, 42);
+  b.commit();
+  const c = db.appender();
+  c.append(0, Labels.fromObject({ __name__: 'rolled_back' }), 4000, 1);
+  c.rollback();
+  db.close();
+
+  db = DB.open(dir);
+  assert.equal(db.replay.series, 2);
+  assert.equal(db.replay.samples, 4);
+  const got = read(db, 'up');
+  assert.deepEqual(
+    got.slice(0, 2).map((x) => [x.t, x.v]),
+    [
+      [1000, 1],
+      [2000, 0],
+    ],
+  );
+  assert.equal(got[2].t, 3000);
+  assert.ok(isStaleNaN(got[2].v));
+  assert.deepEqual(read(db, 'other'), [{ t: 3000, v: 42 }]);
+  assert.deepEqual(read(db, 'rolled_back'), []);
+  // New series after a restart get fresh refs and survive the next restart too.
+  const d = db.appender();
+  d.append(0, Labels.fromObject({ __name__: 'later' }), 5000, 5);
+  d.append(0, up, 5000, 2);
+  d.commit();
+  db.close();
+  db = DB.open(dir);
+  assert.deepEqual(read(db, 'later'), [{ t: 5000, v: 5 }]);
+  assert.equal(read(db, 'up').length, 4);
+  db.close();
+});
+
+test('a second DB on the same directory fails with a clear lock error; a stale lock is taken over', () => {
+  const dir = tmp();
+  const db = DB.open(dir);
+  assert.throws(
+    () => DB.open(dir),
+    (e: unknown) => e instanceof LockError && /already open in this process/.test(e.message),
+  );
+  db.close();
+  // A lock left by a dead process (pid 2^22+1 is beyond pid_max defaults) does not block.
+  appendFileSync(join(dir, 'lock'), String(4194305));
+  const again = DB.open(dir);
+  again.close();
+});
+
+test('a torn WAL tail is cut off on open and counted; earlier batches are kept', () => {
+  const dir = tmp();
+  const db = DB.open(dir);
+  for (let i = 0; i < 20; i++) {
+    const a = db.appender();
+    a.append(0, Labels.fromObject({ __name__: 'm' }), i * 1000, i);
+    a.commit();
+  }
+  db.close();
+  const segs = readdirSync(join(dir, 'wal')).sort();
+  const last = join(dir, 'wal', segs[0]);
+  truncateSync(last, statSync(last).size - 5);
+  const db2 = DB.open(dir);
+  assert.equal(db2.walCorruptionsTotal, 1);
+  assert.equal(read(db2, 'm').length, 19);
+  db2.close();
+});
+
+test('every sample acknowledged before a SIGKILL is there after restart', async () => {
+  const dir = tmp();
+  // The child appends batches and prints each acknowledged batch number; we kill it mid-stream.
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import { DB } from ${JSON.stringify(new URL('./db.ts', import.meta.url).pathname)};
+       import { Labels } from ${JSON.stringify(new URL('../model/index.ts', import.meta.url).pathname)};
+       const db = DB.open(${JSON.stringify(dir)});
+       for (let i = 0; ; i++) {
+         const a = db.appender();
+         for (let j = 0; j < 50; j++) a.append(0, Labels.fromObject({ __name__: 'k', s: String(j) }), i * 1000, i);
+         a.commit();
+         process.stdout.write(i + '\\n');
+       }`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let acked = -1;
+  let buf = '';
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop()!;
+      if (lines.length) acked = Number(lines[lines.length - 1]);
+      if (acked >= 200) {
+        child.kill('SIGKILL');
+        resolve();
+      }
+    });
+  });
+  await new Promise((r) => child.on('exit', r));
+  const db = DB.open(dir);
+  const q = db.querier();
+  const series = q.select([equalMatcher('__name__', 'k')], -Infinity, Infinity);
+  assert.equal(series.length, 50);
+  for (const s of series) {
+    let n = 0;
+    const it = s.iterator();
+    while (it.next()) n++;
+    assert.ok(n >= acked + 1, `series ${s.labels} has ${n} samples, ${acked + 1} were acknowledged`);
+  }
+  db.close();
+});
+
+test('a data directory locked by another live process is refused', async () => {
+  const dir = tmp();
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+  appendFileSync(join(dir, 'lock'), String(child.pid));
+  try {
+    assert.throws(
+      () => DB.open(dir),
+      (e: unknown) =>
+        e instanceof LockError && new RegExp(`in use by another process \\(pid ${child.pid}\\)`).test(e.message),
+    );
+  } finally {
+    child.kill('SIGKILL');
+  }
+});

@@ -1,0 +1,244 @@
+// End-to-end tests of the web UI in Debian's Chromium (playwright-core), against a real Osprey.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, afterEach, before, test } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { CHROMIUM, startUiEnv, type UiEnv, XSS, XSS_IMG } from './ui-harness.ts';
+
+const SHOTS = process.env.OSPREY_UI_SHOTS ?? '/tmp/osprey-ui-shots';
+const haveChromium = existsSync(CHROMIUM);
+
+let env: UiEnv;
+let browser: Browser;
+let page: Page;
+/** Console errors, page errors and dialogs seen by the current page. */
+let problems: string[] = [];
+let dialogs: string[] = [];
+
+before(async () => {
+  if (!haveChromium) return;
+  mkdirSync(SHOTS, { recursive: true });
+  env = await startUiEnv();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await env?.close();
+});
+
+async function open(path: string, name: string): Promise<Page> {
+  await page?.close();
+  problems = [];
+  dialogs = [];
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  (page as Page & { shotName?: string }).shotName = name;
+  await page.goto(env.url + path);
+  return page;
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+afterEach(async (t) => {
+  // Keep a picture of whatever the page showed when a test failed.
+  if (page && !page.isClosed()) {
+    await page.screenshot({ path: join(SHOTS, `last-${t.name.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
+  }
+});
+
+const opts = { skip: haveChromium ? false : `${CHROMIUM} is not installed (apt-get install -y chromium)` };
+
+test('graph page: completion, table row, chart with legend, URL keeps the expression', opts, async () => {
+  await open('/graph', 'graph');
+  const editor = page.locator('.cm-content');
+  await editor.click();
+  await page.keyboard.type('xss_te');
+  // Autocomplete offers the metric name from Osprey's own API.
+  const option = page.locator('.cm-tooltip-autocomplete li', { hasText: 'xss_test' });
+  await option.first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Escape');
+  await page.keyboard.type('st');
+  await page.getByRole('button', { name: 'Execute' }).click();
+  // Table tab: a row per series, the label value shown literally.
+  const row = page.locator('table.data td.series', { hasText: 'kind="b"' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /^xss_test\{evil="plain", kind="b"\}$/);
+  assert.equal(new URL(page.url()).searchParams.get('g0.expr'), 'xss_test');
+  assert.equal(new URL(page.url()).searchParams.get('g0.tab'), '1');
+  await shot('graph-table');
+
+  await page.getByRole('tab', { name: 'Graph' }).click();
+  await page.locator('.chart-canvas canvas').first().waitFor();
+  const legend = await page.locator('.legend .legend-name').allInnerTexts();
+  assert.deepEqual(legend.sort(), [`xss_test{evil=${JSON.stringify(XSS)}, kind="a"}`, 'xss_test{evil="plain", kind="b"}']);
+  assert.equal(new URL(page.url()).searchParams.get('g0.tab'), '0');
+  // Hovering the plot shows a tooltip with the series' values.
+  const box = (await page.locator('.u-over').boundingBox())!;
+  await page.mouse.move(box.x + box.width - 5, box.y + box.height / 2);
+  await page.locator('.chart-tip .tip-row').first().waitFor();
+  // Click isolates a series; Ctrl-click brings the other back.
+  await page.locator('.legend-item').nth(0).click();
+  assert.equal(await page.locator('.legend li.off').count(), 1);
+  await page.locator('.legend-item').nth(1).click({ modifiers: ['Control'] });
+  assert.equal(await page.locator('.legend li.off').count(), 0);
+  await shot('graph-chart');
+
+  // A shared link restores the panel (Prometheus parameter names).
+  const shared = `/graph?g0.expr=${encodeURIComponent('sum by (code) (demo_requests_total)')}&g0.tab=1&g0.range_input=30m`;
+  await open(shared, 'graph-shared');
+  await page.locator('table.data td.series', { hasText: 'code="500"' }).waitFor();
+  assert.equal(await page.locator('.cm-content').innerText(), 'sum by (code) (demo_requests_total)');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(dialogs, []);
+});
+
+test('graph page shows the parser error inline', opts, async () => {
+  await open(`/graph?g0.expr=${encodeURIComponent('sum(rate(xss_test[1m])')}&g0.tab=1`, 'graph-error');
+  const err = page.locator('.result .alert.error');
+  await err.waitFor();
+  assert.match(await err.innerText(), /parse error|unclosed|expected/i);
+  // The editor's own linter marks the problem too.
+  await page.locator('.cm-lintRange-error, .cm-lint-marker-error').first().waitFor({ timeout: 10_000 });
+  await shot('graph-error');
+});
+
+test('label values with markup are shown as text and never run', opts, async () => {
+  await open(`/graph?g0.expr=xss_test&g0.tab=1`, 'xss');
+  const cell = page.locator('table.data td.series', { hasText: 'kind="a"' });
+  await cell.waitFor();
+  assert.equal(await cell.innerText(), `xss_test{evil=${JSON.stringify(XSS)}, kind="a"}`);
+  // No element was created from the label value.
+  assert.equal(await page.evaluate('document.querySelectorAll("main script, main img[src=x]").length'), 0);
+
+  await open('/alerts', 'alerts-xss');
+  await page.locator('.alert-card').waitFor();
+  const text = await page.locator('.alert-card').innerText();
+  assert.ok(text.includes(`evil="${XSS}"`), text);
+  assert.ok(text.includes(XSS_IMG), text);
+  assert.equal(await page.evaluate('document.querySelectorAll("main script, main img[src=x]").length'), 0);
+  await open('/notifications', 'notifications-xss');
+  await page.locator('td .error-text').waitFor();
+  assert.ok((await page.locator('td .error-text').innerText()).includes(XSS));
+  await page.waitForTimeout(300);
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(problems, []);
+});
+
+test('targets page lists pools with health and labels before/after relabeling', opts, async () => {
+  await open('/targets', 'targets');
+  await page.locator('.pool-name', { hasText: 'app' }).waitFor();
+  await page.locator('.pill.bad', { hasText: '0 / 1 up' }).waitFor({ timeout: 10_000 });
+  const appCard = page.locator('section.card', { has: page.locator('.pool-name', { hasText: /^app$/ }) });
+  assert.match(await appCard.locator('.pill').first().innerText(), /1 \/ 1 up/);
+  assert.equal(await appCard.locator('td .pill.ok').innerText(), 'UP');
+  assert.match(await appCard.locator('td .labels').first().innerText(), /env="test"/);
+  await appCard.locator('details summary').first().click();
+  assert.match(await appCard.locator('details .labels').first().innerText(), /__address__=/);
+  const broken = page.locator('section.card', { has: page.locator('.pool-name', { hasText: /^broken$/ }) });
+  assert.equal(await broken.locator('td .pill.bad').innerText(), 'DOWN');
+  assert.notEqual((await broken.locator('td.error-text').innerText()).trim(), '');
+  await shot('targets');
+  assert.deepEqual(problems, []);
+});
+
+test('status page shows config, flags, build/runtime info and TSDB stats', opts, async () => {
+  await open('/status', 'status');
+  await page.locator('pre.config').waitFor();
+  assert.match(await page.locator('pre.config').innerText(), /job_name: app/);
+  const head = page.locator('.head-stats td.num').first();
+  await head.waitFor();
+  assert.ok(Number(await head.innerText()) > 0);
+  await page.locator('.top-table td.mono', { hasText: 'xss_test' }).first().waitFor();
+  await page.locator('th', { hasText: 'storageRetention' }).waitFor();
+  await shot('status');
+  assert.deepEqual(problems, []);
+});
+
+test('overview, rules, dashboards and notifications load without console errors', opts, async () => {
+  await open('/', 'overview');
+  await page.locator('.stat-value', { hasText: '/ 2' }).waitFor();
+  await page.locator('text=Targets by job').waitFor();
+  await shot('overview');
+  assert.deepEqual(problems, []);
+
+  await open('/rules', 'rules');
+  await page.locator('.empty, .card').first().waitFor();
+  assert.deepEqual(problems, []);
+
+  await open('/dashboards', 'dashboards');
+  await page.locator('.dash-item', { hasText: 'Host overview' }).waitFor();
+  await page.locator('.dash-item', { hasText: 'Osprey' }).click();
+  await page.locator('.dash-panel').first().waitFor();
+  assert.ok((await page.locator('.dash-panel').count()) >= 10);
+  // Panels query the API: the "Targets up" gauge renders from `avg(up)`.
+  await page.locator('.dash-panel', { hasText: 'Targets up' }).locator('svg.gauge').waitFor();
+  await page.locator('.dash-panel.type-timeseries canvas').first().waitFor({ timeout: 10_000 }).catch(() => {});
+  await shot('dashboard-osprey');
+  assert.deepEqual(problems, []);
+
+  await open('/notifications?status=failed', 'notifications');
+  await page.locator('tbody tr').first().waitFor();
+  assert.equal(await page.locator('tbody tr').count(), 1);
+  assert.match(await page.locator('tbody tr').innerText(), /team-db/);
+  assert.deepEqual(problems, []);
+});
+
+test('a silence created from an alert is active, silences the alert, and can be expired', opts, async () => {
+  await open('/alerts', 'alerts');
+  await page.locator('.alert-card a.button', { hasText: 'Silence' }).click();
+  await page.waitForURL(/\/silences\/new\?/);
+  // Matchers are prefilled from the alert's labels, including the one with markup.
+  assert.equal(await page.locator('.matcher-row').count(), 4);
+  assert.equal(await page.getByLabel('Matcher 2 label name').inputValue(), 'evil');
+  assert.equal(await page.getByLabel('Matcher 2 value').inputValue(), XSS);
+  // The preview lists the alert the silence will affect.
+  await page.locator('.preview .preview-alert').first().waitFor();
+  // Invalid input is caught before submitting.
+  await page.getByLabel('Matcher 1 label name').fill('bad-name');
+  await page.locator('.matcher-row .error-text', { hasText: 'invalid label name' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Create' }).isDisabled(), true);
+  await page.getByLabel('Matcher 1 label name').fill('alertname');
+  await page.locator('label', { hasText: 'Creator' }).locator('input').fill('ui-test');
+  await page.locator('label', { hasText: 'Comment' }).locator('textarea').fill('maintenance');
+  await shot('silence-form');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.waitForURL(/\/silences\/[0-9a-f-]{36}$/);
+  await page.locator('[data-testid=silence-state]', { hasText: 'ACTIVE' }).waitFor();
+  assert.equal(env.silences.size, 1);
+
+  // The alert is now silenced: hidden by default on the alerts page, shown as silenced when asked.
+  await open('/alerts', 'alerts-silenced');
+  await page.locator('text=No active alerts.').waitFor();
+  await page.getByLabel('show silenced and inhibited').check();
+  await page.locator('.alert-card .pill', { hasText: 'silenced' }).waitFor();
+
+  await open('/silences', 'silences');
+  await page.locator('.card.silence').waitFor();
+  await shot('silences');
+  await page.getByRole('button', { name: 'Expire' }).click();
+  await page.locator('text=No active silences.').waitFor();
+  assert.equal([...env.silences.values()][0].status.state, 'expired');
+  assert.deepEqual(problems, []);
+});
