@@ -206,7 +206,8 @@ export class Alertmanager {
     for (const input of inputs) {
       const labels = input.labels ?? {};
       let err = validateLabelSet(labels, 'label');
-      if (!err && Object.keys(labels).length === 0) err = 'at least one label pair required';
+      // Empty values mean "no such label" (Alertmanager drops them before validating).
+      if (!err && !Object.values(labels).some((v) => v !== '')) err = 'at least one label pair required';
       if (!err) err = validateLabelSet(input.annotations ?? {}, 'annotation');
       let startsAt = input.startsAt ?? 0;
       let endsAt = input.endsAt ?? 0;
@@ -242,15 +243,28 @@ export class Alertmanager {
     return this.route.match(labels).map((r) => r.receiver);
   }
 
-  /** Silence and inhibition status, computed now (as the API does before listing). */
-  statusOf(a: Alert): AlertStatus {
+  /**
+   * Silence, inhibition and time-interval status, computed now (as the API does before listing). `mutedBy`
+   * names the time intervals that currently keep the alert's routes quiet (mute_time_intervals in force, or
+   * active_time_intervals not in force).
+   */
+  statusOf(a: Alert, routes: readonly Route[] = this.route.match(a.labels)): AlertStatus {
     const silencedBy = this.silences.mutes(a.labels);
     const inhibitedBy = this.inhibitor.mutes(a.labels);
+    const now = this.now();
+    const muted = new Set<string>();
+    for (const r of routes) {
+      for (const n of this.intervals.containing(r.config.mute_time_intervals, now)) muted.add(n);
+      const active = r.config.active_time_intervals;
+      if (active.length > 0 && this.intervals.containing(active, now).length === 0)
+        for (const n of active) muted.add(n);
+    }
+    const mutedBy = [...muted].sort();
     return {
-      state: silencedBy.length || inhibitedBy.length ? 'suppressed' : 'active',
+      state: silencedBy.length || inhibitedBy.length || mutedBy.length ? 'suppressed' : 'active',
       silencedBy,
       inhibitedBy,
-      mutedBy: [],
+      mutedBy,
     };
   }
 
@@ -269,9 +283,10 @@ export class Alertmanager {
     const now = this.now();
     const out: AlertView[] = [];
     for (const a of this.store.list()) {
-      const status = this.statusOf(a);
+      const routes = this.route.match(a.labels);
+      const status = this.statusOf(a, routes);
       if (!this.passes(a, status, f, now)) continue;
-      const receivers = this.receiversFor(a.labels);
+      const receivers = routes.map((r) => r.receiver);
       if (f.receiver && !receivers.some((r) => f.receiver!.matches(r))) continue;
       out.push({ alert: a, status, receivers });
     }
@@ -288,7 +303,7 @@ export class Alertmanager {
       if (f.receiver && !f.receiver.matches(g.receiver)) continue;
       const alerts: AlertView[] = [];
       for (const a of g.alerts.values()) {
-        const status = this.statusOf(a);
+        const status = this.statusOf(a, [g.route]);
         if (!this.passes(a, status, f, now)) continue;
         alerts.push({ alert: a, status, receivers: [g.receiver] });
       }

@@ -74,6 +74,16 @@ describe('API v2', () => {
     assert.equal(r.statusCode, 400);
     r = await post('/api/v2/alerts', { labels: { a: 'b' } });
     assert.equal(r.statusCode, 400);
+    r = await app.inject({
+      method: 'POST',
+      url: '/api/v2/alerts',
+      headers: { 'content-type': 'application/json' },
+      payload: '[{',
+    });
+    assert.equal(r.statusCode, 400);
+    assert.equal(typeof JSON.parse(r.body), 'string');
+    r = await post('/api/v2/alerts', [{ labels: { a: '' } }]);
+    assert.equal(r.statusCode, 400, 'only empty label values');
     assert.equal((await get('/api/v2/alerts')).body.length, 0, 'nothing stored from invalid posts');
   });
 

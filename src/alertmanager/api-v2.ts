@@ -151,7 +151,22 @@ function handle(reply: FastifyReply, e: unknown) {
   return send(reply, 500, String((e as Error)?.message ?? e));
 }
 
+/**
+ * Adds the routes to `app` (in an encapsulated plugin, so the JSON-string error bodies apply only here; the
+ * routes exist once the app is ready).
+ */
 export function registerAlertmanagerRoutes(app: FastifyInstance, am: AlertmanagerService): void {
+  app.register(async (sub) => {
+    // Body parse errors and the like: Alertmanager answers with a JSON string.
+    sub.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
+      const code = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      return send(reply, code, err.message);
+    });
+    addRoutes(sub, am);
+  });
+}
+
+function addRoutes(app: FastifyInstance, am: AlertmanagerService): void {
   app.get('/api/v2/status', async (_req, reply) =>
     send(reply, 200, {
       cluster: { name: '', peers: [], status: 'disabled' },

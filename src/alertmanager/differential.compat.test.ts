@@ -208,6 +208,37 @@ time_intervals:
     durationMs: 700,
   },
   {
+    name: 'legacy match, match_re and source_match inhibition',
+    config: `route:
+  receiver: r
+  group_by: [alertname, service]
+  ${TIMING}
+  routes:
+    - match_re: {service: '^(foo1|foo2)$'}
+      receiver: foo
+      routes:
+        - match: {severity: critical}
+          receiver: foo-pager
+inhibit_rules:
+  - source_match: {severity: critical}
+    target_match_re: {severity: 'warn.*'}
+    equal: [service]
+`,
+    receivers: [{ name: 'r' }, { name: 'foo' }, { name: 'foo-pager' }],
+    steps: [
+      {
+        at: 0,
+        alerts: [
+          { labels: { alertname: 'A', service: 'foo1', severity: 'critical' } },
+          { labels: { alertname: 'A', service: 'foo1', severity: 'warning' } },
+          { labels: { alertname: 'A', service: 'foo2', severity: 'warning' } },
+          { labels: { alertname: 'A', service: 'bar' } },
+        ],
+      },
+    ],
+    durationMs: 700,
+  },
+  {
     name: 'an old alert is flushed at once and grouped with later ones',
     config: `route:\n  receiver: r\n  group_by: [alertname]\n  group_wait: 500ms\n  group_interval: 600ms\n  repeat_interval: 1h\n`,
     receivers: [{ name: 'r' }],
@@ -411,7 +442,7 @@ describe('differential: Debian Alertmanager vs Osprey', {
   }
 
   test(`${SCENARIOS.length} scenarios produce the same notifications`, { timeout: 120_000 }, async () => {
-    const results: { name: string; ok: boolean; detail: string }[] = [];
+    const results: { name: string; ok: boolean; detail: string; notifications: number }[] = [];
     // A few at a time: each runs its own Alertmanager process.
     const queue = SCENARIOS.map((s, i) => ({ s, i }));
     const workers = Array.from({ length: 4 }, async () => {
@@ -426,13 +457,15 @@ describe('differential: Debian Alertmanager vs Osprey', {
           ok = false;
           detail = `\n  alertmanager: ${JSON.stringify(real)}\n  osprey:       ${JSON.stringify(ours)}`;
         }
-        results.push({ name: job.s.name, ok, detail });
+        const notifications = Object.values(real).reduce((n, l) => n + l.length, 0);
+        results.push({ name: job.s.name, ok, detail, notifications });
       }
     });
     await Promise.all(workers);
     const failed = results.filter((r) => !r.ok);
     console.log(
-      `alertmanager differential: ran ${results.length}, passed ${results.length - failed.length}, failed ${failed.length}`,
+      `alertmanager differential: ran ${results.length}, passed ${results.length - failed.length}, failed ${failed.length}; ` +
+        `notifications compared: ${results.map((r) => `${r.name}=${r.notifications}`).join(', ')}`,
     );
     assert.deepEqual(
       failed.map((f) => `${f.name}${f.detail}`),

@@ -51,6 +51,7 @@ export {
   waitStage,
 } from './pipeline.ts';
 export { groupKey, labelSetString, Route } from './route.ts';
+export { formatMatchingTree, formatRoutingTree, testRouting } from './routing-tree.ts';
 export {
   type Silence,
   SilenceError,

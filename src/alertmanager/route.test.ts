@@ -87,3 +87,38 @@ receivers: [{name: default}, {name: db}, {name: db-pager}, {name: team}, {name: 
     assert.equal(prod.groupLabels(l).size, 4, 'group_by ... keeps every label');
   });
 });
+
+describe('routing tree text', () => {
+  test('as amtool config routes show / test --tree', {
+    skip: !existsSync(AMTOOL) && 'conformance data not found',
+  }, async () => {
+    const { formatMatchingTree, formatRoutingTree } = await import('./routing-tree.ts');
+    const root = new Route(loadAlertmanagerConfigFile(join(AMTOOL, '../conf.good.yml')).route);
+    assert.equal(
+      formatRoutingTree(root),
+      `Routing tree:
+.
+└── default-route  receiver: team-X-mails
+    ├── {service=~"^(?:^(foo1|foo2|baz)$)$"}  receiver: team-X-mails
+    │   └── {severity="critical"}  receiver: team-X-pager
+    ├── {service="files"}  receiver: team-Y-mails
+    │   └── {severity="critical"}  receiver: team-Y-pager
+    └── {service="database"}  receiver: team-DB-pager
+        ├── {owner2="team-X"}  continue: true  receiver: team-X-pager
+        └── {owner="team-Y"}  receiver: team-Y-pager
+`,
+    );
+    assert.equal(
+      formatMatchingTree(root, Labels.fromObject({ service: 'database', owner2: 'team-X', owner: 'team-Y' })),
+      `Matching routes:
+.
+└── default-route  receiver: team-DB-pager
+    └── {service="database"}  receiver: team-DB-pager
+        ├── {owner2="team-X"}  receiver: team-X-pager
+        └── {owner="team-Y"}  receiver: team-Y-pager
+`
+        .replace('default-route  receiver: team-DB-pager', 'default-route')
+        .replace('{service="database"}  receiver: team-DB-pager', '{service="database"}'),
+    );
+  });
+});

@@ -67,7 +67,8 @@ export function backfillOpenMetrics(
       cursor[i] = b;
       if (b > a) series.push({ labels: s.labels, timestamps: s.ts.slice(a, b), values: s.vs.slice(a, b) });
     }
-    if (series.length > 0) metas.push(writeBlock(outputDir, series, { chunkRange: blockDuration }));
+    // promtool's block writer heads use twice the block duration as chunk range; so do we, for identical chunks
+    if (series.length > 0) metas.push(writeBlock(outputDir, series, { chunkRange: 2 * blockDuration }));
   }
   return metas;
 }

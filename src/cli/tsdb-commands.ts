@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { formatGoFloat } from '../exposition/index.ts';
 import { compareLabels, type Labels, type Matcher } from '../model/index.ts';
 import { parseMetricSelector } from '../promql/index.ts';
-import { Block, type BlockMeta, listBlockDirs } from '../tsdb/block/index.ts';
+import { Block, type BlockMeta, openBlocks } from '../tsdb/block/index.ts';
 import { backfillOpenMetrics, DEFAULT_BLOCK_DURATION_MS } from './tsdb-backfill.ts';
 import { formatBase2Bytes, formatGoDurationMs, formatGoUTCSeconds, tabulate } from './tsdb-format.ts';
 
@@ -14,21 +14,6 @@ import { formatBase2Bytes, formatGoDurationMs, formatGoUTCSeconds, tabulate } fr
 export { BackfillError, DEFAULT_BLOCK_DURATION_MS } from './tsdb-backfill.ts';
 
 export class TsdbCommandError extends Error {}
-
-/** Opens every readable block of a data directory, sorted by minTime (unreadable ones are reported). */
-function openBlocks(dir: string): { blocks: Block[]; errors: string[] } {
-  const blocks: Block[] = [];
-  const errors: string[] = [];
-  for (const d of listBlockDirs(dir)) {
-    try {
-      blocks.push(new Block(d));
-    } catch (e) {
-      errors.push(`${d}: ${(e as Error).message}`);
-    }
-  }
-  blocks.sort((a, b) => a.minTime - b.minTime || (a.ulid < b.ulid ? -1 : 1));
-  return { blocks, errors };
-}
 
 function closeAll(blocks: Block[]): void {
   for (const b of blocks) b.close();

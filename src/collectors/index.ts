@@ -3,6 +3,7 @@ import type { Collector } from './collector.ts';
 
 export type { Collector } from './collector.ts';
 export * from './host/index.ts';
+export * from './probe/index.ts';
 
 /**
  * Runs collectors concurrently and concatenates their families, merging families of the same

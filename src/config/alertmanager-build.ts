@@ -116,7 +116,9 @@ function legacyMatchers(
       continue;
     }
     try {
-      out.push(new Matcher(MatchType.Regex, k, v));
+      // Alertmanager turns a legacy regex into a matcher with its anchored form, which shows in route keys.
+      new Matcher(MatchType.Regex, k, v);
+      out.push(new Matcher(MatchType.Regex, k, `^(?:${v})$`));
     } catch (e) {
       issues.add([...path, names[1], k], e instanceof RegexError ? e.message : String(e));
     }

@@ -51,7 +51,7 @@ export function parseRuleFile(text: string, file: string, opts: RuleFileOptions 
           atKey,
           message: `group ${goQuote(name)}, rule ${ri + 1}, ${goQuote(ruleName)}: ${message}`,
         });
-      const errs = validateRule(rule, add, labelOk, legacy, opts);
+      validateRule(rule, add, labelOk, legacy, opts);
       rules.push({
         record: rule.record,
         alert: rule.alert,
@@ -63,7 +63,6 @@ export function parseRuleFile(text: string, file: string, opts: RuleFileOptions 
         line: pos.line,
         col: pos.col,
       });
-      return errs;
     });
     groups.push({
       name,
@@ -130,12 +129,16 @@ function validateRule(
   }
   if (hasAlert && opts.checkTemplate) {
     const name = r.alert as string;
-    for (const [k, v] of [...Object.entries(r.labels ?? {}), ...Object.entries(r.annotations ?? {})]) {
-      const err = opts.checkTemplate(v, name);
-      if (err !== null) add(r.labels && k in r.labels ? 'labels' : 'annotations', `msg=${err}`);
+    for (const [field, kind] of [
+      ['labels', 'label'],
+      ['annotations', 'annotation'],
+    ] as const) {
+      for (const [k, v] of Object.entries(r[field] ?? {})) {
+        const err = opts.checkTemplate(v, name);
+        if (err !== null) add(field, `${kind} ${goQuote(k)}: ${err}`);
+      }
     }
   }
-  void legacy;
 }
 
 /** Reads and parses a rule file; a missing file becomes a ConfigError naming it. */

@@ -33,6 +33,8 @@ export interface RuleManagerOptions {
   forGracePeriod?: number;
   /** Clock in ms (tests). */
   now?: () => number;
+  /** Restore `for` state from ALERTS_FOR_STATE on the first evaluation (default true; promtool tests: false). */
+  restoreForState?: boolean;
   /** Label/annotation name validation of rule files. */
   nameValidation?: 'utf8' | 'legacy';
 }
@@ -67,6 +69,7 @@ export class RuleManager {
       now: opts.now ?? Date.now,
       logger: opts.logger,
     };
+    if (opts.restoreForState === false) this.restoredOnce = true;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Agent, type Dispatcher, ProxyAgent } from 'undici';
+import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici';
 import type { HTTPClientConfig, TLSConfig } from '../config/types.ts';
 
 /**
@@ -39,6 +39,7 @@ export function createDispatcher(cfg: HTTPClientConfig): Dispatcher {
   if (cfg.proxy_url) {
     return new ProxyAgent({ uri: cfg.proxy_url, requestTls: connect, keepAliveTimeout: 60_000 });
   }
+  if (cfg.proxy_from_environment) return new EnvHttpProxyAgent({ connect, keepAliveTimeout: 60_000 });
   return new Agent({ connect, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
 }
 

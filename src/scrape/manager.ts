@@ -2,6 +2,7 @@ import type { PrometheusConfig, ScrapeConfig } from '../config/types.ts';
 import { DiscoveryManager, type FileSDParser, type Logger, silentLogger, type TargetSets } from '../discovery/index.ts';
 import { formatDuration, hashFlat, Labels } from '../model/index.ts';
 import type { Appendable } from '../tsdb/interfaces.ts';
+import { compileRelabelConfigs } from './relabel.ts';
 import { newScrapeStats, type ScrapeStats } from './scrape-loop.ts';
 import { type InProcessTarget, ScrapePool } from './scrape-pool.ts';
 import type { Target, TargetHealth } from './target.ts';
@@ -74,8 +75,17 @@ export class ScrapeManager {
     this.discovery.start((sets) => this.onTargets(sets));
   }
 
+  /**
+   * Applies a (re)loaded configuration. Throws, changing nothing, when a relabel regex does not compile
+   * (the config loader normally rejects such a file first).
+   */
   applyConfig(cfg: PrometheusConfig): void {
     if (this.stopped) return;
+    for (const sc of cfg.scrape_configs) {
+      const validation = sc.metric_name_validation_scheme === 'legacy' ? 'legacy' : 'utf8';
+      compileRelabelConfigs(sc.relabel_configs, { validation });
+      compileRelabelConfigs(sc.metric_relabel_configs, { validation });
+    }
     const ext = Labels.fromObject(cfg.global?.external_labels ?? {});
     this.offsetSeed = hashFlat(ext.flat, 0, ext.flat.length) % 1_000_003;
     const wanted = new Map<string, ScrapeConfig>();

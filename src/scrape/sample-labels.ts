@@ -2,7 +2,7 @@ import {
   isLegacyLabelName,
   isLegacyMetricName,
   isValidLabelName,
-  type Labels,
+  Labels,
   LabelsBuilder,
   METRIC_NAME,
 } from '../model/index.ts';
@@ -11,49 +11,87 @@ import { flatten } from './scrape-cache.ts';
 
 const EXPORTED_PREFIX = 'exported_';
 
+/** Returns a flat, possibly shared copy of a string taken from a scraped page. */
+export type Interner = (s: string) => string;
+
 /**
  * Attaches the target's labels to a scraped series, as Prometheus does, then applies
  * metric_relabel_configs. With honor_labels the scraped labels win; otherwise the target's labels win
  * and the scraped values move to exported_<name> (exported_exported_<name>, ... if that is taken).
- * Returns null when relabeling dropped the series. Strings are copied out of the page.
+ * Returns null when relabeling dropped the series. Strings are copied out of the page with `intern`.
  */
 export function mutateSampleLabels(
   scraped: Labels,
   target: Labels,
   honorLabels: boolean,
   metricRelabel: readonly CompiledRelabelConfig[],
+  intern: Interner = flatten,
 ): Labels | null {
-  const lb = new LabelsBuilder();
   const sf = scraped.flat;
-  for (let i = 0; i < sf.length; i += 2) lb.set(flatten(sf[i]), flatten(sf[i + 1]));
   const tf = target.flat;
-  if (honorLabels) {
-    for (let i = 0; i < tf.length; i += 2) if (!lb.has(tf[i])) lb.set(tf[i], tf[i + 1]);
-  } else {
-    let conflicts: [string, string][] | null = null;
-    for (let i = 0; i < tf.length; i += 2) {
-      const existing = lb.get(tf[i]);
-      if (existing !== '') (conflicts ??= []).push([tf[i], existing]);
-      lb.set(tf[i], tf[i + 1]);
+  // Fast path: merge two sorted label lists when no name conflicts (the common case).
+  const merged: string[] = new Array(sf.length + tf.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  let conflict = false;
+  while (i < sf.length || j < tf.length) {
+    if (j >= tf.length || (i < sf.length && sf[i] < tf[j])) {
+      merged[n++] = intern(sf[i]);
+      merged[n++] = intern(sf[i + 1]);
+      i += 2;
+    } else if (i >= sf.length || tf[j] < sf[i]) {
+      merged[n++] = tf[j];
+      merged[n++] = tf[j + 1];
+      j += 2;
+    } else {
+      if (!honorLabels) {
+        conflict = true;
+        break;
+      }
+      merged[n++] = intern(sf[i]);
+      merged[n++] = intern(sf[i + 1]);
+      i += 2;
+      j += 2;
     }
-    if (conflicts !== null) {
-      // Shorter names first, so exported_a is taken by a before exported_a's own conflict.
-      conflicts.sort((a, b) => a[0].length - b[0].length);
-      for (const [name, value] of conflicts) {
-        let n = name;
-        for (;;) {
-          n = EXPORTED_PREFIX + n;
-          if (lb.get(n) === '') {
-            lb.set(n, value);
-            break;
-          }
-        }
+  }
+  let out: Labels;
+  if (!conflict) {
+    merged.length = n;
+    out = Labels.fromSortedFlat(merged);
+  } else {
+    out = withExportedConflicts(sf, tf, intern);
+  }
+  if (metricRelabel.length === 0) return out.isEmpty ? null : out;
+  const lb = new LabelsBuilder(out);
+  if (!relabelBuilder(lb, metricRelabel)) return null;
+  const res = lb.labels();
+  return res.isEmpty ? null : res;
+}
+
+/** honor_labels: false with conflicts: the target's labels win, scraped values move to exported_*. */
+function withExportedConflicts(sf: readonly string[], tf: readonly string[], intern: Interner): Labels {
+  const lb = new LabelsBuilder();
+  for (let i = 0; i < sf.length; i += 2) lb.set(intern(sf[i]), intern(sf[i + 1]));
+  const conflicts: [string, string][] = [];
+  for (let i = 0; i < tf.length; i += 2) {
+    const existing = lb.get(tf[i]);
+    if (existing !== '') conflicts.push([tf[i], existing]);
+    lb.set(tf[i], tf[i + 1]);
+  }
+  // Shorter names first, so exported_a is taken by a before exported_a's own conflict.
+  conflicts.sort((a, b) => a[0].length - b[0].length);
+  for (const [name, value] of conflicts) {
+    let n = name;
+    for (;;) {
+      n = EXPORTED_PREFIX + n;
+      if (lb.get(n) === '') {
+        lb.set(n, value);
+        break;
       }
     }
   }
-  if (metricRelabel.length > 0 && !relabelBuilder(lb, metricRelabel)) return null;
-  const out = lb.labels();
-  return out.isEmpty ? null : out;
+  return lb.labels();
 }
 
 /** Report series labels: the target's labels plus __name__. */
@@ -77,11 +115,11 @@ function trunc50(s: string): string {
 
 /** Returns the error text Prometheus gives for a series breaking a label limit, or null. */
 export function checkLabelLimits(l: Labels, limits: LabelLimits): string | null {
-  const met = trunc50(l.metricName);
   if (limits.labelLimit > 0 && l.size > limits.labelLimit) {
-    return `label_limit exceeded (metric: ${met}, number of labels: ${l.size}, limit: ${limits.labelLimit})`;
+    return `label_limit exceeded (metric: ${trunc50(l.metricName)}, number of labels: ${l.size}, limit: ${limits.labelLimit})`;
   }
   if (limits.labelNameLengthLimit === 0 && limits.labelValueLengthLimit === 0) return null;
+  const met = trunc50(l.metricName);
   const f = l.flat;
   for (let i = 0; i < f.length; i += 2) {
     if (limits.labelNameLengthLimit > 0) {

@@ -44,6 +44,20 @@ export class ScrapeCache {
   readonly reportRefs: number[] = [0, 0, 0, 0, 0];
   reportLabels: Labels[] | null = null;
 
+  /** Label names and values of this target's series, shared between series and copied off the page. */
+  private readonly strings = new Map<string, string>();
+
+  /** Interns a label name or value taken from a page. */
+  readonly intern = (s: string): string => {
+    const have = this.strings.get(s);
+    if (have !== undefined) return have;
+    // Bounded: values of series that churn away are forgotten when the table grows too large.
+    if (this.strings.size > 4 * this.entries.size + 1024) this.strings.clear();
+    const flat = flatten(s);
+    this.strings.set(flat, flat);
+    return flat;
+  };
+
   get(key: string): CacheEntry | undefined {
     return this.entries.get(key);
   }
@@ -135,6 +149,7 @@ export class ScrapeCache {
   invalidateLabels(): void {
     this.entries.clear();
     this.byHash.clear();
+    this.strings.clear();
     this.orderPrev.length = 0;
     this.orderCur.length = 0;
     // Series of the last scrape stay findable by their labels, so they do not get spurious markers.
@@ -146,8 +161,9 @@ export class ScrapeCache {
 
 /**
  * Copies a string into its own storage. Substrings of a scraped page would otherwise keep the whole
- * page alive for as long as the cache holds them.
+ * page alive for as long as the cache holds them. (V8 makes strings under 13 characters as copies;
+ * the concatenation is flattened into a new string by slice.)
  */
 export function flatten(s: string): string {
-  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
+  return s.length < 13 ? s : ` ${s}`.slice(1);
 }

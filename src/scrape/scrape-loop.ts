@@ -267,7 +267,7 @@ export class ScrapeLoop {
         let entry = c.lookup(key, pos);
         let isNew = false;
         if (entry === undefined) {
-          const lset = mutateSampleLabels(p.labels(), targetLabels, s.honorLabels, s.metricRelabel);
+          const lset = mutateSampleLabels(p.labels(), targetLabels, s.honorLabels, s.metricRelabel, c.intern);
           if (lset === null) {
             c.setPosition(pos, c.add(key, null, 0));
             seenKeys++;

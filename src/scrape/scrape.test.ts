@@ -54,8 +54,8 @@ after(async () => {
 function job(name: string, path: string, extra: Partial<ScrapeConfig> = {}): ScrapeConfig {
   return scrapeConfig({
     job_name: name,
-    scrape_interval: 100,
-    scrape_timeout: 80,
+    scrape_interval: 200,
+    scrape_timeout: 180,
     metrics_path: path,
     static_configs: [{ targets: [addr], labels: { env: 'test' } }],
     ...extra,
@@ -87,7 +87,7 @@ describe('scrape manager', () => {
       assert.equal(t.discoveredLabels.__address__, addr);
       assert.equal(t.discoveredLabels.__metrics_path__, '/ok');
       assert.equal(t.lastError, '');
-      assert.equal(t.scrapeInterval, '100ms');
+      assert.equal(t.scrapeInterval, '200ms');
       assert.match(t.lastScrape, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
       const a1 = app.samples({ __name__: 'a_total', x: '1' });
       assert.equal(a1.length >= 1, true);
@@ -106,7 +106,7 @@ describe('scrape manager', () => {
       assert.equal(app.samples({ __name__: 'scrape_series_added', job: 'ok' })[1].v, 0);
       const req = requests.find((r) => r.url === '/ok')!;
       assert.equal(req.headers['user-agent']?.startsWith('Osprey/'), true);
-      assert.equal(req.headers['x-prometheus-scrape-timeout-seconds'], '0.08');
+      assert.equal(req.headers['x-prometheus-scrape-timeout-seconds'], '0.18');
       assert.match(String(req.headers.accept), /^application\/openmetrics-text;version=1\.0\.0/);
       assert.equal(req.headers['accept-encoding'], 'gzip');
     } finally {
@@ -161,7 +161,7 @@ describe('scrape manager', () => {
       setTimeout(() => {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end('slow_metric 1\n');
-      }, 300);
+      }, 1500);
     });
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
@@ -313,8 +313,9 @@ describe('scrape manager', () => {
       const cfg = job('mr', '/mr', {
         static_configs: [
           { targets: [addr], labels: { env: 'test' } },
-          { targets: ['10.0.0.1:9100'], labels: { env: 'skip' } },
+          { targets: ['10.0.0.1:9100', '10.0.0.2:9100'], labels: { env: 'skip' } },
         ],
+        keep_dropped_targets: 1,
         relabel_configs: [rc({ source_labels: ['env'], regex: 'skip', action: 'drop' })],
         metric_relabel_configs: [rc({ source_labels: ['__name__'], regex: 'drop_.*', action: 'drop' })],
       });
@@ -324,7 +325,7 @@ describe('scrape manager', () => {
       assert.equal(data.droppedTargets.length, 1);
       assert.equal(data.droppedTargets[0].discoveredLabels.__address__, '10.0.0.1:9100');
       assert.equal(data.droppedTargets[0].scrapePool, 'mr');
-      assert.deepEqual(data.droppedTargetCounts, { mr: 1 });
+      assert.deepEqual(data.droppedTargetCounts, { mr: 2 }, 'keep_dropped_targets limits the list, not the count');
       await waitFor(() => app.samples({ __name__: 'scrape_samples_post_metric_relabeling', job: 'mr' }).length > 0);
       assert.equal(app.samples({ __name__: 'scrape_samples_scraped', job: 'mr' })[0].v, 2);
       assert.equal(app.samples({ __name__: 'scrape_samples_post_metric_relabeling', job: 'mr' })[0].v, 1);
@@ -397,8 +398,8 @@ describe('scrape manager', () => {
         prometheusConfig([
           scrapeConfig({
             job_name: 'self',
-            scrape_interval: 100,
-            scrape_timeout: 80,
+            scrape_interval: 200,
+            scrape_timeout: 180,
             static_configs: [{ targets: ['osprey-self:0'], labels: {} }],
           }),
         ]),
@@ -426,6 +427,9 @@ describe('scrape manager', () => {
       const before = target(m, 'reload')!.lastScrape;
       m.applyConfig(prometheusConfig([{ ...cfg }]));
       assert.equal(target(m, 'reload')!.lastScrape, before, 'unchanged config keeps the running loop');
+      const bad = { ...cfg, relabel_configs: [rc({ source_labels: ['job'], regex: '(', action: 'keep' })] };
+      assert.throws(() => m.applyConfig(prometheusConfig([bad])), /error parsing regexp/);
+      assert.equal(target(m, 'reload')!.lastScrape, before, 'a rejected config changes nothing');
       m.applyConfig(prometheusConfig([{ ...cfg, sample_limit: 100 }]));
       page = 'r1 1\n';
       await waitFor(() => app.samples({ __name__: 'r2' }).some((s) => s.stale), 3000, 'r2 stale after reload');

@@ -11,6 +11,7 @@ import { goJson } from './gojson.ts';
 import { GoDuration, GoTime, loadLocation, ZERO_TIME_MS } from './gotime.ts';
 import { matchString, mustCompile, replaceAllString } from './goregexp.ts';
 import { type FuncMap, parseGlobs, Template } from './template.ts';
+import { DEFAULT_TEMPLATES } from './defaults.ts';
 import { titleCase } from './title.ts';
 import { typeName } from './values.ts';
 
@@ -295,9 +296,12 @@ export function executeHTMLString(set: Template, text: string, data: unknown): s
   return t.parse(text).execute(data);
 }
 
-/** Alertmanager's template set: its functions plus the given default template texts, then user globs. */
+/**
+ * Alertmanager's template set: its functions, the default templates (Osprey's own unless other texts are
+ * given), then the user's `templates:` globs, which may redefine any of them.
+ */
 export function alertmanagerTemplates(
-  defaultTexts: string[],
+  defaultTexts: string[] = [DEFAULT_TEMPLATES],
   globs: string[] = [],
   opts: { now?: () => number } = {},
 ): Template {

@@ -50,6 +50,8 @@ export interface TemplateSet {
   missingKey: MissingKey;
   /** Escape every action's output for HTML (an approximation of html/template). */
   escapeHtml: boolean;
+  /** Upper bound on range iterations in one execution. */
+  maxRangeIterations: number;
 }
 
 /** `this` inside a template function: gives access to the template set (Prometheus's tmpl needs it). */
@@ -60,7 +62,8 @@ export interface FuncContext {
 }
 
 const MAX_EXEC_DEPTH = 1000;
-const MAX_RANGE_ITERATIONS = 10_000_000;
+/** Default bound on range iterations per execution, so a template like {{ range 1000000000000 }} ends. */
+export const MAX_RANGE_ITERATIONS = 10_000_000;
 
 class BreakSignal {}
 class ContinueSignal {}
@@ -210,9 +213,9 @@ export class ExecState implements FuncContext {
       const mark2 = this.mark();
       const decl = node.pipe.decl;
       const one = (elem: unknown, index: unknown): boolean => {
-        if (++this.iterations > MAX_RANGE_ITERATIONS) {
+        if (++this.iterations > this.set.maxRangeIterations) {
           this.at(node);
-          this.errorf(`range exceeded ${MAX_RANGE_ITERATIONS} iterations`);
+          this.errorf(`range exceeded ${this.set.maxRangeIterations} iterations`);
         }
         if (decl.length > 0) {
           if (node.pipe.isAssign) {
@@ -509,13 +512,12 @@ export class ExecState implements FuncContext {
       if (final !== MISSING) v = final;
       return v;
     }
+    // printf's format parameter is a Go string: a non-string constant is rejected before the call.
     if (isBuiltin && name === 'printf' && argNodes.length > 0) {
       const f = argNodes[0];
-      if (f.kind === 'number' || f.kind === 'bool' || f.kind === 'nil' || f.kind === 'dot') {
-        if (f.kind !== 'dot') {
-          this.at(f);
-          this.errorf(`expected string; found ${nodeString(f)}`);
-        }
+      if (f.kind === 'number' || f.kind === 'bool' || f.kind === 'nil') {
+        this.at(f);
+        this.errorf(`expected string; found ${nodeString(f)}`);
       }
     }
     const argv: unknown[] = [];
@@ -667,7 +669,19 @@ export interface RunOptions {
 
 /** Runs synchronously; an async function call fails with a clear error. */
 export function runSync(o: RunOptions): string {
-  return new ExecState(o.set, o.tree, o.data, null).run(o.data);
+  try {
+    return new ExecState(o.set, o.tree, o.data, null).run(o.data);
+  } catch (e) {
+    throw stackOverflowAsExecError(e, o.tree);
+  }
+}
+
+/** Deeply nested templates can exhaust the JS stack before the depth limit: report it like Go's limit. */
+function stackOverflowAsExecError(e: unknown, tree: Tree): unknown {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return new TemplateExecError(`template: ${tree.name}: exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+  }
+  return e;
 }
 
 const MAX_REPLAYS = 10_000;
@@ -684,7 +698,7 @@ export async function runAsync(o: RunOptions): Promise<string> {
         await e.promise;
         continue;
       }
-      throw e;
+      throw stackOverflowAsExecError(e, o.tree);
     }
   }
   throw new TemplateExecError(`template: ${o.tree.name}: too many asynchronous calls`);

@@ -608,7 +608,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
           f.prec = 0;
           f.precPresent = false;
         }
-        if (!r.ok) p.buf += '%!(BADPREC)';
+        if (!f.precPresent) p.buf += '%!(BADPREC)';
         afterIndex = false;
       } else {
         const r = parseNum(format, idx);

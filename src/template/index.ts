@@ -46,3 +46,4 @@ export {
   type DataInput,
 } from './alertmanager.ts';
 export { StringMap } from './values.ts';
+export { DEFAULT_TEMPLATES } from './defaults.ts';

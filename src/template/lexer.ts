@@ -323,8 +323,8 @@ export function lex(text: string): Token[] {
     }
   }
 
-  function lexNumber(): boolean {
-    const s = pos;
+  /** Go's scanNumber: advances over one number; false if an alphanumeric follows it. */
+  function scanNumber(): boolean {
     if (text[pos] === '+' || text[pos] === '-') pos++;
     let digits = '0123456789_';
     if (text[pos] === '0' && /[xXoObB]/.test(text[pos + 1] ?? '')) {
@@ -351,10 +351,23 @@ export function lex(text: string): Token[] {
     const nx = text[pos];
     if (nx !== undefined && isAlnum(nx)) {
       pos++;
-      const bad = text.slice(s, pos);
-      pos = s;
-      fail(`bad number syntax: "${bad}"`);
       return false;
+    }
+    return true;
+  }
+
+  function lexNumber(): boolean {
+    const s = pos;
+    const bad = () => {
+      const t = text.slice(s, pos);
+      pos = s;
+      fail(`bad number syntax: ${JSON.stringify(t)}`);
+      return false;
+    };
+    if (!scanNumber()) return bad();
+    if (text[pos] === '+' || text[pos] === '-') {
+      // a complex constant like 1+2i: the second part must end in 'i'
+      if (!scanNumber() || text[pos - 1] !== 'i') return bad();
     }
     emit(Tok.Number, s, pos, line);
     return true;

@@ -84,7 +84,6 @@ class Parser {
   private rangeDepth = 0;
   private info: TreeInfo;
   private trees: Tree[] = [];
-  private treeStack: string[] = [];
 
   constructor(
     private readonly topName: string,
@@ -166,14 +165,12 @@ class Parser {
     this.expect(Tok.RightDelim, 'define clause');
     const savedVars = this.vars;
     this.vars = ['$'];
-    this.treeStack.push(name);
     const info: TreeInfo = { name, parseName: this.topName, text: this.text };
     const saved = this.info;
     this.info = info;
     const [list, end] = this.itemList();
     if (end !== 'end') this.errorf('unexpected {{else}} in define clause');
     this.info = saved;
-    this.treeStack.pop();
     this.vars = savedVars;
     this.addTree({ name, parseName: this.topName, root: list, text: this.text });
   }
@@ -311,14 +308,12 @@ class Parser {
     const savedRangeDepth = this.rangeDepth;
     this.vars = ['$'];
     this.rangeDepth = 0; // a block body is its own template: break/continue cannot reach an outer range
-    this.treeStack.push(name);
     const info: TreeInfo = { name, parseName: this.topName, text: this.text };
     const saved = this.info;
     this.info = info;
     const [list, end] = this.itemList();
     if (end !== 'end') this.errorf(`unexpected {{else}} in ${context}`);
     this.info = saved;
-    this.treeStack.pop();
     this.vars = savedVars;
     this.rangeDepth = savedRangeDepth;
     this.addTree({ name, parseName: this.topName, root: list, text: this.text });
@@ -548,6 +543,7 @@ function nodeText(n: ArgNode): string {
 /**
  * Parses a Go number literal as text/template treats an untyped constant:
  * ints (decimal, hex, octal, binary, with _) become bigint; anything with . e E p P becomes a float.
+ * Integers keep their exact value; the executor reports "X overflows int" when one outside int64 is used.
  */
 export function parseGoNumber(text: string): bigint | number | null {
   if (text.endsWith('i')) return null; // complex constants are not supported
@@ -562,15 +558,15 @@ export function parseGoNumber(text: string): bigint | number | null {
   const isHex = /^0[xX]/.test(clean);
   if (/^0[xX][0-9a-fA-F]+$/.test(clean) || /^0[oO][0-7]+$/.test(clean) || /^0[bB][01]+$/.test(clean)) {
     const v = BigInt(clean.toLowerCase());
-    return checkInt(neg ? -v : v);
+    return neg ? -v : v;
   }
   if (/^0[0-7]*$/.test(clean)) {
     const v = clean.length > 1 ? BigInt(`0o${clean.slice(1)}`) : 0n;
-    return checkInt(neg ? -v : v);
+    return neg ? -v : v;
   }
   if (/^[1-9][0-9]*$/.test(clean)) {
     const v = BigInt(clean);
-    return checkInt(neg ? -v : v);
+    return neg ? -v : v;
   }
   if (!isHex && /^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(clean)) {
     const f = Number(clean);
@@ -584,9 +580,4 @@ export function parseGoNumber(text: string): bigint | number | null {
     return neg ? -f : f;
   }
   return null;
-}
-
-/** Integer constants keep their exact value; the executor reports "X overflows int" when one is used. */
-function checkInt(v: bigint): bigint | number {
-  return v;
 }

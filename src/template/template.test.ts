@@ -307,6 +307,27 @@ describe('execution', () => {
       );
     }
   });
+  test('range iterations are bounded per execution, across nested ranges and template calls', () => {
+    const t = Template.parse(
+      't',
+      '{{ define "r" }}{{ range 10 }}.{{ end }}{{ end }}{{ range 1000000000000 }}{{ template "r" }}{{ end }}',
+      {},
+      { maxRangeIterations: 1000 },
+    );
+    assert.throws(() => t.execute({}), /range exceeded 1000 iterations/);
+    const ok = Template.parse('t', '{{ range 10 }}{{ range 10 }}.{{ end }}{{ end }}', {}, { maxRangeIterations: 110 });
+    assert.equal(ok.execute({}).length, 100);
+  });
+  test('deep recursion through nested control structures ends with an execution error, not a crash', () => {
+    const t = Template.parse(
+      't',
+      '{{ define "r" }}{{ if . }}{{ with . }}{{ range $i, $e := (slice . 0 1) }}{{ template "r" $ }}{{ end }}{{ end }}{{ end }}{{ end }}{{ template "r" .xs }}',
+    );
+    assert.throws(() => t.execute({ xs: [1] }), {
+      name: 'TemplateExecError',
+      message: /exceeded maximum template depth/,
+    });
+  });
   test('recursion is bounded', () => {
     const t = Template.parse('t', '{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}');
     assert.throws(() => t.execute({}), /exceeded maximum template depth \(1000\)/);

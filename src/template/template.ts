@@ -3,7 +3,14 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Tree } from './ast.ts';
 import { BUILTINS, type TemplateFunc } from './builtins.ts';
-import { type MissingKey, runAsync, runSync, TemplateExecError, type TemplateSet } from './exec.ts';
+import {
+  MAX_RANGE_ITERATIONS,
+  type MissingKey,
+  runAsync,
+  runSync,
+  TemplateExecError,
+  type TemplateSet,
+} from './exec.ts';
 import { quoteGo } from './goquote.ts';
 import { globMatch } from './glob.ts';
 import { isEmptyTree, parseTemplates } from './parser.ts';
@@ -18,6 +25,8 @@ export interface TemplateOptions {
    * (an approximation: no contextual JS/CSS/URL escaping). Strings passed through safeHtml are not escaped.
    */
   escapeHtml?: boolean;
+  /** Bound on range iterations per execution (default ten million); exceeding it is an execution error. */
+  maxRangeIterations?: number;
 }
 
 class SharedSet implements TemplateSet {
@@ -25,6 +34,7 @@ class SharedSet implements TemplateSet {
   funcs: FuncMap = {};
   missingKey: MissingKey = 'default';
   escapeHtml = false;
+  maxRangeIterations = MAX_RANGE_ITERATIONS;
 
   lookup(name: string): Tree | undefined {
     return this.trees.get(name);
@@ -51,6 +61,7 @@ export class Template {
     if (funcs) Object.assign(set.funcs, funcs);
     if (opts?.missingKey) set.missingKey = opts.missingKey;
     if (opts?.escapeHtml) set.escapeHtml = true;
+    if (opts?.maxRangeIterations) set.maxRangeIterations = opts.maxRangeIterations;
     return new Template(name, set);
   }
 
@@ -113,6 +124,7 @@ export class Template {
     set.missingKey = this.set.missingKey;
     set.escapeHtml = opts?.escapeHtml ?? this.set.escapeHtml;
     if (opts?.missingKey) set.missingKey = opts.missingKey;
+    set.maxRangeIterations = opts?.maxRangeIterations ?? this.set.maxRangeIterations;
     return new Template(this.name, set);
   }
 

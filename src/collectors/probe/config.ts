@@ -285,7 +285,8 @@ function buildModule(m: RawModule, issue: (path: string[], message: string) => v
   if (h.bearer_token && h.basic_auth) issue(['http'], 'at most one of basic_auth, bearer_token may be configured');
   const method = h.method ?? 'GET';
   const transport = (d.transport_protocol ?? 'udp') as 'udp' | 'tcp';
-  if (transport !== 'udp' && transport !== 'tcp') issue(['dns', 'transport_protocol'], `unknown transport ${transport}`);
+  if (transport !== 'udp' && transport !== 'tcp')
+    issue(['dns', 'transport_protocol'], `unknown transport ${transport}`);
   const qtype = (d.query_type ?? 'ANY').toUpperCase();
   if (prober === 'dns') {
     if (!d.query_name) issue(['dns'], 'query name must be set for DNS module');
@@ -312,7 +313,9 @@ function buildModule(m: RawModule, issue: (path: string[], message: string) => v
       compression: h.compression ?? '',
       follow_redirects: h.no_follow_redirects ? false : (h.follow_redirects ?? true),
       tls_config: h.tls_config,
-      basic_auth: h.basic_auth ? { username: h.basic_auth.username ?? '', password: h.basic_auth.password ?? '' } : undefined,
+      basic_auth: h.basic_auth
+        ? { username: h.basic_auth.username ?? '', password: h.basic_auth.password ?? '' }
+        : undefined,
       bearer_token: h.bearer_token,
     },
     tcp: {

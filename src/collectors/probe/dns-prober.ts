@@ -16,7 +16,10 @@ export async function probeDNS(target: string, cfg: DNSProbeConfig, ctx: ProbeCo
   const { registry } = ctx;
   const phases = registry.gaugeVec('probe_dns_duration_seconds', 'Duration of DNS request by phase', ['phase']);
   for (const p of ['resolve', 'connect', 'request']) phases.with(p);
-  const answerG = registry.gauge('probe_dns_answer_rrs', 'Returns number of entries in the answer resource record list');
+  const answerG = registry.gauge(
+    'probe_dns_answer_rrs',
+    'Returns number of entries in the answer resource record list',
+  );
   const authorityG = registry.gauge(
     'probe_dns_authority_rrs',
     'Returns number of entries in the authority resource record list',
@@ -25,7 +28,10 @@ export async function probeDNS(target: string, cfg: DNSProbeConfig, ctx: ProbeCo
     'probe_dns_additional_rrs',
     'Returns number of entries in the additional resource record list',
   );
-  const succeededG = registry.gauge('probe_dns_query_succeeded', 'Displays whether or not the query was executed successfully');
+  const succeededG = registry.gauge(
+    'probe_dns_query_succeeded',
+    'Displays whether or not the query was executed successfully',
+  );
 
   const hp = splitHostPort(target) ?? { host: target, port: 53 };
   let address: string;
@@ -67,7 +73,10 @@ export async function probeDNS(target: string, cfg: DNSProbeConfig, ctx: ProbeCo
   }
   const valid = cfg.valid_rcodes.map((n) => RCODES[n.toUpperCase()]);
   if (!valid.includes(response.rcode)) {
-    registry.log('error', 'Rcode is not one of the valid rcodes', { string_rcode: response.rcode, valid_rcodes: cfg.valid_rcodes });
+    registry.log('error', 'Rcode is not one of the valid rcodes', {
+      string_rcode: response.rcode,
+      valid_rcodes: cfg.valid_rcodes,
+    });
     return false;
   }
   registry.log('info', 'Validating Answer RRs');
@@ -165,7 +174,8 @@ function exchangeTCP(host: string, port: number, query: Buffer, signal: AbortSig
     });
     s.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
-      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) finish(null, buf.subarray(2, 2 + buf.readUInt16BE(0)));
+      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0))
+        finish(null, buf.subarray(2, 2 + buf.readUInt16BE(0)));
     });
     s.on('end', () => finish(new Error('EOF')));
   });

@@ -55,8 +55,14 @@ export interface DNSMessage {
 }
 
 export function encodeQuery(id: number, name: string, type: number, klass: number, recursionDesired: boolean): Buffer {
-  const labels = name.replace(/\.$/, '').split('.').filter((l) => l !== '');
-  const qname = Buffer.concat([...labels.map((l) => Buffer.concat([Buffer.from([Buffer.byteLength(l)]), Buffer.from(l)])), Buffer.from([0])]);
+  const labels = name
+    .replace(/\.$/, '')
+    .split('.')
+    .filter((l) => l !== '');
+  const qname = Buffer.concat([
+    ...labels.map((l) => Buffer.concat([Buffer.from([Buffer.byteLength(l)]), Buffer.from(l)])),
+    Buffer.from([0]),
+  ]);
   const head = Buffer.alloc(12);
   head.writeUInt16BE(id, 0);
   head.writeUInt16BE(recursionDesired ? 0x0100 : 0, 2);
@@ -119,7 +125,18 @@ function readName(buf: Buffer, start: number): { name: string; next: number } {
 function escapeLabel(b: Buffer): string {
   let s = '';
   for (const c of b) {
-    if (c === 0x2e || c === 0x5c || c === 0x22 || c === 0x28 || c === 0x29 || c === 0x3b || c === 0x20 || c === 0x40 || c === 0x24) s += `\\${String.fromCharCode(c)}`;
+    if (
+      c === 0x2e ||
+      c === 0x5c ||
+      c === 0x22 ||
+      c === 0x28 ||
+      c === 0x29 ||
+      c === 0x3b ||
+      c === 0x20 ||
+      c === 0x40 ||
+      c === 0x24
+    )
+      s += `\\${String.fromCharCode(c)}`;
     else if (c < 0x21 || c > 0x7e) s += `\\${c.toString().padStart(3, '0')}`;
     else s += String.fromCharCode(c);
   }

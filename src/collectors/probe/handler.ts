@@ -47,8 +47,7 @@ export function createProbeHandler(modules: ProbeModules | (() => ProbeModules))
 function moduleYaml(m: ProbeModule): string {
   const { prober, timeout } = m;
   const section = m[prober];
-  return stringify(
-    { prober, timeout: timeout > 0 ? `${timeout / 1000}s` : undefined, [prober]: section },
-    (_k, v) => (v && typeof v === 'object' && 'source' in v && 'test' in v ? v.source : v),
+  return stringify({ prober, timeout: timeout > 0 ? `${timeout / 1000}s` : undefined, [prober]: section }, (_k, v) =>
+    v && typeof v === 'object' && 'source' in v && 'test' in v ? v.source : v,
   );
 }

@@ -181,7 +181,10 @@ export async function probeHTTP(target: string, cfg: HTTPProbeConfig, ctx: Probe
       const ms = Date.parse(lm);
       if (!Number.isNaN(ms)) {
         registry
-          .gauge('probe_http_last_modified_timestamp_seconds', 'Returns the Last-Modified HTTP response header in unixtime')
+          .gauge(
+            'probe_http_last_modified_timestamp_seconds',
+            'Returns the Last-Modified HTTP response header in unixtime',
+          )
           .set(Math.floor(ms / 1000));
       }
     }
@@ -257,7 +260,8 @@ function doRequest(
     signal,
     // Connect to the address resolved above (as blackbox does) while keeping the name for Host, SNI and verification.
     lookup: (_h, opts, cb) => {
-      if ((opts as { all?: boolean }).all) (cb as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
+      if ((opts as { all?: boolean }).all)
+        (cb as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
       else cb(null, address, family);
     },
     host: hostname,
@@ -299,7 +303,13 @@ async function readBody(
   const enc = (res.headers['content-encoding'] ?? '').toLowerCase();
   if (compression && enc === compression) {
     const d =
-      enc === 'gzip' ? createGunzip() : enc === 'br' ? createBrotliDecompress() : enc === 'deflate' ? createInflate() : null;
+      enc === 'gzip'
+        ? createGunzip()
+        : enc === 'br'
+          ? createBrotliDecompress()
+          : enc === 'deflate'
+            ? createInflate()
+            : null;
     if (d) stream = res.pipe(d);
   }
   let bytes = 0;
@@ -329,7 +339,11 @@ function headersOk(res: IncomingMessage, cfg: HTTPProbeConfig, ctx: ProbeContext
     }
     for (const v of vs) {
       if (m.regexp.test(v)) {
-        ctx.registry.log('error', 'Header matched regular expression', { header: m.header, regexp: m.regexp.source, value_of_header: v });
+        ctx.registry.log('error', 'Header matched regular expression', {
+          header: m.header,
+          regexp: m.regexp.source,
+          value_of_header: v,
+        });
         return false;
       }
     }
@@ -342,7 +356,10 @@ function headersOk(res: IncomingMessage, cfg: HTTPProbeConfig, ctx: ProbeContext
       return false;
     }
     if (!vs.some((v) => m.regexp.test(v))) {
-      ctx.registry.log('error', 'Header did not match regular expression', { header: m.header, regexp: m.regexp.source });
+      ctx.registry.log('error', 'Header did not match regular expression', {
+        header: m.header,
+        regexp: m.regexp.source,
+      });
       return false;
     }
   }

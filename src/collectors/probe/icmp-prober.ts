@@ -46,7 +46,10 @@ export async function probeICMP(target: string, cfg: ICMPProbeConfig, ctx: Probe
   const setupStart = performance.now();
   const ping = findPing();
   if (ping === null) {
-    registry.log('error', 'ICMP probes need raw sockets, which Node.js cannot open, or a `ping` binary on PATH; none found');
+    registry.log(
+      'error',
+      'ICMP probes need raw sockets, which Node.js cannot open, or a `ping` binary on PATH; none found',
+    );
     return false;
   }
   const waitS = Math.max(1, Math.ceil((ctx.deadline - Date.now()) / 1000));
@@ -57,10 +60,19 @@ export async function probeICMP(target: string, cfg: ICMPProbeConfig, ctx: Probe
   args.push(address);
   registry.log('info', 'Running ping', { command: `${ping} ${args.join(' ')}` });
   const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(ping, args, { signal: ctx.signal, timeout: Math.max(1, ctx.deadline - Date.now()) }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
+    execFile(
+      ping,
+      args,
+      { signal: ctx.signal, timeout: Math.max(1, ctx.deadline - Date.now()) },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 1
+          : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
   });
   phases.with('setup').add((performance.now() - setupStart) / 1000);
   const m = /ttl=(\d+)[^\n]*time[=<]([\d.]+) ms/.exec(out.stdout);

@@ -32,7 +32,11 @@ export function probeTimeoutSeconds(module: ProbeModule, scrapeTimeoutSeconds?: 
   return max;
 }
 
-export async function runProbe(target: string, module: ProbeModule, scrapeTimeoutSeconds?: number): Promise<ProbeResult> {
+export async function runProbe(
+  target: string,
+  module: ProbeModule,
+  scrapeTimeoutSeconds?: number,
+): Promise<ProbeResult> {
   const registry = new ProbeRegistry();
   const successG = registry.gauge('probe_success', 'Displays whether or not the probe was a success');
   const durationG = registry.gauge('probe_duration_seconds', 'Returns how long the probe took to complete in seconds');
@@ -46,7 +50,9 @@ export async function runProbe(target: string, module: ProbeModule, scrapeTimeou
   try {
     const run = runProber(target, module, ctx);
     // A prober that ignores the signal still cannot outlive the deadline.
-    const deadline = new Promise<boolean>((resolve) => controller.signal.addEventListener('abort', () => resolve(false)));
+    const deadline = new Promise<boolean>((resolve) =>
+      controller.signal.addEventListener('abort', () => resolve(false)),
+    );
     success = await Promise.race([run, deadline]);
     if (controller.signal.aborted) registry.log('error', 'Probe timed out', { timeout_seconds: timeoutS });
   } catch (e) {

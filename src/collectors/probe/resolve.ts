@@ -49,7 +49,10 @@ export async function resolveTarget(
   if (chosen === undefined && fallback) chosen = addrs[0];
   const seconds = done();
   if (chosen === undefined) {
-    registry.log('error', 'Resolution with IP protocol failed', { target: host, err: 'unable to find ip; no fallback' });
+    registry.log('error', 'Resolution with IP protocol failed', {
+      target: host,
+      err: 'unable to find ip; no fallback',
+    });
     throw new Error('unable to find ip; no fallback');
   }
   const family = chosen.family === 6 ? 6 : 4;

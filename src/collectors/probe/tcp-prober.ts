@@ -17,7 +17,9 @@ export async function probeTCP(target: string, cfg: TCPProbeConfig, ctx: ProbeCo
   const regexG = registry.gauge('probe_failed_due_to_regex', 'Indicates if probe failed due to regex');
   const hp = splitHostPort(target);
   if (hp === null) {
-    registry.log('error', 'Error splitting target address and port', { err: `address ${target}: missing port in address` });
+    registry.log('error', 'Error splitting target address and port', {
+      err: `address ${target}: missing port in address`,
+    });
     return false;
   }
   let address: string;
@@ -29,13 +31,18 @@ export async function probeTCP(target: string, cfg: TCPProbeConfig, ctx: ProbeCo
   registry.log('info', 'Dialing TCP without TLS', { address });
   let socket: Socket;
   try {
-    socket = await connect(address, hp.port, cfg.tls ? { ...tlsOptions(cfg.tls_config, hp.host) } : undefined, ctx.signal);
+    socket = await connect(
+      address,
+      hp.port,
+      cfg.tls ? { ...tlsOptions(cfg.tls_config, hp.host) } : undefined,
+      ctx.signal,
+    );
   } catch (e) {
     registry.log('error', 'Error dialing TCP', { err: e });
     return false;
   }
   try {
-    if (cfg.tls) recordTLSMetrics(registry, socket as TLSSocket, 'tcp');
+    if (cfg.tls) recordTLSMetrics(registry, socket as TLSSocket);
     let reader = new LineReader(socket);
     for (let i = 0; i < cfg.query_response.length; i++) {
       const qr = cfg.query_response[i];
@@ -74,7 +81,7 @@ export async function probeTCP(target: string, cfg: TCPProbeConfig, ctx: ProbeCo
           registry.log('error', 'TLS Handshake (client) failed', { err: e });
           return false;
         }
-        recordTLSMetrics(registry, socket as TLSSocket, 'tcp');
+        recordTLSMetrics(registry, socket as TLSSocket);
         reader = new LineReader(socket);
       }
     }
@@ -90,7 +97,12 @@ export function splitHostPort(s: string): { host: string; port: number } | null 
   return { host: m[1] ?? m[2], port: Number(m[3]) };
 }
 
-function connect(host: string, port: number, tlsOpts: tls.ConnectionOptions | undefined, signal: AbortSignal): Promise<Socket> {
+function connect(
+  host: string,
+  port: number,
+  tlsOpts: tls.ConnectionOptions | undefined,
+  signal: AbortSignal,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = tlsOpts ? tls.connect({ ...tlsOpts, host, port }) : net.connect({ host, port });
     const onAbort = () => s.destroy(new Error('context deadline exceeded'));

@@ -36,15 +36,15 @@ export function tlsOptions(cfg: ProbeTLSConfig, host: string): ConnectionOptions
 const GO_ZERO_TIME_UNIX = -62135596800;
 
 /** Registers and sets probe_ssl_earliest_cert_expiry, _last_chain_expiry_timestamp_seconds, _last_chain_info, probe_tls_version_info. */
-export function recordTLSMetrics(registry: ProbeRegistry, socket: TLSSocket, prober: 'http' | 'tcp' = 'http'): void {
-  // blackbox's two probers word the same gauges differently.
-  const help =
-    prober === 'http'
-      ? ['Returns last SSL chain expiry in unixtime', 'Returns the TLS version used or NaN when unknown', 'Returns last SSL chain expiry in timestamp']
-      : ['Returns earliest SSL cert expiry date', 'Returns the TLS version used, or NaN when unknown', 'Returns last SSL chain expiry in unixtime'];
-  const earliest = registry.gauge('probe_ssl_earliest_cert_expiry', help[0]);
-  const version = registry.gaugeVec('probe_tls_version_info', help[1], ['version']);
-  const lastChain = registry.gauge('probe_ssl_last_chain_expiry_timestamp_seconds', help[2]);
+export function recordTLSMetrics(registry: ProbeRegistry, socket: TLSSocket): void {
+  const earliest = registry.gauge('probe_ssl_earliest_cert_expiry', 'Returns last SSL chain expiry in unixtime');
+  const version = registry.gaugeVec('probe_tls_version_info', 'Returns the TLS version used or NaN when unknown', [
+    'version',
+  ]);
+  const lastChain = registry.gauge(
+    'probe_ssl_last_chain_expiry_timestamp_seconds',
+    'Returns last SSL chain expiry in timestamp',
+  );
   const info = registry.gaugeVec('probe_ssl_last_chain_info', 'Contains SSL leaf certificate information', [
     'fingerprint_sha256',
     'subject',
@@ -95,14 +95,27 @@ export function tlsVersionName(p: string | null): string {
   return `TLS ${m[1].includes('.') ? m[1] : `${m[1]}.0`}`;
 }
 
-/** Go's pkix.Name.String(): RDNs in reverse order, comma separated. */
+/** Go's pkix.Name order; String() prints these RDNs in reverse, one RDN per attribute type (values joined by +). */
+const DN_ORDER = ['C', 'ST', 'L', 'street', 'postalCode', 'O', 'OU', 'CN', 'serialNumber'];
+const DN_GO_NAME: Record<string, string> = { street: 'STREET', postalCode: 'POSTALCODE', serialNumber: 'SERIALNUMBER' };
+
+/** Go's pkix.Name.String() for a parsed certificate name. */
 function distinguishedName(n: object | undefined): string {
   if (!n) return '';
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(n as Record<string, string | string[]>)) {
-    for (const one of Array.isArray(v) ? v : [v]) parts.push(`${k}=${escapeDN(one)}`);
+  const rec = n as Record<string, string | string[]>;
+  const rdns: string[] = [];
+  for (const k of DN_ORDER) {
+    const v = rec[k];
+    if (v === undefined) continue;
+    const name = DN_GO_NAME[k] ?? k;
+    rdns.push((Array.isArray(v) ? v : [v]).map((one) => `${name}=${escapeDN(one)}`).join('+'));
   }
-  return parts.reverse().join(',');
+  const extra: string[] = [];
+  for (const [k, v] of Object.entries(rec)) {
+    if (DN_ORDER.includes(k)) continue;
+    for (const one of Array.isArray(v) ? v : [v]) extra.push(`${k}=${escapeDN(one)}`);
+  }
+  return [...rdns.reverse(), ...extra.reverse()].join(',');
 }
 
 function escapeDN(v: string): string {

@@ -1,9 +1,11 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Labels } from '../../model/index.ts';
+import type { Querier, SampleIterator } from '../interfaces.ts';
 import { ENCODING_XOR, XorChunk } from '../xor-chunk.ts';
 import { ChunkCutter } from './chunk-cutter.ts';
 import { ChunkWriter, DEFAULT_SEGMENT_BYTES } from './chunks.ts';
+import { fsyncDir, writeFileDurable } from './durable.ts';
 import { compareLabelsUtf8 } from './encoding.ts';
 import { type ChunkMetas, IndexWriter } from './index-writer.ts';
 import { type BlockMeta, META_VERSION, writeMeta } from './meta.ts';
@@ -29,6 +31,8 @@ export interface BlockSeries {
   chunks?: readonly SeriesChunk[];
   timestamps?: ArrayLike<number>;
   values?: ArrayLike<number>;
+  /** Samples pulled when the series is written (so a big head need not be copied first). */
+  iterator?: () => SampleIterator;
 }
 
 export interface WriteBlockOptions {
@@ -83,6 +87,18 @@ export function writeBlock(parentDir: string, series: readonly BlockSeries[], op
     let minT = Number.POSITIVE_INFINITY;
     let maxT = Number.NEGATIVE_INFINITY;
     let prev: Labels | null = null;
+    const addChunk = (mint: number, maxt: number, enc: number, data: Uint8Array, n: number): void => {
+      metas.mint.push(mint);
+      metas.maxt.push(maxt);
+      metas.ref.push(chunkWriter.write(enc, data));
+      numSamples += n;
+      numChunks++;
+      if (mint < minT) minT = mint;
+      if (maxt > maxT) maxT = maxt;
+    };
+    const encoder = new SampleEncoder(chunkRange, (c) =>
+      addChunk(c.minT, c.maxT, ENCODING_XOR, c.bytes(), c.numSamples),
+    );
     for (const s of sorted) {
       if (prev !== null && compareLabelsUtf8(prev.flat, s.labels.flat) === 0) {
         throw new BlockWriteError(`duplicate series ${s.labels.toString()}`);
@@ -91,15 +107,6 @@ export function writeBlock(parentDir: string, series: readonly BlockSeries[], op
       metas.mint.length = 0;
       metas.maxt.length = 0;
       metas.ref.length = 0;
-      const addChunk = (mint: number, maxt: number, enc: number, data: Uint8Array, n: number): void => {
-        metas.mint.push(mint);
-        metas.maxt.push(maxt);
-        metas.ref.push(chunkWriter.write(enc, data));
-        numSamples += n;
-        numChunks++;
-        if (mint < minT) minT = mint;
-        if (maxt > maxT) maxT = maxt;
-      };
       if (s.chunks !== undefined) {
         for (const c of s.chunks) {
           const enc = c.encoding ?? ENCODING_XOR;
@@ -111,27 +118,22 @@ export function writeBlock(parentDir: string, series: readonly BlockSeries[], op
         const ts = s.timestamps;
         const vs = s.values;
         if (ts.length !== vs.length) throw new BlockWriteError(`${s.labels.toString()}: timestamps and values differ in length`);
-        let chunk = new XorChunk(256);
-        const cutter = new ChunkCutter(chunkRange);
-        for (let i = 0; i < ts.length; i++) {
-          if (chunk.numSamples > 0 && ts[i] <= chunk.maxT) {
-            throw new BlockWriteError(`${s.labels.toString()}: samples not in ascending time order at ${ts[i]}`);
-          }
-          if (cutter.cutBefore(ts[i], chunk.numSamples, chunk.maxT)) {
-            addChunk(chunk.minT, chunk.maxT, ENCODING_XOR, chunk.bytes(), chunk.numSamples);
-            chunk = new XorChunk(256);
-          }
-          chunk.append(ts[i], vs[i]);
-        }
-        if (chunk.numSamples > 0) addChunk(chunk.minT, chunk.maxT, ENCODING_XOR, chunk.bytes(), chunk.numSamples);
+        encoder.reset(s.labels);
+        for (let i = 0; i < ts.length; i++) encoder.add(ts[i], vs[i]);
+        encoder.finish();
+      } else if (s.iterator !== undefined) {
+        const it = s.iterator();
+        encoder.reset(s.labels);
+        while (it.next()) encoder.add(it.t, it.v);
+        encoder.finish();
       }
       if (metas.mint.length === 0) continue;
       index.addSeries(s.labels.flat, metas);
       numSeries++;
     }
     chunkWriter.close();
-    writeFileSync(join(tmp, 'index'), index.finish());
-    writeFileSync(join(tmp, TOMBSTONES_FILENAME), encodeTombstones(new Map()));
+    writeFileDurable(join(tmp, 'index'), index.finish());
+    writeFileDurable(join(tmp, TOMBSTONES_FILENAME), encodeTombstones(new Map()));
     const hasData = numSamples > 0;
     const meta: BlockMeta = {
       ulid,
@@ -145,10 +147,65 @@ export function writeBlock(parentDir: string, series: readonly BlockSeries[], op
     writeMeta(tmp, meta);
     const final = join(parentDir, ulid);
     rmSync(final, { recursive: true, force: true });
+    fsyncDir(join(tmp, 'chunks'));
+    fsyncDir(tmp);
     renameSync(tmp, final);
+    fsyncDir(parentDir);
     return meta;
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** Encodes one series' samples into XOR chunks cut as Prometheus's head cuts them. */
+class SampleEncoder {
+  private chunk = new XorChunk(256);
+  private readonly cutter: ChunkCutter;
+  private readonly emit: (c: XorChunk) => void;
+  private labels: Labels | null = null;
+
+  constructor(chunkRange: number, emit: (c: XorChunk) => void) {
+    this.cutter = new ChunkCutter(chunkRange);
+    this.emit = emit;
+  }
+
+  reset(labels: Labels): void {
+    this.labels = labels;
+    if (this.chunk.numSamples > 0) this.chunk = new XorChunk(256);
+  }
+
+  add(t: number, v: number): void {
+    const c = this.chunk;
+    if (c.numSamples > 0 && t <= c.maxT) {
+      throw new BlockWriteError(`${this.labels?.toString()}: samples not in ascending time order at ${t}`);
+    }
+    if (this.cutter.cutBefore(t, c.numSamples, c.maxT)) {
+      this.emit(c);
+      this.chunk = new XorChunk(256);
+    }
+    this.chunk.append(t, v);
+  }
+
+  finish(): void {
+    if (this.chunk.numSamples > 0) {
+      this.emit(this.chunk);
+      this.chunk = new XorChunk(256);
+    }
+  }
+}
+
+/**
+ * Writes the samples a querier holds in [mint, maxt) as a block covering exactly that range (meta minTime
+ * mint, maxTime maxt), e.g. to persist a range of the head. Samples are pulled series by series.
+ */
+export function writeBlockFromQuerier(
+  parentDir: string,
+  querier: Querier,
+  mint: number,
+  maxt: number,
+  opts: WriteBlockOptions = {},
+): BlockMeta {
+  const series = querier.select([], mint, maxt - 1).map((s) => ({ labels: s.labels, iterator: () => s.iterator() }));
+  return writeBlock(parentDir, series, { minTime: mint, maxTime: maxt, ...opts });
 }

@@ -67,12 +67,20 @@ test('a written block reads back: meta, files, every sample', () => {
     const got = b.querier().select([], 0, 2e12);
     assert.equal(got.length, 50);
     const byKey = new Map(input.map((s) => [s.labels.toString(), s]));
+    const gotSamples = got.map(samplesOf);
     for (const s of got) {
       const src = byKey.get(s.labels.toString())!;
       const want: [number, number][] = Array.from(src.timestamps!, (t, i) => [t, src.values![i]]);
       sameSamples(samplesOf(s), want);
     }
     b.close();
+    // the same through positioned reads instead of a preloaded segment
+    const ranged = new Block(bdir, { preloadBytes: 0 });
+    const again = ranged.querier().select([], 0, 2e12);
+    assert.equal(again.length, got.length);
+    for (let i = 0; i < got.length; i++) sameSamples(samplesOf(again[i]), gotSamples[i]);
+    assert.throws(() => got[0].iterator(), /closed/);
+    ranged.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -274,6 +282,53 @@ test('100k series write and open in seconds', () => {
     assert.equal(meta.stats.numSamples, 400_000);
     assert.ok(writeMs < 10_000 && readMs < 5_000);
     b.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('repairDataDir removes temporary directories and parents of a finished compaction', async () => {
+  const { mkdirSync, cpSync } = await import('node:fs');
+  const { repairDataDir } = await import('./repair.ts');
+  const dir = tmp();
+  try {
+    const a = writeBlock(dir, dataset(3, 10, 0));
+    const b = writeBlock(dir, dataset(3, 10, 7_200_000));
+    // simulate a crash after the compacted block was renamed in, before its parents were deleted
+    const keepA = join(dir, 'keepA');
+    cpSync(join(dir, a.ulid), keepA, { recursive: true });
+    const merged = compactBlocks(dir, [join(dir, a.ulid), join(dir, b.ulid)], { deleteSources: false })!;
+    mkdirSync(join(dir, `${merged.ulid}x.tmp-for-creation`));
+    const removed = repairDataDir(dir).map((p) => p.slice(dir.length + 1)).sort();
+    assert.deepEqual(removed, [a.ulid, b.ulid, `${merged.ulid}x.tmp-for-creation`].sort());
+    assert.deepEqual(listBlockDirs(dir), [join(dir, merged.ulid)]);
+    assert.deepEqual(readdirSync(dir).sort(), ['keepA', merged.ulid].sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('openBlocks reports a corrupted block and opens the rest', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const { openBlocks } = await import('./open-blocks.ts');
+  const dir = tmp();
+  try {
+    const good = writeBlock(dir, dataset(3, 10, 0));
+    const bad = writeBlock(dir, dataset(3, 10, 7_200_000));
+    const idx = join(dir, bad.ulid, 'index');
+    const buf = readFileSync(idx);
+    buf[buf.length - 10] ^= 0xff;
+    writeFileSync(idx, buf);
+    const badMeta = writeBlock(dir, dataset(3, 10, 14_400_000));
+    writeFileSync(join(dir, badMeta.ulid, 'meta.json'), '{"ulid": ');
+    const { blocks, errors } = openBlocks(dir);
+    assert.deepEqual(
+      blocks.map((b) => b.ulid),
+      [good.ulid],
+    );
+    assert.deepEqual(errors.map((e) => e.dir.slice(-26)).sort(), [bad.ulid, badMeta.ulid].sort());
+    assert.match(errors.find((e) => e.dir.endsWith(bad.ulid))!.error.message, /TOC: checksum mismatch/);
+    for (const b of blocks) b.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@ import { compareStrings, Labels, type Matcher, MatchType } from '../../model/ind
 import type { Querier, SampleIterator, SelectHints, Series } from '../interfaces.ts';
 import { intersectAll, mergeAll, subtract } from '../postings.ts';
 import { ENCODING_XOR } from '../xor-chunk.ts';
-import { ChunkReader } from './chunks.ts';
+import { ChunkReader, type ChunkReaderOptions } from './chunks.ts';
 import { IndexReader } from './index-reader.ts';
 import type { ChunkMetas } from './index-writer.ts';
 import { type BlockMeta, readMeta } from './meta.ts';
@@ -37,8 +37,9 @@ export class BlockSeriesView implements Series {
   iterator(): SampleIterator {
     const datas: Uint8Array[] = [];
     const maxts: number[] = [];
-    for (let i = 0; i < this.chunkRefs.length; i++) {
-      const c = this.block.chunks.chunk(this.chunkRefs[i]);
+    const chunks = this.block.chunks.chunks(this.chunkRefs);
+    for (let i = 0; i < chunks.length; i++) {
+      const c = chunks[i];
       if (c.encoding !== ENCODING_XOR) continue; // histogram chunks are not supported yet
       datas.push(c.data);
       maxts.push(this.chunkMaxt[i]);
@@ -56,14 +57,14 @@ export class Block {
   readonly tombstones: Tombstones;
   readonly indexBytes: number;
 
-  constructor(dir: string) {
+  constructor(dir: string, opts: ChunkReaderOptions = {}) {
     this.dir = dir;
     this.meta = readMeta(dir);
     const indexBuf = readFileSync(join(dir, 'index'));
     this.indexBytes = indexBuf.length;
     this.index = new IndexReader(indexBuf, join(dir, 'index'));
     this.tombstones = readTombstones(dir);
-    this.chunks = new ChunkReader(join(dir, 'chunks'));
+    this.chunks = new ChunkReader(join(dir, 'chunks'), opts);
   }
 
   get ulid(): string {

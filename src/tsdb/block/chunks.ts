@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32c } from '../wal/index.ts';
 import { DecodeError } from './encoding.ts';
@@ -93,6 +93,7 @@ export class ChunkWriter {
   private closeSegment(): void {
     if (this.fd < 0) return;
     this.flush();
+    fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = -1;
   }
@@ -118,19 +119,29 @@ export interface ChunkBytes {
   data: Buffer;
 }
 
-/** Segments up to this size are read into memory whole; larger ones are read chunk by chunk. */
-const WHOLE_FILE_LIMIT = 64 * 1024 * 1024;
+/** By default, segments up to this size are read into memory whole; larger ones by ranges. */
+export const DEFAULT_PRELOAD_BYTES = 1024 * 1024;
+/** Bytes read past a chunk's start when its length is not known yet (most chunks are smaller). */
+const WINDOW = 1024;
 
-/** Reads chunks by reference from a block's chunks/ directory. */
+export interface ChunkReaderOptions {
+  /** Segments up to this size are read whole when opened (default 1 MiB); 0 reads everything by ranges. */
+  preloadBytes?: number;
+}
+
+/**
+ * Reads chunks by reference from a block's chunks/ directory. Small segments are held in memory; others are
+ * read with positioned reads, one read per run of consecutive chunks of a series.
+ */
 export class ChunkReader {
   private readonly fds: number[] = [];
   private readonly sizes: number[] = [];
   private readonly whole: (Buffer | null)[] = [];
-  private scratch = Buffer.allocUnsafe(1024);
   /** Sum of segment file sizes. */
   readonly totalBytes: number;
 
-  constructor(dir: string) {
+  constructor(dir: string, opts: ChunkReaderOptions = {}) {
+    const preload = opts.preloadBytes ?? DEFAULT_PRELOAD_BYTES;
     let names: string[] = [];
     try {
       names = readdirSync(dir)
@@ -145,22 +156,20 @@ export class ChunkReader {
       const size = fstatSync(fd).size;
       const head = Buffer.alloc(CHUNKS_HEADER_SIZE);
       readSync(fd, head, 0, CHUNKS_HEADER_SIZE, 0);
-      if (size < CHUNKS_HEADER_SIZE || head.readUInt32BE(0) !== CHUNKS_MAGIC) {
+      let problem = '';
+      if (size < CHUNKS_HEADER_SIZE || head.readUInt32BE(0) !== CHUNKS_MAGIC) problem = 'invalid chunk segment magic';
+      else if (head[4] !== CHUNKS_FORMAT_V1) problem = `unsupported chunk segment version ${head[4]}`;
+      if (problem !== '') {
         closeSync(fd);
         this.close();
-        throw new DecodeError(`${join(dir, n)}: invalid chunk segment magic`);
-      }
-      if (head[4] !== CHUNKS_FORMAT_V1) {
-        closeSync(fd);
-        this.close();
-        throw new DecodeError(`${join(dir, n)}: unsupported chunk segment version ${head[4]}`);
+        throw new DecodeError(`${join(dir, n)}: ${problem}`);
       }
       this.fds.push(fd);
       this.sizes.push(size);
       let whole: Buffer | null = null;
-      if (size <= WHOLE_FILE_LIMIT) {
+      if (size <= preload) {
         whole = Buffer.allocUnsafe(size);
-        readFully(fd, whole, 0);
+        readFully(this.fds[this.fds.length - 1], whole, 0);
       }
       this.whole.push(whole);
       total += size;
@@ -168,43 +177,66 @@ export class ChunkReader {
     this.totalBytes = total;
   }
 
-  /** The chunk at `ref`. With verify, checks its CRC32C. */
-  chunk(ref: number, verify = false): ChunkBytes {
+  private closed = false;
+
+  private locate(ref: number): [number, number] {
+    if (this.closed) throw new DecodeError('chunk reader is closed');
     const seg = Math.floor(ref / TWO_POW_32);
     const off = ref % TWO_POW_32;
     if (seg >= this.fds.length) throw new DecodeError(`chunk ref ${ref}: segment ${seg + 1} does not exist`);
-    if (off >= this.sizes[seg]) throw new DecodeError(`chunk ref ${ref}: offset beyond segment size`);
-    let buf = this.whole[seg];
-    let p = off;
-    if (buf === null) {
-      // read a window that usually holds the whole chunk, then more if it does not
-      const n = Math.min(this.scratch.length, this.sizes[seg] - off);
-      readSync(this.fds[seg], this.scratch, 0, n, off);
-      buf = this.scratch;
-      p = 0;
-      const [len, vlen] = readUvarint(buf, 0, n);
-      const total = vlen + 1 + len + 4;
-      if (total > n) {
-        if (total > this.scratch.length) this.scratch = Buffer.allocUnsafe(total * 2);
-        buf = this.scratch;
-        readSync(this.fds[seg], buf, 0, Math.min(total, this.sizes[seg] - off), off);
+    if (off < CHUNKS_HEADER_SIZE || off >= this.sizes[seg]) throw new DecodeError(`chunk ref ${ref}: offset out of range`);
+    return [seg, off];
+  }
+
+  /** Reads [off, off + n) of a segment (clipped to its size) into a fresh buffer. */
+  private readRange(seg: number, off: number, n: number): Buffer {
+    const len = Math.min(n, this.sizes[seg] - off);
+    const buf = Buffer.allocUnsafe(len);
+    readFully(this.fds[seg], buf, off);
+    return buf;
+  }
+
+  /** The chunk at `ref`. With verify, checks its CRC32C. */
+  chunk(ref: number, verify = false): ChunkBytes {
+    const [seg, off] = this.locate(ref);
+    const whole = this.whole[seg];
+    if (whole !== null) return parseChunk(whole, off, ref, verify);
+    let buf = this.readRange(seg, off, WINDOW);
+    const c = tryParseChunk(buf, 0, ref, verify);
+    if (c !== null) return c;
+    // longer than the window: read exactly its length
+    const [len, vlen] = readUvarint(buf, 0, buf.length);
+    buf = this.readRange(seg, off, vlen + 1 + len + 4);
+    return parseChunk(buf, 0, ref, verify);
+  }
+
+  /** The chunks at `refs` (ascending, as a series lists them), reading each run within a segment at once. */
+  chunks(refs: readonly number[], verify = false): ChunkBytes[] {
+    const out: ChunkBytes[] = [];
+    let i = 0;
+    while (i < refs.length) {
+      const [seg, off] = this.locate(refs[i]);
+      if (this.whole[seg] !== null) {
+        out.push(this.chunk(refs[i], verify));
+        i++;
+        continue;
       }
+      // the run of refs in this segment, in ascending order
+      let j = i + 1;
+      while (j < refs.length && Math.floor(refs[j] / TWO_POW_32) === seg && refs[j] > refs[j - 1]) j++;
+      const lastOff = refs[j - 1] % TWO_POW_32;
+      const buf = this.readRange(seg, off, lastOff - off + WINDOW);
+      for (let k = i; k < j; k++) {
+        const c = tryParseChunk(buf, (refs[k] % TWO_POW_32) - off, refs[k], verify);
+        out.push(c ?? this.chunk(refs[k], verify));
+      }
+      i = j;
     }
-    const end = this.whole[seg] ? buf.length : this.sizes[seg] - off;
-    const [len, vlen] = readUvarint(buf, p, end);
-    const encStart = p + vlen;
-    if (encStart + 1 + len + 4 > end) throw new DecodeError(`chunk ref ${ref}: chunk extends past the segment end`);
-    if (verify) {
-      const want = buf.readUInt32BE(encStart + 1 + len);
-      if (crc32c(buf, encStart, encStart + 1 + len) !== want)
-        throw new DecodeError(`chunk ref ${ref}: checksum mismatch`);
-    }
-    const data = buf.subarray(encStart + 1, encStart + 1 + len);
-    // views into a whole segment stay valid; the scratch window is reused, so copy out of it
-    return { encoding: buf[encStart], data: this.whole[seg] ? data : Buffer.from(data) };
+    return out;
   }
 
   close(): void {
+    this.closed = true;
     for (const fd of this.fds) closeSync(fd);
     this.fds.length = 0;
     this.whole.length = 0;
@@ -218,6 +250,33 @@ function readFully(fd: number, buf: Buffer, pos: number): void {
     if (n === 0) throw new DecodeError('unexpected end of file');
     off += n;
   }
+}
+
+/** Parses the chunk starting at `p`; null when `buf` ends before the chunk does. */
+function tryParseChunk(buf: Buffer, p: number, ref: number, verify: boolean): ChunkBytes | null {
+  let len = 0;
+  let mul = 1;
+  let q = p;
+  for (;;) {
+    if (q >= buf.length) return null;
+    const c = buf[q++];
+    len += (c & 0x7f) * mul;
+    if (c < 0x80) break;
+    mul *= 128;
+    if (q - p > 9) throw new DecodeError(`chunk ref ${ref}: bad length`);
+  }
+  if (q + 1 + len + 4 > buf.length) return null;
+  if (verify) {
+    const want = buf.readUInt32BE(q + 1 + len);
+    if (crc32c(buf, q, q + 1 + len) !== want) throw new DecodeError(`chunk ref ${ref}: checksum mismatch`);
+  }
+  return { encoding: buf[q], data: buf.subarray(q + 1, q + 1 + len) };
+}
+
+function parseChunk(buf: Buffer, p: number, ref: number, verify: boolean): ChunkBytes {
+  const c = tryParseChunk(buf, p, ref, verify);
+  if (c === null) throw new DecodeError(`chunk ref ${ref}: chunk extends past the segment end`);
+  return c;
 }
 
 function readUvarint(b: Buffer, p: number, end: number): [number, number] {

@@ -7,6 +7,7 @@ import { type BlockSeries, chunkSampleCount, type SeriesChunk, writeBlock } from
 import { compareLabelsUtf8 } from './encoding.ts';
 import type { ChunkMetas } from './index-writer.ts';
 import type { BlockMeta } from './meta.ts';
+import { deleteBlockDir } from './repair.ts';
 
 export interface CompactOptions {
   /** ULID of the new block (default: a new one). */
@@ -58,8 +59,9 @@ export function compactBlocks(dataDir: string, blockDirs: readonly string[], opt
       parts.forEach((p, rank) => {
         p.block.index.series(p.ref, metas);
         const deleted = p.block.tombstones.get(p.ref);
+        const read = p.block.chunks.chunks(metas.ref);
         for (let i = 0; i < metas.mint.length; i++) {
-          const c = p.block.chunks.chunk(metas.ref[i]);
+          const c = read[i];
           const mint = metas.mint[i];
           const maxt = metas.maxt[i];
           if (deleted?.some(([a, b]) => a <= maxt && b >= mint)) {
@@ -93,7 +95,7 @@ export function compactBlocks(dataDir: string, blockDirs: readonly string[], opt
     }
     if (opts.deleteSources) {
       for (const b of blocks) b.close();
-      for (const d of blockDirs) rmSync(d, { recursive: true, force: true });
+      for (const d of blockDirs) deleteBlockDir(d);
     }
     return meta;
   } finally {

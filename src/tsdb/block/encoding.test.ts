@@ -94,12 +94,43 @@ test('chunk segments: header, refs, CRCs, cutting at the size limit', () => {
       assert.deepEqual(Buffer.from(c.data), datas[i]);
     }
     r.close();
+    // the same through positioned reads, one by one and in runs
+    const ranged = new ChunkReader(dir, { preloadBytes: 0 });
+    for (let i = 0; i < refs.length; i++) assert.deepEqual(Buffer.from(ranged.chunk(refs[i], true).data), datas[i]);
+    assert.deepEqual(
+      ranged.chunks(refs, true).map((c) => Buffer.from(c.data)),
+      datas,
+    );
+    ranged.close();
     // a flipped byte is caught by the checksum
     seg1[12] ^= 0xff;
     writeFileSync(join(dir, '000001'), seg1);
     const r2 = new ChunkReader(dir);
     assert.throws(() => r2.chunk(refs[0], true), /checksum mismatch/);
     r2.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('chunk reads by range handle chunks longer than the read window', () => {
+  const dir = tmp();
+  try {
+    const w = new ChunkWriter(dir);
+    const datas = [Buffer.alloc(10, 1), Buffer.alloc(5000, 2), Buffer.alloc(300, 3), Buffer.alloc(2000, 4)];
+    const refs = datas.map((d) => w.write(1, d));
+    w.close();
+    for (const preloadBytes of [0, 1 << 20]) {
+      const r = new ChunkReader(dir, { preloadBytes });
+      assert.deepEqual(
+        r.chunks(refs, true).map((c) => Buffer.from(c.data)),
+        datas,
+      );
+      assert.deepEqual(Buffer.from(r.chunk(refs[1], true).data), datas[1]);
+      assert.throws(() => r.chunk(2 ** 32 * 5), /segment 6 does not exist/);
+      assert.throws(() => r.chunk(3), /out of range/);
+      r.close();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -49,7 +49,7 @@ export class IndexWriter {
     for (const s of this.symbolsSorted) w.lenString(s);
     w.putBe32(lenPos, w.len - lenPos - 4);
     w.crcFrom(lenPos + 4);
-    w.pad(16);
+    // the TOC points at the section start; each series entry is then padded to 16 bytes
     this.tocSeries = w.len;
   }
 
@@ -113,7 +113,6 @@ export class IndexWriter {
     for (const n of names) sortedValues.set(n, [...this.postings.get(n)!.keys()].sort(compareUtf8));
 
     // label indices (no longer read by Prometheus, written for older readers)
-    w.pad(16);
     const tocLabelIndices = w.len;
     const labelIndexOffsets: number[] = [];
     for (const n of names) {
@@ -161,7 +160,6 @@ export class IndexWriter {
     }
 
     // postings offset table
-    w.pad(4);
     const tocPostingsTable = w.len;
     {
       const lenPos = w.len;

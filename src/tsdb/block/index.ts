@@ -7,16 +7,23 @@ export {
   type BlockSeries,
   BlockWriteError,
   chunkSampleCount,
+  DEFAULT_CHUNK_RANGE_MS,
   type SeriesChunk,
   type WriteBlockOptions,
   writeBlock,
+  writeBlockFromQuerier,
 } from './block-writer.ts';
-export { ChunkReader, ChunkWriter, chunkRef, CHUNKS_MAGIC, DEFAULT_SEGMENT_BYTES, segmentFileName } from './chunks.ts';
+export { ChunkReader, type ChunkReaderOptions, ChunkWriter, DEFAULT_PRELOAD_BYTES, chunkRef, CHUNKS_MAGIC, DEFAULT_SEGMENT_BYTES, segmentFileName } from './chunks.ts';
+export { MergeQuerier } from './merge-querier.ts';
+export { openBlocks, type OpenBlocksResult } from './open-blocks.ts';
 export { compactBlocks, type CompactOptions } from './compact.ts';
 export { ByteReader, ByteWriter, compareLabelsUtf8, compareUtf8, DecodeError } from './encoding.ts';
 export { IndexReader } from './index-reader.ts';
 export { type ChunkMetas, INDEX_MAGIC, IndexWriter, IndexWriteError } from './index-writer.ts';
 export { type BlockCompaction, type BlockMeta, BlockMetaError, type BlockStats, readMeta, writeMeta } from './meta.ts';
+export { deleteBlockDir, repairDataDir } from './repair.ts';
+export { fsyncDir, writeFileDurable } from './durable.ts';
+export { ChunkCutter } from './chunk-cutter.ts';
 export { type DeletedBlock, deleteBlocksBeyondRetention, type RetentionOptions } from './retention.ts';
 export { ChunkSeriesIterator } from './series-iterator.ts';
 export {

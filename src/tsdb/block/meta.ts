@@ -1,5 +1,6 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileDurable } from './durable.ts';
 
 /** meta.json of a block, as Prometheus writes it. Times in ms; maxTime is exclusive. */
 export interface BlockMeta {
@@ -53,6 +54,6 @@ export function readMeta(blockDir: string): BlockMeta {
 export function writeMeta(blockDir: string, meta: BlockMeta): void {
   const file = join(blockDir, META_FILENAME);
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(meta, null, '\t'));
+  writeFileDurable(tmp, Buffer.from(JSON.stringify(meta, null, '\t')));
   renameSync(tmp, file);
 }

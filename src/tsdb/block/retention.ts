@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
 import { Block, listBlockDirs } from './block.ts';
+import { deleteBlockDir } from './repair.ts';
 
 export interface RetentionOptions {
   /** Delete blocks whose maxTime is this far or further behind the reference time (0 or absent: no limit). */
@@ -60,6 +60,6 @@ export function deleteBlocksBeyondRetention(dataDir: string, opts: RetentionOpti
       }
     }
   }
-  for (const d of deleted) rmSync(d.dir, { recursive: true, force: true });
+  for (const d of deleted) deleteBlockDir(d.dir);
   return deleted;
 }

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileDurable } from './durable.ts';
 import { ByteReader, ByteWriter, checkCrc, DecodeError } from './encoding.ts';
 
 /**
@@ -71,6 +72,6 @@ export function readTombstones(blockDir: string): Tombstones {
 
 export function writeTombstones(blockDir: string, ts: Tombstones): void {
   const file = join(blockDir, TOMBSTONES_FILENAME);
-  writeFileSync(`${file}.tmp`, encodeTombstones(ts));
+  writeFileDurable(`${file}.tmp`, encodeTombstones(ts));
   renameSync(`${file}.tmp`, file);
 }

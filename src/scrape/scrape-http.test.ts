@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -27,8 +27,8 @@ test('https targets: CA file and server_name, insecure_skip_verify, untrusted ce
     scrapeConfig({
       job_name: name,
       scheme: 'https',
-      scrape_interval: 100,
-      scrape_timeout: 80,
+      scrape_interval: 500,
+      scrape_timeout: 450,
       tls_config: tls,
       static_configs: [{ targets: [addr], labels: {} }],
     });
@@ -77,7 +77,7 @@ test('redirects are followed unless follow_redirects is false; body_size_limit a
   const addr = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   const app = new RecordingAppendable();
   const m = new ScrapeManager({ appendable: app });
-  const base = { scrape_interval: 100, scrape_timeout: 80, static_configs: [{ targets: [addr], labels: {} }] };
+  const base = { scrape_interval: 500, scrape_timeout: 450, static_configs: [{ targets: [addr], labels: {} }] };
   try {
     m.applyConfig(
       prometheusConfig([
@@ -96,5 +96,55 @@ test('redirects are followed unless follow_redirects is false; body_size_limit a
     await m.stop();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
+  }
+});
+
+test('proxy_url: scrapes go through the HTTP proxy', async () => {
+  const target = createHttpServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('proxied_metric 1\n');
+  });
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+  const addr = `127.0.0.1:${(target.address() as AddressInfo).port}`;
+  const tunnels: string[] = [];
+  const sockets = new Set<Socket>();
+  const proxy = createHttpServer();
+  proxy.on('connect', (req, client: Socket) => {
+    tunnels.push(String(req.url));
+    const [host, port] = String(req.url).split(':');
+    const upstream = connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    sockets.add(upstream).add(client);
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  const app = new RecordingAppendable();
+  const m = new ScrapeManager({ appendable: app });
+  try {
+    m.applyConfig(
+      prometheusConfig([
+        scrapeConfig({
+          job_name: 'proxied',
+          scrape_interval: 500,
+          scrape_timeout: 450,
+          proxy_url: proxyUrl,
+          static_configs: [{ targets: [addr], labels: {} }],
+        }),
+      ]),
+    );
+    await waitFor(() => app.samples({ __name__: 'proxied_metric' }).length > 0, 3000, 'scraped through proxy');
+    assert.deepEqual(tunnels.slice(0, 1), [addr]);
+  } finally {
+    await m.stop();
+    for (const s of sockets) s.destroy();
+    proxy.closeAllConnections();
+    target.closeAllConnections();
+    await new Promise((r) => proxy.close(r));
+    await new Promise((r) => target.close(r));
   }
 });

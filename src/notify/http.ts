@@ -1,0 +1,205 @@
+/**
+ * The HTTP side shared by every HTTP notifier: the client config (proxy, TLS, basic auth, authorization,
+ * follow_redirects) on undici, the status-code policy (2xx ok, 429/5xx retry honouring Retry-After, other 4xx
+ * permanent with the body in the error), and URL redaction so secrets in webhook URLs never reach errors.
+ */
+import { readFileSync } from 'node:fs';
+import { Agent, type Dispatcher, ProxyAgent, fetch as undiciFetch } from 'undici';
+import type { NotifyResult } from '../alertmanager/notifier.ts';
+import type { HTTPClientConfig, TLSConfig } from '../config/alertmanager-index.ts';
+
+/** A notification failure; `retryAfterMs` carries a Retry-After the pipeline may wait for. */
+export class NotifyError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export const ok: NotifyResult = { retry: false };
+export const retryable = (error: Error): NotifyResult => ({ retry: true, error });
+export const permanent = (error: Error): NotifyResult => ({ retry: false, error });
+
+/** Reads a secret given inline or in a file (trailing newline stripped), as Alertmanager's `*_file` fields. */
+export function secret(value: unknown, file: unknown): string {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof file === 'string' && file !== '') return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  return '';
+}
+
+/** `scheme://host/<redacted>`: the parts of a URL that can be logged. Webhook URLs carry their tokens. */
+export function redactURL(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname === '/' && u.search === '' ? u.origin : `${u.origin}/<redacted>`;
+  } catch {
+    return '<invalid URL>';
+  }
+}
+
+const TLS_VERSIONS: Record<string, string> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
+
+/** Node TLS options from a tls_config (also used by the email notifier). */
+export function tlsOptions(t: TLSConfig | undefined): Record<string, unknown> {
+  const o: Record<string, unknown> = { rejectUnauthorized: !(t?.insecure_skip_verify ?? false) };
+  if (!t) return o;
+  const file = (inline: string | undefined, path: string | undefined) =>
+    inline ?? (path ? readFileSync(path, 'utf8') : undefined);
+  const ca = file(t.ca, t.ca_file);
+  const cert = file(t.cert, t.cert_file);
+  const key = file(t.key, t.key_file);
+  if (ca) o.ca = ca;
+  if (cert) o.cert = cert;
+  if (key) o.key = key;
+  if (t.server_name) o.servername = t.server_name;
+  if (t.min_version && TLS_VERSIONS[t.min_version]) o.minVersion = TLS_VERSIONS[t.min_version];
+  if (t.max_version && TLS_VERSIONS[t.max_version]) o.maxVersion = TLS_VERSIONS[t.max_version];
+  return o;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  /** A JSON value (sent as application/json) or a ready string body. */
+  json?: unknown;
+  body?: string;
+  signal: AbortSignal;
+  /** Per-request timeout in ms (the integration's `timeout`), on top of the signal. */
+  timeoutMs?: number;
+}
+
+/** An HTTP client for one integration config. Created once per notifier; the dispatcher is made lazily. */
+export class HttpClient {
+  private dispatcher?: Dispatcher;
+
+  constructor(
+    private readonly cfg: HTTPClientConfig | undefined,
+    private readonly customFetch?: typeof fetch,
+  ) {}
+
+  /** Sends a request; network errors and aborts throw (see `send` for the classified form). */
+  async request(url: string, opts: RequestOptions): Promise<HttpResponse> {
+    const headers: Record<string, string> = { 'user-agent': 'Osprey-Alertmanager', ...lowerKeys(opts.headers) };
+    this.addAuth(headers);
+    let body = opts.body;
+    if (opts.json !== undefined) {
+      body = JSON.stringify(opts.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    const signal = opts.timeoutMs ? AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]) : opts.signal;
+    const init = {
+      method: opts.method ?? 'POST',
+      headers,
+      body,
+      signal,
+      redirect: this.cfg?.follow_redirects === false ? ('manual' as const) : ('follow' as const),
+    };
+    let res: Response;
+    if (this.customFetch) res = await this.customFetch(url, init);
+    else res = (await undiciFetch(url, { ...init, dispatcher: this.getDispatcher() })) as unknown as Response;
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text };
+  }
+
+  /**
+   * Sends and classifies: network errors and timeouts are retried, the response goes through `check`
+   * (default: the status-code policy). Errors name the integration and the redacted URL, never the full URL.
+   */
+  async send(
+    integration: string,
+    url: string,
+    opts: RequestOptions,
+    check: (res: HttpResponse) => NotifyResult = (res) => checkStatus(integration, res),
+  ): Promise<NotifyResult> {
+    let res: HttpResponse;
+    try {
+      res = await this.request(url, opts);
+    } catch (e) {
+      return retryable(
+        new NotifyError(`${integration}: request to ${redactURL(url)} failed: ${describeError(e, url)}`),
+      );
+    }
+    return check(res);
+  }
+
+  private addAuth(headers: Record<string, string>): void {
+    const cfg = this.cfg;
+    if (!cfg) return;
+    for (const [name, h] of Object.entries(cfg.http_headers ?? {})) {
+      const vals = [...(h.values ?? []), ...(h.secrets ?? []), ...(h.files ?? []).map((f) => secret('', f))];
+      if (vals.length) headers[name.toLowerCase()] = vals.join(', ');
+    }
+    if (headers.authorization) return;
+    if (cfg.basic_auth) {
+      const b = cfg.basic_auth;
+      const user = secret(b.username, b.username_file);
+      const pass = secret(b.password, b.password_file);
+      headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    } else if (cfg.authorization) {
+      const a = cfg.authorization;
+      headers.authorization = `${a.type || 'Bearer'} ${secret(a.credentials, a.credentials_file)}`;
+    }
+  }
+
+  private getDispatcher(): Dispatcher {
+    if (!this.dispatcher) {
+      const connect = tlsOptions(this.cfg?.tls_config);
+      this.dispatcher = this.cfg?.proxy_url
+        ? new ProxyAgent({ uri: this.cfg.proxy_url, requestTls: connect, proxyTls: connect })
+        : new Agent({ connect });
+    }
+    return this.dispatcher;
+  }
+}
+
+function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
+
+/** The error's message with its cause (undici's "fetch failed" hides the reason there), URL removed. */
+function describeError(e: unknown, url: string): string {
+  const err = e as Error & { cause?: Error };
+  let msg = err?.name === 'TimeoutError' ? 'request timed out' : (err?.message ?? String(e));
+  if (err?.name === 'AbortError') msg = 'request canceled';
+  if (err?.cause?.message) msg += `: ${err.cause.message}`;
+  return msg.split(url).join(redactURL(url));
+}
+
+/** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unparsable. */
+export function parseRetryAfter(v: string | null, now = Date.now()): number | undefined {
+  if (!v) return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+/** The response body for an error message: trimmed and capped. */
+export function bodySnippet(body: string): string {
+  const b = body.trim();
+  return b.length > 1024 ? `${b.slice(0, 1024)}…` : b;
+}
+
+/** Alertmanager's status policy: 2xx ok; 429 and 5xx retry; anything else is permanent. */
+export function checkStatus(integration: string, res: HttpResponse): NotifyResult {
+  if (res.status >= 200 && res.status < 300) return ok;
+  const body = bodySnippet(res.body);
+  const msg = `${integration}: unexpected status code ${res.status}${body ? `: ${body}` : ''}`;
+  if (res.status === 429 || res.status >= 500) {
+    const after = parseRetryAfter(res.headers.get('retry-after'));
+    return retryable(
+      new NotifyError(after !== undefined ? `${msg} (retry after ${after / 1000}s)` : msg, after, res.status),
+    );
+  }
+  return permanent(new NotifyError(msg, undefined, res.status));
+}

@@ -1,0 +1,78 @@
+/**
+ * What every notifier shares: the template set, an HTTP client for its http_config, and the error policy
+ * (template errors are permanent, anything thrown is retried).
+ */
+import { createHash } from 'node:crypto';
+import type { AlertForNotify, Notifier, NotifyContext, NotifyResult } from '../alertmanager/notifier.ts';
+import type { HTTPClientConfig } from '../config/alertmanager-index.ts';
+import type { Template } from '../template/index.ts';
+import { HttpClient, NotifyError, permanent, retryable } from './http.ts';
+import { notificationData, Renderer, TemplateRenderError } from './templates.ts';
+
+export interface NotifyLogger {
+  debug(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+}
+
+export interface NotifierDeps {
+  templates: Template;
+  /** Replaces undici's fetch (then proxy/TLS settings of http_config are not applied). */
+  fetch?: typeof fetch;
+  logger?: NotifyLogger;
+  /** Clock (ms), for signing timestamps. */
+  now?: () => number;
+}
+
+/** Fields every integration config has. */
+export interface BaseConfig {
+  send_resolved?: boolean;
+  http_config?: HTTPClientConfig;
+}
+
+export abstract class BaseNotifier<C extends BaseConfig> implements Notifier {
+  readonly sendResolved: boolean;
+  protected readonly http: HttpClient;
+
+  constructor(
+    readonly integration: string,
+    protected readonly conf: C,
+    protected readonly deps: NotifierDeps,
+    readonly index = 0,
+    defaultSendResolved = true,
+  ) {
+    this.sendResolved = conf.send_resolved ?? defaultSendResolved;
+    this.http = new HttpClient(conf.http_config, deps.fetch);
+  }
+
+  protected now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  async notify(ctx: NotifyContext, alerts: AlertForNotify[]): Promise<NotifyResult> {
+    try {
+      const r = new Renderer(this.deps.templates, notificationData(ctx, alerts));
+      return await this.send(ctx, alerts, r);
+    } catch (e) {
+      if (e instanceof TemplateRenderError) return permanent(new NotifyError(`${this.integration}: ${e.message}`));
+      const msg = e instanceof Error ? e.message : String(e);
+      return retryable(new NotifyError(`${this.integration}: ${msg}`));
+    }
+  }
+
+  protected abstract send(ctx: NotifyContext, alerts: AlertForNotify[], r: Renderer): Promise<NotifyResult>;
+}
+
+/** A JSON body, or undefined when the text is not JSON. */
+export function parseJSON(text: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(text);
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Alertmanager's group key hash (sha256 hex), the dedup key / alias of PagerDuty and Opsgenie. */
+export function hashGroupKey(groupKey: string): string {
+  return createHash('sha256').update(groupKey).digest('hex');
+}
