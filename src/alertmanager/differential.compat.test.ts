@@ -13,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseAlertmanagerConfig } from '../config/alertmanager-index.ts';
+import { Labels } from '../model/index.ts';
 import { Alertmanager, type PostableAlert } from './alertmanager.ts';
+import { fingerprintLabels } from './fingerprint.ts';
 import { type ApiMatcher, matcherFromApi } from './matchers.ts';
 import type { NotifierFactory } from './notifier.ts';
 
@@ -440,6 +442,53 @@ describe('differential: Debian Alertmanager vs Osprey', {
     }
     return { real: bySeries(captured.get(String(idx)) ?? []), ours: bySeries(ours) };
   }
+
+  test("alert fingerprints are the same as Alertmanager's", { timeout: 30_000 }, async () => {
+    const cfgPath = join(dir, 'fp.yml');
+    writeFileSync(cfgPath, 'route: {receiver: r}\nreceivers: [{name: r}]\n');
+    const port = await freePort();
+    const child = spawn(
+      AM_BIN,
+      [
+        `--config.file=${cfgPath}`,
+        `--storage.path=${join(dir, 'fp')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+      ],
+      { stdio: 'ignore' },
+    );
+    children.push(child);
+    const base = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        if ((await fetch(`${base}/-/ready`)).ok) break;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline) throw new Error('alertmanager did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const sets = [
+      { alertname: 'A' },
+      { alertname: 'HighLatency', cluster: 'eu-1', instance: '10.0.0.1:9100', job: 'node' },
+      { alertname: 'Ünïcode', summary_label: 'déjà vu 😀', z: 'last' },
+    ];
+    const res = await fetch(`${base}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(sets.map((labels) => ({ labels }))),
+    });
+    assert.equal(res.status, 200);
+    const got = (await (await fetch(`${base}/api/v2/alerts`)).json()) as {
+      labels: Record<string, string>;
+      fingerprint: string;
+    }[];
+    child.kill('SIGKILL');
+    assert.equal(got.length, sets.length);
+    for (const a of got)
+      assert.equal(fingerprintLabels(Labels.fromObject(a.labels)), a.fingerprint, JSON.stringify(a.labels));
+  });
 
   test(`${SCENARIOS.length} scenarios produce the same notifications`, { timeout: 120_000 }, async () => {
     const results: { name: string; ok: boolean; detail: string; notifications: number }[] = [];

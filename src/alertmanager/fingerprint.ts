@@ -7,38 +7,50 @@ import type { Labels } from '../model/index.ts';
 
 const encoder = new TextEncoder();
 
-// 64-bit arithmetic in four 16-bit limbs (no BigInt in the loop).
+// The 64-bit state in four 16-bit limbs (no BigInt, no allocation per byte).
+let h0 = 0;
+let h1 = 0;
+let h2 = 0;
+let h3 = 0;
+
+/** h = (h ^ byte) * 0x100000001b3 mod 2^64, where the prime is 2^40 + 0x1b3. */
+function step(byte: number): void {
+  h0 ^= byte;
+  const t0 = h0 * 0x1b3;
+  const t1 = h1 * 0x1b3 + (t0 >>> 16);
+  let t2 = h2 * 0x1b3 + (t1 >>> 16);
+  let t3 = h3 * 0x1b3 + (t2 >>> 16);
+  t2 = (t2 & 0xffff) + ((h0 << 8) & 0xffff);
+  t3 += (h0 >>> 8) + (h1 << 8) + (t2 >>> 16);
+  h0 = t0 & 0xffff;
+  h1 = t1 & 0xffff;
+  h2 = t2 & 0xffff;
+  h3 = t3 & 0xffff;
+}
+
+function addString(s: string): void {
+  for (let j = 0; j < s.length; j++) {
+    if (s.charCodeAt(j) >= 0x80) {
+      const bytes = encoder.encode(s);
+      for (let k = 0; k < bytes.length; k++) step(bytes[k]);
+      return;
+    }
+  }
+  for (let j = 0; j < s.length; j++) step(s.charCodeAt(j));
+}
+
+const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+
 export function fingerprintLabels(labels: Labels): string {
   // offset basis 0xcbf29ce484222325
-  let h0 = 0x2325;
-  let h1 = 0x8422;
-  let h2 = 0x9ce4;
-  let h3 = 0xcbf2;
-  const step = (byte: number) => {
-    h0 ^= byte;
-    // multiply by prime 0x100000001b3 = 2^40 + 0x1b3
-    const p = 0x1b3;
-    let t0 = h0 * p;
-    let t1 = h1 * p + (t0 >>> 16);
-    let t2 = h2 * p + (t1 >>> 16);
-    let t3 = h3 * p + (t2 >>> 16);
-    t0 &= 0xffff;
-    t1 &= 0xffff;
-    t2 &= 0xffff;
-    // + h << 40: limb 2 gets h0 << 8, limb 3 gets (h0 >> 8) + (h1 << 8)
-    t2 += (h0 << 8) & 0xffff;
-    t3 += (h0 >>> 8) + (h1 << 8) + (t2 >>> 16);
-    h0 = t0;
-    h1 = t1;
-    h2 = t2 & 0xffff;
-    h3 = t3 & 0xffff;
-  };
+  h0 = 0x2325;
+  h1 = 0x8422;
+  h2 = 0x9ce4;
+  h3 = 0xcbf2;
   const flat = labels.flat;
   for (let i = 0; i < flat.length; i++) {
-    const bytes = encoder.encode(flat[i]);
-    for (let j = 0; j < bytes.length; j++) step(bytes[j]);
+    addString(flat[i]);
     step(0xff);
   }
-  const hex = (n: number) => n.toString(16).padStart(4, '0');
-  return hex(h3) + hex(h2) + hex(h1) + hex(h0);
+  return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
 }

@@ -12,6 +12,7 @@ export {
   type PostableAlert,
 } from './alertmanager.ts';
 export { type AlertmanagerService, registerAlertmanagerRoutes } from './api-v2.ts';
+export { type AlertmanagerCheckResult, checkAlertmanagerConfigFile } from './check.ts';
 export { AggregationGroup, Dispatcher } from './dispatcher.ts';
 export { fingerprintLabels } from './fingerprint.ts';
 export { type HistoryQuery, type NotificationAttempt, NotificationHistory } from './history.ts';

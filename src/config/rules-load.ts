@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { isLegacyLabelName, isLegacyMetricName, isValidLabelName, isWellFormed } from '../model/index.ts';
 import { ruleFileSchema, ruleTypeNameAt } from './rules-schema.ts';
 import type { RuleConfig, RuleFileConfig, RuleFileOptions, RuleGroupConfig } from './rules-types.ts';
-import { parseWithSchema } from './yaml-schema.ts';
 import { ConfigError, type ConfigPath, goQuote, YamlSource } from './yaml-errors.ts';
+import { parseWithSchema } from './yaml-schema.ts';
 
 interface Problem {
   path: ConfigPath;
@@ -37,7 +37,11 @@ export function parseRuleFile(text: string, file: string, opts: RuleFileOptions 
     seen.add(name);
     for (const k of Object.keys(g.labels ?? {})) {
       if (!labelOk(k) || k === '__name__')
-        problems.push({ path: [...gpath, 'labels', k], atKey: true, message: `group ${goQuote(name)}: invalid label name: ${k}` });
+        problems.push({
+          path: [...gpath, 'labels', k],
+          atKey: true,
+          message: `group ${goQuote(name)}: invalid label name: ${k}`,
+        });
     }
     const rules: RuleConfig[] = [];
     (g.rules ?? []).forEach((r, ri) => {
@@ -79,7 +83,13 @@ export function parseRuleFile(text: string, file: string, opts: RuleFileOptions 
       const pos = src.position(p.path, p.atKey);
       return { pos, text: `${file}:${pos.line}:${pos.col}: ${p.message}` };
     });
-    throw new ConfigError(file, lines[0].pos.line, lines[0].pos.col, '', lines.map((l) => l.text));
+    throw new ConfigError(
+      file,
+      lines[0].pos.line,
+      lines[0].pos.col,
+      '',
+      lines.map((l) => l.text),
+    );
   }
   return { file, groups };
 }

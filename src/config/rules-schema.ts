@@ -3,7 +3,7 @@
  * Field names and Go type names follow Prometheus so unknown-field errors read the same.
  */
 import { z } from 'zod';
-import { zduration, zlist, zmap, zstr, zint } from './schema-scalars.ts';
+import { zduration, zint, zlist, zmap, zstr } from './schema-scalars.ts';
 import type { ConfigPath } from './yaml-errors.ts';
 
 function ruleSchema(strict: boolean) {

@@ -79,7 +79,8 @@ export class AlertingRule {
         annotations[k] = expandTemplate(env, this.name, v, tmplLabels, s.v, qt);
       }
       const h = labels.hash();
-      if (resultHashes.has(h)) throw new Error('vector contains metrics with the same labelset after applying alert labels');
+      if (resultHashes.has(h))
+        throw new Error('vector contains metrics with the same labelset after applying alert labels');
       resultHashes.add(h);
       fresh.set(h, newAlert(labels, annotations, s.v, ts));
     }

@@ -123,7 +123,10 @@ export class AlertmanagerHTTPSender implements AlertSender {
           this.sent += alerts.length;
         } catch (e) {
           this.errors += alerts.length;
-          this.logger?.warn({ alertmanager: url, count: alerts.length, err: (e as Error).message }, 'Error sending alerts');
+          this.logger?.warn(
+            { alertmanager: url, count: alerts.length, err: (e as Error).message },
+            'Error sending alerts',
+          );
         }
       }),
     );

@@ -107,7 +107,8 @@ export function rulesData(groups: readonly RuleGroup[], f: RulesFilter = {}): { 
 export function alertsData(groups: readonly RuleGroup[]): { alerts: APIAlert[] } {
   const alerts: APIAlert[] = [];
   for (const g of groups) {
-    for (const r of g.rules) if (r instanceof AlertingRule) for (const a of r.activeAlerts()) alerts.push(alertToAPI(a));
+    for (const r of g.rules)
+      if (r instanceof AlertingRule) for (const a of r.activeAlerts()) alerts.push(alertToAPI(a));
   }
   return { alerts };
 }

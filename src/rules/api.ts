@@ -31,10 +31,16 @@ export function registerRulesRoutes(app: FastifyInstance, manager: RuleGroupSour
       file: list(q, 'file'),
       excludeAlerts: String(q.exclude_alerts ?? '') === 'true',
     };
-    return reply.code(200).type('application/json').send({ status: 'success', data: rulesData(manager.groups(), filter) });
+    return reply
+      .code(200)
+      .type('application/json')
+      .send({ status: 'success', data: rulesData(manager.groups(), filter) });
   };
   app.get('/api/v1/rules', rules);
   app.get('/api/v1/alerts', async (_req, reply) =>
-    reply.code(200).type('application/json').send({ status: 'success', data: alertsData(manager.groups()) }),
+    reply
+      .code(200)
+      .type('application/json')
+      .send({ status: 'success', data: alertsData(manager.groups()) }),
   );
 }

@@ -32,7 +32,8 @@ export function duplicateRules(f: RuleFileConfig): { metric: string; labels: Lab
   const out: { metric: string; labels: Labels }[] = [];
   for (let i = 1; i < all.length; i++) {
     // Three copies are one duplicate, as promtool counts them.
-    if (all[i].key === all[i - 1].key && (i < 2 || all[i - 1].key !== all[i - 2].key)) out.push({ metric: all[i].metric, labels: all[i].labels });
+    if (all[i].key === all[i - 1].key && (i < 2 || all[i - 1].key !== all[i - 2].key))
+      out.push({ metric: all[i].metric, labels: all[i].labels });
   }
   return out;
 }

@@ -217,7 +217,9 @@ export class RuleGroup {
       }
       for (const a of rule.activeAlerts()) {
         const matchers: Matcher[] = [equalMatcher('__name__', 'ALERTS_FOR_STATE')];
-        a.labels.forEach((n, v) => matchers.push(equalMatcher(n, v)));
+        a.labels.forEach((n, v) => {
+          matchers.push(equalMatcher(n, v));
+        });
         const series = q.select(matchers, mint, ts);
         if (series.length === 0) continue;
         const it = series[0].iterator();

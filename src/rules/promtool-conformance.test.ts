@@ -26,7 +26,14 @@ export function promtoolRows(): Row[] {
   return lines
     .map((l) => {
       const [command, file, options, exit, , note] = l.split('\t');
-      return { command, file, options, expectedExit: exit === '' ? null : Number(exit), note, id: `${command}\t${file}\t${options}` };
+      return {
+        command,
+        file,
+        options,
+        expectedExit: exit === '' ? null : Number(exit),
+        note,
+        id: `${command}\t${file}\t${options}`,
+      };
     })
     .filter((r) => r.command === 'test rules' || r.command === 'check rules');
 }
@@ -34,11 +41,14 @@ export function promtoolRows(): Row[] {
 /** The options column as CLI-like settings. */
 export function rowArgs(r: Row): string[] {
   if (r.options === '' || r.options.endsWith('enabled')) return [];
-  return r.options.split(/[\s,]+/).filter((x) => x.startsWith('--') || !x.startsWith('-')).reduce<string[]>((acc, x) => {
-    if (x.startsWith('--')) acc.push(x);
-    else if (acc.length > 0 && !acc[acc.length - 1].includes('=')) acc[acc.length - 1] += `=${x}`;
-    return acc;
-  }, []);
+  return r.options
+    .split(/[\s,]+/)
+    .filter((x) => x.startsWith('--') || !x.startsWith('-'))
+    .reduce<string[]>((acc, x) => {
+      if (x.startsWith('--')) acc.push(x);
+      else if (acc.length > 0 && !acc[acc.length - 1].includes('=')) acc[acc.length - 1] += `=${x}`;
+      return acc;
+    }, []);
 }
 
 function runRow(r: Row): { exit: number; output: string } {

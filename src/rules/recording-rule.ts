@@ -1,8 +1,8 @@
 /** A recording rule: evaluates its expression and names the result series `record` with the rule's labels. */
 import { LabelsBuilder } from '../model/index.ts';
+import type { Engine } from '../promql/index.ts';
 import { type Expr, exprToString, parseExpr, type Sample } from '../promql/index.ts';
 import type { Queryable } from '../tsdb/index.ts';
-import type { Engine } from '../promql/index.ts';
 import { pairsKey } from './alerting-rule.ts';
 import { queryVector } from './query.ts';
 import type { RuleHealth } from './types.ts';

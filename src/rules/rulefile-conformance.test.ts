@@ -46,7 +46,8 @@ function runCase(c: Case): string | null {
   } catch (e) {
     if (!(e instanceof ConfigError)) return `unexpected exception ${(e as Error).stack}`;
     if (c.expected === null) return `unexpected error: ${e.message}`;
-    if (!e.message.includes(c.expected)) return `first error ${JSON.stringify(e.message)} lacks ${JSON.stringify(c.expected)}`;
+    if (!e.message.includes(c.expected))
+      return `first error ${JSON.stringify(e.message)} lacks ${JSON.stringify(c.expected)}`;
     if (!/:\d+:\d+: /.test(e.message)) return `error without file:line:col: ${e.message}`;
     return null;
   }

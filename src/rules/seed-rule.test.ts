@@ -43,7 +43,8 @@ test('seed rule: pending, firing after 5m, resolved; ALERTS series and sender', 
   assert.equal(rule.state(), 'pending');
   assert.deepEqual(querySeries(engine, head, 'ALERTS', 4 * MIN + 45_000), [
     {
-      labels: '{__name__="ALERTS", alertname="HighCPUUsage", alertstate="pending", instance="host1", severity="critical"}',
+      labels:
+        '{__name__="ALERTS", alertname="HighCPUUsage", alertstate="pending", instance="host1", severity="critical"}',
       v: 1,
     },
   ]);

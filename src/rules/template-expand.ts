@@ -1,7 +1,7 @@
 /** Expands alert label/annotation templates with Prometheus's data ($labels, $value, ...) and `query`. */
 import type { Engine } from '../promql/index.ts';
-import type { Queryable } from '../tsdb/index.ts';
 import { expandAlertTemplate, type Sample as TemplateSample } from '../template/index.ts';
+import type { Queryable } from '../tsdb/index.ts';
 
 export interface TemplateEnv {
   engine: Engine;

@@ -4,9 +4,7 @@ import { zbool, zduration, zlist, zmap, zstr } from '../config/index.ts';
 
 const zstrOrNum = zstr;
 
-const expAlert = z
-  .object({ exp_labels: zmap(zstr).optional(), exp_annotations: zmap(zstr).optional() })
-  .strict();
+const expAlert = z.object({ exp_labels: zmap(zstr).optional(), exp_annotations: zmap(zstr).optional() }).strict();
 
 const alertTest = z
   .object({
@@ -16,9 +14,7 @@ const alertTest = z
   })
   .strict();
 
-const expSample = z
-  .object({ labels: zstr.optional(), value: z.any().optional(), histogram: zstr.optional() })
-  .strict();
+const expSample = z.object({ labels: zstr.optional(), value: z.any().optional(), histogram: zstr.optional() }).strict();
 
 const promqlTest = z
   .object({ expr: zstr.optional(), eval_time: zduration.optional(), exp_samples: zlist(expSample).optional() })

@@ -99,7 +99,11 @@ function startTime(v: string | undefined): number {
   return t;
 }
 
-function loadGroups(ruleFiles: string[], order: readonly string[] | undefined, opts: UnitTestOptions): RuleGroupConfig[] {
+function loadGroups(
+  ruleFiles: string[],
+  order: readonly string[] | undefined,
+  opts: UnitTestOptions,
+): RuleGroupConfig[] {
   const groups: RuleGroupConfig[] = [];
   for (const f of ruleFiles) {
     groups.push(...parseRules(readFileSync(f, 'utf8'), f, { ignoreUnknownFields: opts.ignoreUnknownFields }).groups);
@@ -154,7 +158,7 @@ function runGroup(
   const errs: string[] = [];
   let curr = 0;
   const ruleGroups = manager.groups();
-  evalLoop: for (let ts = mint; ts <= mint + maxt; ts += evalInterval) {
+  for (let ts = mint; ts <= mint + maxt; ts += evalInterval) {
     const evalErrs: string[] = [];
     for (const g of ruleGroups) {
       g.evaluate(ts);
@@ -164,7 +168,7 @@ function runGroup(
     }
     if (evalErrs.length > 0) {
       errs.push(...evalErrs);
-      break evalLoop;
+      break;
     }
     while (curr < alertTimes.length && ts - mint <= alertTimes[curr] && alertTimes[curr] < ts + evalInterval - mint) {
       const t = alertTimes[curr];
@@ -308,15 +312,15 @@ function checkExpr(
   } catch (e) {
     return `${prefix} err: ${(e as Error).message}`;
   }
-  const byLabels = (a: { labels: Labels }, b: { labels: Labels }) => a.labels.toString().localeCompare(b.labels.toString());
+  const byLabels = (a: { labels: Labels }, b: { labels: Labels }) =>
+    a.labels.toString().localeCompare(b.labels.toString());
   got.sort(byLabels);
   exp.sort(byLabels);
   const same =
-    got.length === exp.length && got.every((g, i) => g.labels.equals(exp[i].labels) && valuesEqual(g.v, exp[i].v, fuzzy));
+    got.length === exp.length &&
+    got.every((g, i) => g.labels.equals(exp[i].labels) && valuesEqual(g.v, exp[i].v, fuzzy));
   if (same) return null;
   const fmt = (xs: { labels: Labels; v: number }[]) =>
     xs.map((x) => `${x.labels.toString()} ${formatFloat(x.v, 'E', -1)}`).join(', ');
   return `${prefix}\n        exp: ${fmt(exp)}\n        got: ${fmt(got)}`;
 }
-
-

@@ -6,6 +6,7 @@ export interface CacheEntry {
   ref: number;
   /** Labels after target labels and metric_relabel_configs; null when relabeling dropped the series. */
   labels: Labels | null;
+  /** Labels hash cut to 30 bits (V8 keeps small integers unboxed); collisions only lose sharing. */
   hash: number;
   /** Last scrape iteration the text appeared in (for expiry). */
   lastIter: number;
@@ -28,7 +29,7 @@ const EXPIRE_AFTER = 2;
  */
 export class ScrapeCache {
   readonly entries = new Map<string, CacheEntry>();
-  /** Final labels hash -> entry, so different spellings of one series share an entry. */
+  /** Labels hash -> entry, so different spellings of one series share an entry (labels are compared). */
   private readonly byHash = new Map<number, CacheEntry>();
   /** Series written (and tracked for staleness) in the last committed scrape. */
   private prevTracked: CacheEntry[] = [];
@@ -63,7 +64,8 @@ export class ScrapeCache {
   }
 
   /** Caches a new series text; reuses the entry of the same labels reached through another text. */
-  add(key: string, labels: Labels | null, hash: number): CacheEntry {
+  add(key: string, labels: Labels | null, fullHash: number): CacheEntry {
+    const hash = fullHash & 0x3fffffff;
     let e: CacheEntry | undefined;
     if (labels !== null) {
       const same = this.byHash.get(hash);

@@ -54,8 +54,8 @@ after(async () => {
 function job(name: string, path: string, extra: Partial<ScrapeConfig> = {}): ScrapeConfig {
   return scrapeConfig({
     job_name: name,
-    scrape_interval: 200,
-    scrape_timeout: 180,
+    scrape_interval: 300,
+    scrape_timeout: 290,
     metrics_path: path,
     static_configs: [{ targets: [addr], labels: { env: 'test' } }],
     ...extra,
@@ -87,7 +87,7 @@ describe('scrape manager', () => {
       assert.equal(t.discoveredLabels.__address__, addr);
       assert.equal(t.discoveredLabels.__metrics_path__, '/ok');
       assert.equal(t.lastError, '');
-      assert.equal(t.scrapeInterval, '200ms');
+      assert.equal(t.scrapeInterval, '300ms');
       assert.match(t.lastScrape, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
       const a1 = app.samples({ __name__: 'a_total', x: '1' });
       assert.equal(a1.length >= 1, true);
@@ -106,7 +106,7 @@ describe('scrape manager', () => {
       assert.equal(app.samples({ __name__: 'scrape_series_added', job: 'ok' })[1].v, 0);
       const req = requests.find((r) => r.url === '/ok')!;
       assert.equal(req.headers['user-agent']?.startsWith('Osprey/'), true);
-      assert.equal(req.headers['x-prometheus-scrape-timeout-seconds'], '0.18');
+      assert.equal(req.headers['x-prometheus-scrape-timeout-seconds'], '0.29');
       assert.match(String(req.headers.accept), /^application\/openmetrics-text;version=1\.0\.0/);
       assert.equal(req.headers['accept-encoding'], 'gzip');
     } finally {

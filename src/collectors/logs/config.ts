@@ -94,7 +94,7 @@ export function buildLogsConfig(raw: RawFile[], issues: Issue[]): LogFileConfig[
       } catch (e) {
         at('match', (e as Error).message);
       }
-      const groups = match ? groupNames(m.match) : new Set<string>();
+      const groups = match ? groupNames(match) : new Set<string>();
       const refs = (field: string, template: string) => {
         for (const r of templateRefs(template)) {
           if (!groups.has(r))
@@ -137,14 +137,10 @@ export function buildLogsConfig(raw: RawFile[], issues: Issue[]): LogFileConfig[
   return out;
 }
 
-/** Named and numbered groups of a pattern (numbers as strings). */
-function groupNames(pattern: string): Set<string> {
-  const re = compileSearchRegex(`${pattern}|`);
-  const out = new Set<string>();
-  // A match of the empty alternative still reports every group; count them from the result.
-  const g = re.exec('') ?? [];
-  for (let i = 0; i < g.length; i++) out.add(String(i));
-  for (const m of pattern.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) out.add(m[1]);
+/** Named and numbered groups of a compiled pattern (numbers as strings). */
+function groupNames(re: SearchRegex): Set<string> {
+  const out = new Set<string>(Object.keys(re.namedGroups));
+  for (let i = 0; i <= re.groupCount; i++) out.add(String(i));
   return out;
 }
 

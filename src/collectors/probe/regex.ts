@@ -7,6 +7,10 @@ import { RE2JS } from 're2js';
 
 export interface SearchRegex {
   readonly source: string;
+  /** Named groups, name -> index. */
+  readonly namedGroups: Readonly<Record<string, number>>;
+  /** Number of capturing groups. */
+  readonly groupCount: number;
   /** True when the pattern occurs anywhere in `s`. */
   test(s: string): boolean;
   /** Groups of the first match (index 0 the whole match, '' for unset groups), or null. */
@@ -25,6 +29,8 @@ export function compileSearchRegex(source: string): SearchRegex {
   const named = re.namedGroups() as Record<string, number>;
   return {
     source,
+    namedGroups: named,
+    groupCount: re.groupCount(),
     test: (s) => re.matcher(s).find(),
     exec(s) {
       const m = re.matcher(s);

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { Labels, Matcher, MatchType } from '../../model/index.ts';
 import { Block, listBlockDirs } from './block.ts';
 import { type BlockSeries, writeBlock } from './block-writer.ts';
+import { addInterval, type Tombstones, writeTombstones } from './tombstones.ts';
 
 /**
  * Interop with Debian's promtool and prometheus 2.42: they read blocks Osprey writes, and Osprey reads
@@ -127,6 +128,22 @@ test('promtool lists, analyzes and dumps a block Osprey wrote; prometheus querie
     assert.deepEqual(dumped, want);
     console.log(`promtool tsdb dump: ${dumped.length} samples match`);
 
+    // promtool honours tombstones Osprey writes
+    const tdir = join(dir, 'tomb');
+    cpSync(data, tdir, { recursive: true });
+    const tb = new Block(join(tdir, meta.ulid));
+    const victims = tb.index.postings('job', 'node');
+    const cut = t0 + 2 * 3_600_000;
+    const tomb: Tombstones = new Map();
+    for (const ref of victims) addInterval(tomb, ref, Number.MIN_SAFE_INTEGER, cut);
+    tb.close();
+    writeTombstones(join(tdir, meta.ulid), tomb);
+    const afterDelete = promtool('tsdb', 'dump', tdir).trim().split('\n');
+    const expected = want.filter((l) => !(l.includes('job="node"') && Number(l.slice(l.lastIndexOf(' ') + 1)) <= cut));
+    assert.equal(afterDelete.length, expected.length);
+    assert.deepEqual(afterDelete.sort(), expected);
+    console.log(`promtool dump with Osprey tombstones: ${afterDelete.length} samples left as expected`);
+
     // prometheus serves the block
     const copy = join(dir, 'prom-data');
     cpSync(data, copy, { recursive: true });
@@ -135,7 +152,13 @@ test('promtool lists, analyzes and dumps a block Osprey wrote; prometheus querie
     const port = await freePort();
     prom = spawn(
       PROMETHEUS,
-      [`--config.file=${cfg}`, `--storage.tsdb.path=${copy}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=100y'],
+      [
+        `--config.file=${cfg}`,
+        `--storage.tsdb.path=${copy}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--storage.tsdb.retention.time=100y',
+        '--web.enable-admin-api',
+      ],
       { stdio: 'ignore' },
     );
     const base = `http://127.0.0.1:${port}`;
@@ -161,6 +184,33 @@ test('promtool lists, analyzes and dumps a block Osprey wrote; prometheus querie
       }
     }
     console.log(`prometheus query over the Osprey block: ${res.data.result.length} series, ${samples} samples match`);
+
+    // prometheus deletes a range of one metric: it writes tombstones into the block, which Osprey honours
+    const delStart = t0 + 3_600_000;
+    const delEnd = t0 + 7_200_000;
+    const del = await fetch(
+      `${base}/api/v1/admin/tsdb/delete_series?match[]=osprey_test_1&start=${delStart / 1000}&end=${delEnd / 1000}`,
+      { method: 'POST' },
+    );
+    assert.equal(del.status, 204);
+    const blk = new Block(join(copy, meta.ulid));
+    const deletedRefs = blk.index.postings('__name__', 'osprey_test_1');
+    assert.equal(blk.tombstones.size, deletedRefs.length);
+    for (const ref of deletedRefs) assert.deepEqual(blk.tombstones.get(ref), [[delStart, delEnd]]);
+    let kept = 0;
+    let expectKept = 0;
+    for (const s of blk.querier().select([new Matcher(MatchType.Equal, '__name__', 'osprey_test_1')], 0, now)) {
+      const src = byLabels.get(s.labels.toString())!;
+      expectKept += Array.from(src.timestamps!).filter((t) => t < delStart || t > delEnd).length;
+      const it = s.iterator();
+      while (it.next()) {
+        assert.ok(it.t < delStart || it.t > delEnd);
+        kept++;
+      }
+    }
+    assert.equal(kept, expectKept);
+    blk.close();
+    console.log(`prometheus tombstones read by Osprey: ${deletedRefs.length} series, ${kept} samples left as expected`);
   } finally {
     if (prom !== null && prom.exitCode === null) {
       const exited = new Promise((r) => prom!.once('exit', r));

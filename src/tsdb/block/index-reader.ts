@@ -1,4 +1,4 @@
-import { ByteReader, checkCrc, DecodeError } from './encoding.ts';
+import { ByteReader, checkCrc, compareUtf8, DecodeError } from './encoding.ts';
 import { INDEX_FORMAT_V2, INDEX_HEADER_SIZE, INDEX_MAGIC, INDEX_TOC_SIZE, type ChunkMetas } from './index-writer.ts';
 
 /**
@@ -181,16 +181,16 @@ export class IndexReader {
   }
 }
 
+/** Index of `s` in `a`, which is sorted byte-wise as the index stores it; -1 when absent. */
 function binarySearch(a: readonly string[], s: string): number {
-  // values are sorted byte-wise; a linear fallback keeps non-ASCII edge cases correct
   let lo = 0;
   let hi = a.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const v = a[mid];
-    if (v === s) return mid;
-    if (v < s) lo = mid + 1;
+    const c = compareUtf8(a[mid], s);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
     else hi = mid - 1;
   }
-  return a.indexOf(s);
+  return -1;
 }

@@ -71,3 +71,43 @@ test('MergeQuerier spans blocks and the head: merged series, later sources win t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('writeBlockFromQuerier persists a head range as a block, staleness markers bit for bit', async () => {
+  const { writeBlockFromQuerier } = await import('./block-writer.ts');
+  const { Block } = await import('./block.ts');
+  const { STALE_NAN, isStaleNaN } = await import('../../model/index.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'osprey-headblock-'));
+  try {
+    const head = new Head();
+    const app = head.appender();
+    const want = new Map<string, string>();
+    for (let s = 0; s < 20; s++) {
+      const l = Labels.fromObject({ __name__: 'm', i: String(s) });
+      const xs: string[] = [];
+      for (let j = 0; j < 500; j++) {
+        const t = j * 30_000 + s;
+        const v = j === 100 ? STALE_NAN : s + j / 4;
+        app.append(0, l, t, v);
+        if (t < 7_200_000) xs.push(`${v}@${t}`);
+      }
+      want.set(l.toString(), xs.join(' '));
+    }
+    app.commit();
+    const meta = writeBlockFromQuerier(dir, head.querier(), 0, 7_200_000);
+    assert.equal(meta.minTime, 0);
+    assert.equal(meta.maxTime, 7_200_000);
+    assert.equal(meta.stats.numSeries, 20);
+    assert.equal(meta.stats.numSamples, 20 * 240);
+    const b = new Block(join(dir, meta.ulid));
+    let stale = 0;
+    for (const s of b.querier().select([], 0, 1e12)) {
+      assert.equal(samples(s), want.get(s.labels.toString()));
+      const it = s.iterator();
+      while (it.next()) if (isStaleNaN(it.v)) stale++;
+    }
+    assert.equal(stale, 20);
+    b.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -76,7 +76,7 @@ export class RecordBuffer {
   }
 }
 
-export function encodeSeries(out: RecordBuffer, series: { ref: number; labels: Labels }[]): void {
+export function encodeSeries(out: RecordBuffer, series: readonly { ref: number; labels: Labels }[]): void {
   out.byte(RECORD_SERIES);
   for (const s of series) {
     out.be64(s.ref);

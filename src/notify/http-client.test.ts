@@ -1,0 +1,128 @@
+/** http_config on the notifier HTTP client: TLS (CA, insecure_skip_verify) and proxy_url. */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { type AddressInfo, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { HTTPClientConfig } from '../config/alertmanager-index.ts';
+import { parseRetryAfter, redactURL } from './http.ts';
+import { context, deps, firingAlert, type StandIn, startStandIn } from './test-helpers.ts';
+import { WebhookNotifier } from './webhook.ts';
+
+const httpConfig = (extra: Partial<HTTPClientConfig>): HTTPClientConfig => ({
+  tls_config: { insecure_skip_verify: false },
+  follow_redirects: true,
+  enable_http2: true,
+  proxy_from_environment: false,
+  ...extra,
+});
+
+let cert = '';
+let key = '';
+let httpsBase = '';
+const httpsServer = createHttpsServer();
+before(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'osprey-tls-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  key = readFileSync(join(dir, 'key.pem'), 'utf8');
+  httpsServer.setSecureContext({ cert, key });
+  httpsServer.on('request', (req, res) => {
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  await new Promise<void>((resolve) => httpsServer.listen(0, '127.0.0.1', resolve));
+  httpsBase = `https://127.0.0.1:${(httpsServer.address() as AddressInfo).port}`;
+});
+after(() => {
+  httpsServer.closeAllConnections();
+  httpsServer.close();
+});
+
+test('https with an unknown CA fails (retried); with tls_config.ca or insecure_skip_verify it works', async () => {
+  const alerts = [firingAlert('a:9100')];
+  const bad = await new WebhookNotifier({ url: `${httpsBase}/hook` }, deps()).notify(context(), alerts);
+  assert.equal(bad.retry, true);
+  assert.ok(bad.error);
+  const withCA = new WebhookNotifier(
+    { url: `${httpsBase}/hook`, http_config: httpConfig({ tls_config: { ca: cert, insecure_skip_verify: false } }) },
+    deps(),
+  );
+  assert.deepEqual(await withCA.notify(context(), alerts), { retry: false });
+  const skip = new WebhookNotifier(
+    { url: `${httpsBase}/hook`, http_config: httpConfig({ tls_config: { insecure_skip_verify: true } }) },
+    deps(),
+  );
+  assert.deepEqual(await skip.notify(context(), alerts), { retry: false });
+});
+
+test('proxy_url: requests tunnel through the proxy', async () => {
+  const target: StandIn = await startStandIn();
+  const tunnels: string[] = [];
+  const proxy = createHttpServer();
+  proxy.on('connect', (req, socket, head) => {
+    tunnels.push(req.url ?? '');
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = connect(Number(port), host, () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  try {
+    const proxyURL = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const n = new WebhookNotifier(
+      { url: `${target.base}/via-proxy`, http_config: httpConfig({ proxy_url: proxyURL }) },
+      deps(),
+    );
+    assert.deepEqual(await n.notify(context(), [firingAlert('a:9100')]), { retry: false });
+    assert.deepEqual(tunnels, [new URL(target.base).host]);
+    assert.equal(target.requests[0]!.url, '/via-proxy');
+  } finally {
+    proxy.closeAllConnections();
+    proxy.close();
+    await target.close();
+  }
+});
+
+test('redactURL keeps only the origin; Retry-After parses seconds and dates', () => {
+  assert.equal(redactURL('https://hooks.slack.com/services/T/B/secret'), 'https://hooks.slack.com/<redacted>');
+  assert.equal(
+    redactURL('https://oapi.dingtalk.com/robot/send?access_token=abc'),
+    'https://oapi.dingtalk.com/<redacted>',
+  );
+  assert.equal(redactURL('http://example.com'), 'http://example.com');
+  assert.equal(parseRetryAfter('120'), 120_000);
+  const now = Date.parse('2024-05-01T10:00:00Z');
+  assert.equal(parseRetryAfter('Wed, 01 May 2024 10:00:30 GMT', now), 30_000);
+  assert.equal(parseRetryAfter('soon'), undefined);
+  assert.equal(parseRetryAfter(null), undefined);
+});
