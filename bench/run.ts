@@ -4,6 +4,7 @@ const all: Record<string, () => Promise<unknown>> = {
   exposition: async () => (await import('./exposition.ts')).runExpositionBench(),
   tsdb: async () => (await import('./tsdb.ts')).runTsdbBench(),
   scrape: async () => (await import('./scrape.ts')).runScrapeBench(),
+  promql: async () => (await import('./promql.ts')).runPromqlBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in all);

@@ -5,6 +5,7 @@
  * auth_password (PLAIN/LOGIN) or auth_secret (CRAM-MD5), templated `headers` (Subject, To, From, ...), and an
  * HTML and a text body.
  */
+import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { AlertForNotify, NotifyContext, NotifyResult } from '../alertmanager/notifier.ts';
 import type { TLSConfig } from '../config/alertmanager-index.ts';
@@ -101,7 +102,8 @@ export class EmailNotifier extends BaseNotifier<EmailConfig> {
       requireTLS: !implicitTLS && (c.require_tls ?? true),
       ignoreTLS: !implicitTLS && c.require_tls === false,
       name: c.hello || 'localhost',
-      tls: { servername: host, ...tlsOptions(c.tls_config) },
+      // SNI only for names (an IP address as server name is not allowed by RFC 6066).
+      tls: { ...(isIP(host) ? {} : { servername: host }), ...tlsOptions(c.tls_config) },
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,
