@@ -106,10 +106,10 @@ export async function runPromqlBench(): Promise<void> {
       .join(',');
     let chunk = '';
     for (let i = 0; i < steps; i++) chunk += `${__name__}{${ls}} ${d.value(i)} ${(start + i * STEP_MS) / 1000}\n`;
-    if (!ws.write(chunk)) await new Promise((r) => ws.once('drain', r));
+    if (!ws.write(chunk)) await new Promise<void>((r) => ws.once('drain', () => r()));
   }
   ws.end('# EOF\n');
-  await new Promise((r) => ws.on('finish', r));
+  await new Promise<void>((r) => ws.on('finish', () => r()));
   const promData = join(dir, 'prom');
   const bf = spawnSync('/usr/bin/promtool', ['tsdb', 'create-blocks-from', 'openmetrics', omFile, promData], {
     encoding: 'utf8',

@@ -1,4 +1,4 @@
-import { ApiError, type QueryService } from './api/index.ts';
+import { ApiError, type QueryOptions, type QueryService } from './api/index.ts';
 import type { Matcher } from './model/index.ts';
 import {
   Engine,
@@ -8,7 +8,6 @@ import {
   PromQLParseError,
   prettify,
   QueryError,
-  type QueryResult,
   resultToJSON,
 } from './promql/index.ts';
 import type { Queryable } from './tsdb/index.ts';
@@ -19,6 +18,16 @@ export interface QueryServiceOptions {
   maxSamples: number;
   /** The default subquery step: global.evaluation_interval of the current config, in ms. */
   defaultSubqueryStep: () => number;
+  /** Called once per evaluated query (global.query_log_file). */
+  queryLog?: (entry: QueryLogEntry) => void;
+}
+
+/** One line of the query log, in Prometheus's shape. */
+export interface QueryLogEntry {
+  httpRequest?: { clientIP: string; method: string; path: string };
+  params: { query: string; start: string; end: string; step: number };
+  stats: { timings: Record<string, number>; samples?: Record<string, number> };
+  ts: string;
 }
 
 /**
@@ -39,21 +48,52 @@ export function createQueryService(storage: Queryable, opts: QueryServiceOptions
     }
     return e;
   };
-  const toApi = (r: QueryResult) => ({ data: resultToJSON(r.value), warnings: r.warnings, infos: r.infos });
+  const evaluate = (query: string, start: number, end: number, step: number, o: QueryOptions) =>
+    run(() => {
+      const t0 = performance.now();
+      const expr = parseExpr(query);
+      const t1 = performance.now();
+      const engine = engineFor(o.timeout);
+      const r =
+        step === 0
+          ? engine.instantQuery(storage, expr, start, { lookbackDelta: o.lookbackDelta })
+          : engine.rangeQuery(storage, expr, start, end, step, { lookbackDelta: o.lookbackDelta });
+      const t2 = performance.now();
+      const data = resultToJSON(r.value) as { resultType: string; result: unknown; stats?: unknown };
+      const warnings = [...r.warnings];
+      if (o.limit && Array.isArray(data.result) && data.result.length > o.limit) {
+        data.result = data.result.slice(0, o.limit);
+        warnings.push('results truncated due to limit');
+      }
+      const timings = {
+        evalTotalTime: (t2 - t0) / 1000,
+        resultSortTime: 0,
+        queryPreparationTime: (t1 - t0) / 1000,
+        innerEvalTime: (t2 - t1) / 1000,
+        execQueueTime: 0,
+        execTotalTime: (t2 - t0) / 1000,
+      };
+      const samples = { totalQueryableSamples: r.samples, peakSamples: r.samples };
+      if (o.stats) data.stats = { timings, samples };
+      opts.queryLog?.({
+        httpRequest: o.request,
+        params: {
+          query,
+          start: new Date(start).toISOString(),
+          end: new Date(end).toISOString(),
+          step: step / 1000,
+        },
+        stats: { timings, samples },
+        ts: new Date().toISOString(),
+      });
+      return { data, warnings, infos: r.infos };
+    });
   return {
     instant(query, time, o) {
-      return run(() =>
-        toApi(engineFor(o.timeout).instantQuery(storage, parseExpr(query), time, { lookbackDelta: o.lookbackDelta })),
-      );
+      return evaluate(query, time, time, 0, o);
     },
     range(query, start, end, step, o) {
-      return run(() =>
-        toApi(
-          engineFor(o.timeout).rangeQuery(storage, parseExpr(query), start, end, step, {
-            lookbackDelta: o.lookbackDelta,
-          }),
-        ),
-      );
+      return evaluate(query, start, end, step, o);
     },
     format(query) {
       return run(() => prettify(parseExpr(query)));

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { createHttpServer, type ApiDeps, type QueryService } from './api/index.ts';
 import { parseListenAddress, type FlagValues } from './cli/flags.ts';
@@ -69,6 +69,15 @@ export class OspreyServer {
       timeout: parseDuration(flags['query.timeout']),
       maxSamples: Number(flags['query.max-samples']),
       defaultSubqueryStep: () => this.config?.global.evaluation_interval ?? 60_000,
+      queryLog: (entry) => {
+        const file = this.config?.global.query_log_file;
+        if (!file) return;
+        try {
+          appendFileSync(resolve(dirname(this.config.source_file || '.'), file), `${JSON.stringify(entry)}\n`);
+        } catch (e) {
+          this.log.warn({ error: (e as Error).message, file }, 'Cannot write the query log');
+        }
+      },
     });
     const deps: ApiDeps = {
       storage: this.db,

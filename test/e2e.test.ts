@@ -121,3 +121,20 @@ test('a malformed query gets a 400 with Prometheus error JSON', async () => {
   assert.equal(r.json.errorType, 'bad_data');
   assert.match(r.json.error, /^invalid parameter "query": 1:\d+: parse error: /);
 });
+
+test('query limit, stats and the query log behave like Prometheus', async () => {
+  const { readFileSync, writeFileSync: write } = await import('node:fs');
+  const { join } = await import('node:path');
+  const logFile = join(osprey.dir, 'queries.log');
+  write(osprey.configFile, `global:\n  query_log_file: ${logFile}\n${config(app.address).replace('global:\n', '')}`);
+  assert.equal((await fetch(`${osprey.url}/-/reload`, { method: 'POST' })).status, 200);
+  const r = await getJSON(`${osprey.url}/api/v1/query?query=${encodeURIComponent('up or vector(1)')}&limit=1&stats=all`);
+  assert.equal(r.json.data.result.length, 1);
+  assert.deepEqual(r.json.warnings, ['results truncated due to limit']);
+  assert.equal(typeof r.json.data.stats.timings.evalTotalTime, 'number');
+  assert.equal(typeof r.json.data.stats.samples.totalQueryableSamples, 'number');
+  const lines = readFileSync(logFile, 'utf8').trim().split('\n');
+  const last = JSON.parse(lines[lines.length - 1]);
+  assert.equal(last.params.query, 'up or vector(1)');
+  assert.equal(last.httpRequest.path, '/api/v1/query');
+});

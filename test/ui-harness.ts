@@ -3,7 +3,7 @@
 // The Alertmanager API v2 and /api/v1/notifications are stubbed here with in-memory state until Osprey serves them.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerDashboardRoutes } from '../src/api/dashboards.ts';
@@ -155,6 +155,13 @@ scrape_configs:
     static_configs:
       - targets: ['127.0.0.1:1']
 `);
+  // Now that Osprey's port is known, let it scrape itself too (the overview and "Osprey" dashboard use osprey_*).
+  writeFileSync(
+    osprey.configFile,
+    `${readFileSync(osprey.configFile, 'utf8')}  - job_name: osprey\n    static_configs:\n      - targets: ['${new URL(osprey.url).host}']\n`,
+  );
+  const reload = await fetch(`${osprey.url}/-/reload`, { method: 'POST' });
+  if (!reload.ok) throw new Error(`reload failed: ${await reload.text()}`);
   const silences = new Map<string, Silence>();
   const front = Fastify({ exposeHeadRoutes: true });
   registerUiRoutes(front, dist);
@@ -175,7 +182,11 @@ scrape_configs:
   const deadline = Date.now() + 15_000;
   for (;;) {
     const r = await fetch(`${osprey.url}/api/v1/query?query=count_over_time(xss_test[1m])`).then((x) => x.json());
-    if (r.data?.result?.length === 2 && Number(r.data.result[0].value[1]) >= 2) break;
+    const self = await fetch(`${osprey.url}/api/v1/query?query=count_over_time(osprey_tsdb_head_series[1m])`).then((x) =>
+      x.json(),
+    );
+    const scraped = (x: any) => x.data?.result?.length >= 1 && Number(x.data.result[0].value[1]) >= 2;
+    if (r.data?.result?.length === 2 && scraped(r) && scraped(self)) break;
     if (Date.now() > deadline) throw new Error('Osprey did not scrape the test app');
     await new Promise((res) => setTimeout(res, 200));
   }

@@ -256,7 +256,10 @@ describe('alert manager engine', { concurrency: true }, () => {
 
   test('a permanent failure is not retried', async () => {
     const { factory } = recorder({ a: async () => ({ retry: false, error: new Error('400 bad request') }) });
-    const am = start({ factory });
+    const cfg = config();
+    // The failed flush is tried again at the next group_interval; keep that out of the observed window.
+    cfg.route.group_interval = 5000;
+    const am = start({ factory }, cfg);
     try {
       am.putAlerts([{ labels: { alertname: 'Perm' } }]);
       await waitFor(() => am.history.query().length === 1, 'one attempt');
@@ -279,6 +282,20 @@ describe('alert manager engine', { concurrency: true }, () => {
         sent.map((s) => s.receiver),
         ['a'],
       );
+    } finally {
+      am.stop();
+    }
+  });
+
+  test('a notifier that ignores its abort signal is cut off at the flush deadline', async () => {
+    const { factory } = recorder({ a: () => new Promise(() => {}) });
+    const am = start({ factory, minFlushTimeoutMs: 100 });
+    try {
+      am.putAlerts([{ labels: { alertname: 'Hang' } }]);
+      await waitFor(() => am.history.query().length === 1, 'the attempt is recorded as failed');
+      const h = am.history.query()[0];
+      assert.equal(h.status, 'failed');
+      assert.match(h.error ?? '', /deadline/);
     } finally {
       am.stop();
     }

@@ -14,7 +14,7 @@ import { Inhibitor } from './inhibit.ts';
 import { NotificationLog } from './nflog.ts';
 import { type Notifier, type NotifierFactory, noNotifiers } from './notifier.ts';
 import { type BackoffOptions, receiverPipeline, type Stage } from './pipeline.ts';
-import { Route } from './route.ts';
+import { compareLabelSets, Route } from './route.ts';
 import { Silences } from './silences.ts';
 import { TimeIntervals } from './time-interval.ts';
 import { type Alert, isResolvedAt } from './types.ts';
@@ -303,16 +303,18 @@ export class Alertmanager {
       if (f.receiver && !f.receiver.matches(g.receiver)) continue;
       const alerts: AlertView[] = [];
       for (const a of g.alerts.values()) {
-        const status = this.statusOf(a, [g.route]);
+        const routes = this.route.match(a.labels);
+        const status = this.statusOf(a, routes);
         if (!this.passes(a, status, f, now)) continue;
-        alerts.push({ alert: a, status, receivers: [g.receiver] });
+        // As Alertmanager: every receiver the alert is routed to, not only this group's.
+        alerts.push({ alert: a, status, receivers: routes.map((r) => r.receiver) });
       }
       if (alerts.length === 0) continue;
       alerts.sort((x, y) => (x.alert.fingerprint < y.alert.fingerprint ? -1 : 1));
       out.push({ labels: g.labels, receiver: g.receiver, groupKey: g.key, alerts });
     }
     return out.sort((a, b) => {
-      const c = a.labels.equals(b.labels) ? 0 : compareLabelsBefore(a.labels, b.labels);
+      const c = compareLabelSets(a.labels, b.labels);
       return c || (a.receiver < b.receiver ? -1 : a.receiver > b.receiver ? 1 : 0);
     });
   }
@@ -332,12 +334,4 @@ export class Alertmanager {
     this.dispatcher = null;
     this.inhibitor?.stop();
   }
-}
-
-function compareLabelsBefore(a: Labels, b: Labels): number {
-  const x = a.flat;
-  const y = b.flat;
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
-  return x.length - y.length;
 }

@@ -6,10 +6,10 @@
  * resolutions, or repeat_interval passed). After a successful flush the resolved alerts that were sent,
  * and not updated meanwhile, leave the group; empty groups are removed by the periodic maintenance.
  */
-import { compareLabels, type Labels } from '../model/index.ts';
+import type { Labels } from '../model/index.ts';
 import type { AlertStore } from './alert-store.ts';
 import type { FlushContext } from './pipeline.ts';
-import { groupKey, type Route } from './route.ts';
+import { compareLabelSets, groupKey, type Route } from './route.ts';
 import { type Alert, isResolvedAt } from './types.ts';
 
 /** Notifies a group's alerts; resolves true when every integration succeeded. */
@@ -40,7 +40,7 @@ export function compareAlerts(a: Alert, b: Alert): number {
     const bv = b.labels.get(k);
     if (av !== bv) return av < bv ? -1 : 1;
   }
-  return compareLabels(a.labels, b.labels);
+  return compareLabelSets(a.labels, b.labels);
 }
 
 export class AggregationGroup {
@@ -108,7 +108,13 @@ export class AggregationGroup {
     }
     snapshot.sort(compareAlerts);
     const deadline = Math.max(cfg.group_interval, this.d.minFlushTimeoutMs);
-    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(deadline)]);
+    // An own controller and timer (not AbortSignal.any/timeout, whose weakly held signals can be collected
+    // while a stuck notifier is awaited, so the deadline would never fire).
+    const flushAbort = new AbortController();
+    const deadlineTimer = setTimeout(() => flushAbort.abort(new Error('flush deadline exceeded')), deadline);
+    const onStop = () => flushAbort.abort(new Error('alert manager stopped'));
+    this.abort.signal.addEventListener('abort', onStop, { once: true });
+    const signal = flushAbort.signal;
     const ctx: FlushContext = {
       receiver: this.route.receiver,
       groupKey: this.key,
@@ -131,6 +137,8 @@ export class AggregationGroup {
     } catch (e) {
       this.d.onError(this.key, e);
     } finally {
+      clearTimeout(deadlineTimer);
+      this.abort.signal.removeEventListener('abort', onStop);
       this.flushing = false;
     }
     if (this.flushPending && !this.stopped) {

@@ -12,7 +12,7 @@
 import type { Labels } from '../model/index.ts';
 import type { NotificationHistory } from './history.ts';
 import type { NotificationLog } from './nflog.ts';
-import type { Notifier } from './notifier.ts';
+import type { Notifier, NotifyResult } from './notifier.ts';
 import type { TimeIntervals } from './time-interval.ts';
 import { type Alert, isResolvedAt, toNotifyAlert } from './types.ts';
 
@@ -142,6 +142,25 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** The notifier's result, or a failure once the signal aborts (a notifier that ignores its signal cannot hang a group). */
+function untilAborted(p: Promise<NotifyResult>, signal: AbortSignal): Promise<NotifyResult> {
+  if (signal.aborted) return Promise.resolve({ retry: false, error: new Error('context deadline exceeded') });
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve({ retry: false, error: new Error('context deadline exceeded') });
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
 /**
  * Sends to one integration, retrying temporary failures with exponential backoff until the flush deadline.
  * Resolved alerts are dropped when the integration does not send them; if nothing is left, the stage
@@ -171,17 +190,20 @@ export function retryStage(
       const started = clock();
       let res: { retry: boolean; error?: Error };
       try {
-        res = await notifier.notify(
-          {
-            receiver: ctx.receiver,
-            groupKey: ctx.groupKey,
-            groupLabels: ctx.groupLabels,
-            signal: ctx.signal,
-            now: ctx.now,
-            repeatInterval: ctx.repeatInterval,
-            externalURL: ctx.externalURL,
-          },
-          payload,
+        res = await untilAborted(
+          notifier.notify(
+            {
+              receiver: ctx.receiver,
+              groupKey: ctx.groupKey,
+              groupLabels: ctx.groupLabels,
+              signal: ctx.signal,
+              now: ctx.now,
+              repeatInterval: ctx.repeatInterval,
+              externalURL: ctx.externalURL,
+            },
+            payload,
+          ),
+          ctx.signal,
         );
       } catch (e) {
         res = { retry: true, error: e instanceof Error ? e : new Error(String(e)) };

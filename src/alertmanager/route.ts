@@ -77,3 +77,20 @@ export function labelSetString(labels: Labels): string {
 export function groupKey(route: Route, groupLabels: Labels): string {
   return `${route.key}:${labelSetString(groupLabels)}`;
 }
+
+/**
+ * Prometheus's LabelSet.Before, the order Alertmanager sorts alerts and groups by: fewer labels first; then,
+ * walking the union of names in order, the set missing a name first, else the smaller value first.
+ */
+export function compareLabelSets(a: Labels, b: Labels): number {
+  if (a.size !== b.size) return a.size - b.size;
+  const names = [...new Set([...a.names(), ...b.names()])].sort();
+  for (const n of names) {
+    if (!a.has(n)) return -1;
+    if (!b.has(n)) return 1;
+    const av = a.get(n);
+    const bv = b.get(n);
+    if (av !== bv) return av < bv ? -1 : 1;
+  }
+  return 0;
+}

@@ -21,6 +21,12 @@ export interface QueryOptions {
   timeout?: number;
   /** ms; undefined = engine default */
   lookbackDelta?: number;
+  /** Maximum number of series returned (0 = no limit). */
+  limit?: number;
+  /** `stats` parameter: include query statistics in the response. */
+  stats?: boolean;
+  /** For the query log. */
+  request?: { clientIP: string; method: string; path: string };
 }
 
 /** The data of /api/v1/targets. */

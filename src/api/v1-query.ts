@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ApiDeps } from './deps.ts';
-import { param, parseDurationParam, parseTime } from './params.ts';
+import type { ApiDeps, QueryOptions } from './deps.ts';
+import { param, parseDurationParam, parseLimit, parseTime } from './params.ts';
 import { ApiError, sendSuccess } from './respond.ts';
 
 /** Maximum number of points per timeseries in a range query, as Prometheus enforces. */
@@ -77,8 +77,12 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
   );
 }
 
-function options(req: FastifyRequest): { timeout?: number; lookbackDelta?: number } {
-  const out: { timeout?: number; lookbackDelta?: number } = {};
+function options(req: FastifyRequest): QueryOptions {
+  const out: QueryOptions = { request: { clientIP: req.ip, method: req.method, path: req.url.split('?')[0] } };
+  const limit = param(req, 'limit');
+  if (limit) out.limit = parseLimit(limit);
+  const stats = param(req, 'stats');
+  if (stats) out.stats = true;
   const timeout = param(req, 'timeout');
   if (timeout) out.timeout = parseDurationParam(timeout, 'timeout');
   const lb = param(req, 'lookback_delta');

@@ -7,6 +7,16 @@ export const DEFAULT_BLOCK_DURATION_MS = 2 * 60 * 60 * 1000;
 
 export class BackfillError extends Error {}
 
+/**
+ * The block duration promtool uses for a --max-block-duration: 2h, or the largest of Prometheus's
+ * compaction ranges (2h × 3^k, k < 10) that fits in the maximum.
+ */
+export function compatibleBlockDuration(maxBlockDuration: number): number {
+  let best = DEFAULT_BLOCK_DURATION_MS;
+  for (let k = 1, r = DEFAULT_BLOCK_DURATION_MS * 3; k < 10; k++, r *= 3) if (r <= maxBlockDuration) best = r;
+  return best;
+}
+
 interface PendingSeries {
   labels: Labels;
   ts: number[];

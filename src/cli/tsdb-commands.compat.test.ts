@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Labels } from '../model/index.ts';
-import { Block, listBlockDirs, writeBlock } from '../tsdb/block/index.ts';
+import { Block, compactBlocks, listBlockDirs, writeBlock } from '../tsdb/block/index.ts';
 import { analyzeBlock, createBlocksFromOpenMetrics, dump, listBlocks } from './tsdb-commands.ts';
 
 /** `osprey tsdb` against Debian's promtool 2.42 on the same data directories. */
@@ -96,7 +96,10 @@ test('list, analyze and dump print what promtool prints for the same blocks', ()
     const theirDirs = listBlockDirs(theirs);
     blocks.forEach((m, i) => {
       for (const f of ['index', 'chunks/000001', 'tombstones']) {
-        assert.ok(readFileSync(join(ours, m.ulid, f)).equals(readFileSync(join(theirDirs[i], f))), `${f} of block ${i}`);
+        assert.ok(
+          readFileSync(join(ours, m.ulid, f)).equals(readFileSync(join(theirDirs[i], f))),
+          `${f} of block ${i}`,
+        );
       }
     });
     console.log(`backfill: ${blocks.length} blocks with index, chunks and tombstones byte-identical to promtool's`);
@@ -125,6 +128,19 @@ test('list, analyze and dump print what promtool prints for the same blocks', ()
         .sort(),
     );
     console.log(`tsdb dump: ${reference.length} samples identical both ways`);
+
+    // compacting promtool's blocks into one: promtool reads the result and dumps the same samples
+    const compacted = join(dir, 'compacted');
+    mkdirSync(join(compacted, 'wal'), { recursive: true });
+    const merged = compactBlocks(compacted, listBlockDirs(theirs))!;
+    assert.equal(merged.compaction.level, 2);
+    assert.equal(merged.compaction.sources.length, listBlockDirs(theirs).length);
+    assert.equal(merged.stats.numSamples, reference.length);
+    assert.deepEqual(promtool('tsdb', 'dump', compacted).split('\n').filter(Boolean).sort(), reference);
+    assert.match(promtool('tsdb', 'analyze', compacted), /\nSeries: 25\n/);
+    console.log(
+      `compaction: ${listBlockDirs(theirs).length} promtool blocks -> 1 level-2 block, promtool dumps the same ${reference.length} samples`,
+    );
 
     // bytes per sample on disk, same data
     const bytes = (d: string) =>

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Labels } from '../model/index.ts';
 import { Block, listBlockDirs, writeBlock } from '../tsdb/block/index.ts';
-import { analyzeBlock, createBlocksFromOpenMetrics, dump, listBlocks } from './tsdb-commands.ts';
+import { Command } from 'commander';
+import { registerTsdbCommand } from './tsdb-command.ts';
+import {
+  analyzeBlock,
+  compatibleBlockDuration,
+  createBlocksFromOpenMetrics,
+  dump,
+  listBlocks,
+} from './tsdb-commands.ts';
 import { formatBase2Bytes, formatGoDurationMs, formatGoUTCSeconds, tabulate } from './tsdb-format.ts';
 
 const CONFORMANCE = '/work/shared/conformance/promtool-unittest';
@@ -161,4 +169,42 @@ test('promtool-style formatting helpers', () => {
     ]),
     `${'ab'.padEnd(13)}${'c'.padEnd(17)}last\n${'x'.padEnd(13)}yyyyyyyyyyyyyyy  z\n`,
   );
+});
+
+test("compatibleBlockDuration picks promtool's block ranges", () => {
+  const H = 3_600_000;
+  assert.equal(compatibleBlockDuration(0), 2 * H);
+  assert.equal(compatibleBlockDuration(2 * H), 2 * H);
+  assert.equal(compatibleBlockDuration(5 * H), 2 * H);
+  assert.equal(compatibleBlockDuration(6 * H), 6 * H);
+  assert.equal(compatibleBlockDuration(24 * H), 18 * H);
+});
+
+test('the osprey tsdb command runs list, dump and backfill', async () => {
+  const dir = tmp();
+  const chunks: string[] = [];
+  try {
+    writeDumpTestData(dir);
+    const run = async (...args: string[]) => {
+      const program = new Command();
+      program.exitOverride();
+      registerTsdbCommand(program, (s) => chunks.push(s));
+      await program.parseAsync(['node', 'osprey', 'tsdb', ...args]);
+    };
+    await run('list', dir);
+    await run('dump', dir, '--match', "{__name__='metric'}", '--min-time', '60000', '--max-time', '120000');
+    await run(
+      'create-blocks-from',
+      'openmetrics',
+      join(CONFORMANCE, 'dump-openmetrics-test.prom'),
+      join(dir, 'bf'),
+      '-q',
+    );
+    const out = chunks.join('');
+    assert.match(out, /^BLOCK ULID/);
+    assert.ok(out.endsWith(readFileSync(join(CONFORMANCE, 'dump-test-3.prom'), 'utf8')), out);
+    assert.equal(listBlockDirs(join(dir, 'bf')).length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

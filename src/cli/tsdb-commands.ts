@@ -11,7 +11,7 @@ import { formatBase2Bytes, formatGoDurationMs, formatGoUTCSeconds, tabulate } fr
  * The command-line wiring lives in main.ts.
  */
 
-export { BackfillError, DEFAULT_BLOCK_DURATION_MS } from './tsdb-backfill.ts';
+export { BackfillError, compatibleBlockDuration, DEFAULT_BLOCK_DURATION_MS } from './tsdb-backfill.ts';
 
 export class TsdbCommandError extends Error {}
 

@@ -4,6 +4,16 @@ import type { Collector } from './collector.ts';
 export type { Collector } from './collector.ts';
 export * from './host/index.ts';
 export * from './probe/index.ts';
+export * from './logs/index.ts';
+export * from './process/index.ts';
+export {
+  EXPORTER_COLLECTORS,
+  type ExporterCollectorName,
+  type ExporterOptions,
+  parseListenAddress,
+  type RunningExporter,
+  startExporter,
+} from './exporter.ts';
 
 /**
  * Runs collectors concurrently and concatenates their families, merging families of the same

@@ -40,7 +40,7 @@ function nullRegexIssues(src: YamlSource): ConfigIssue[] {
               out.push({
                 path: [...path, k, name],
                 atKey: true,
-                message: `invalid regular expression for label ${goQuote(name)}: value must not be null`,
+                message: `invalid regexp value for ${goQuote(name)}`,
               });
             }
           }

@@ -176,3 +176,9 @@ export interface AlertmanagerConfig {
   /** The raw text, as loaded (Alertmanager's status API shows `original`). */
   original: string;
 }
+
+/**
+ * Alias for re-exporting from src/config/index.ts, where `AlertmanagerConfig` already names prometheus.yml's
+ * `alerting.alertmanagers` entry.
+ */
+export type AlertmanagerYmlConfig = AlertmanagerConfig;

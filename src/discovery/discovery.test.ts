@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { TargetGroup } from '../config/types.ts';
@@ -85,9 +87,7 @@ test('file discoverer: picks up changes, keeps last good content on invalid file
       updates++;
     });
     assert.equal(updates, 1, 'initial content is reported synchronously');
-    assert.deepEqual(latest, [
-      { targets: ['a:1'], labels: { env: 'one', __meta_filepath: f }, source: `${f}:0` },
-    ]);
+    assert.deepEqual(latest, [{ targets: ['a:1'], labels: { env: 'one', __meta_filepath: f }, source: `${f}:0` }]);
 
     // Atomic replace (write + rename), as config management tools do.
     writeFileSync(`${f}.tmp`, JSON.stringify([{ targets: ['b:2'] }, { targets: ['c:3'] }]));
@@ -155,5 +155,78 @@ test('discovery manager: merges groups per job, throttles updates, keeps unchang
   } finally {
     m.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('http_sd: fetches JSON target groups, keeps the last good ones on failure, adds __meta_url', async () => {
+  let status = 200;
+  let contentType = 'application/json';
+  let body = JSON.stringify([{ targets: ['a:1'], labels: { env: 'x' } }]);
+  const seen: Record<string, string | string[] | undefined>[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers);
+    res.writeHead(status, { 'content-type': contentType });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sd`;
+  const errors: string[] = [];
+  const logger = { info() {}, warn() {}, error: (o: object) => errors.push(JSON.stringify(o)) };
+  const m = new DiscoveryManager({ updateIntervalMs: 10, logger });
+  let latest: TargetSets | null = null;
+  m.start((s) => {
+    latest = s;
+  });
+  try {
+    m.applyConfig({
+      j: {
+        static_configs: [],
+        file_sd_configs: [],
+        other_sd_configs: {
+          http_sd_configs: [
+            {
+              url,
+              refresh_interval: 50,
+              authorization: { type: 'Bearer', credentials: 'tok' },
+              tls_config: { insecure_skip_verify: false },
+              proxy_from_environment: false,
+              follow_redirects: true,
+              enable_http2: true,
+            },
+          ],
+        },
+      },
+    });
+    const first = await waitFor(() => {
+      const g = latest?.get('j');
+      return g && g.length > 0 ? g : undefined;
+    });
+    assert.deepEqual(first, [{ targets: ['a:1'], labels: { env: 'x', __meta_url: url }, source: `${url}:0` }]);
+    assert.equal(seen[0].authorization, 'Bearer tok');
+    assert.equal(seen[0].accept, 'application/json');
+    assert.equal(seen[0]['x-prometheus-refresh-interval-seconds'], '0.05');
+
+    status = 500;
+    await waitFor(() => (errors.some((e) => e.includes('500 Internal Server Error')) ? true : undefined));
+    contentType = 'text/plain';
+    status = 200;
+    await waitFor(() => (errors.some((e) => e.includes('unsupported content type')) ? true : undefined));
+    assert.deepEqual(
+      latest!.get('j')!.flatMap((g) => g.targets),
+      ['a:1'],
+      'failures keep the last groups',
+    );
+
+    contentType = 'application/json; charset=utf-8';
+    body = JSON.stringify([{ targets: ['b:2'] }, { targets: ['c:3'], labels: {} }]);
+    await waitFor(() => (latest!.get('j')!.length === 2 ? true : undefined));
+    assert.deepEqual(
+      latest!.get('j')!.flatMap((g) => g.targets),
+      ['b:2', 'c:3'],
+    );
+  } finally {
+    m.stop();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
   }
 });

@@ -3,3 +3,5 @@ export { globFiles } from './glob.ts';
 export { DiscoveryManager, type DiscoveryManagerOptions, type TargetSets } from './manager.ts';
 export { StaticDiscoverer } from './static.ts';
 export { type Discoverer, type DiscoveryConfigSet, type Logger, silentLogger, type TargetGroup } from './types.ts';
+export { addAuthHeaders, createDispatcher } from './http-client.ts';
+export { HTTPDiscoverer, type HTTPSDConfig } from './http.ts';

@@ -1,5 +1,6 @@
 import { parseFileSD, type TargetGroup } from '../config/index.ts';
 import { FileDiscoverer, type FileSDParser } from './file.ts';
+import { HTTPDiscoverer, type HTTPSDConfig } from './http.ts';
 import { StaticDiscoverer } from './static.ts';
 import { type Discoverer, type DiscoveryConfigSet, type Logger, silentLogger } from './types.ts';
 
@@ -12,6 +13,8 @@ export interface DiscoveryManagerOptions {
   updateIntervalMs?: number;
   /** Parser for file_sd files (default: src/config's parseFileSD). */
   parseFileSD?: FileSDParser;
+  /** User-Agent of http_sd requests. */
+  userAgent?: string;
 }
 
 /** All target groups per job (or per alertmanager set), keyed by the config's name. */
@@ -34,6 +37,7 @@ export class DiscoveryManager {
   private readonly logger: Logger;
   private readonly interval: number;
   private readonly parse: FileSDParser;
+  private readonly userAgent: string;
   private providers = new Map<string, Provider>();
   private onUpdate: ((sets: TargetSets) => void) | null = null;
   private pending = false;
@@ -46,6 +50,7 @@ export class DiscoveryManager {
     this.logger = opts.logger ?? silentLogger;
     this.interval = opts.updateIntervalMs ?? 5000;
     this.parse = opts.parseFileSD ?? parseFileSD;
+    this.userAgent = opts.userAgent ?? 'Osprey';
   }
 
   /** Registers the receiver of updates. Call before applyConfig. */
@@ -58,7 +63,7 @@ export class DiscoveryManager {
     const next = new Map<string, Provider>();
     const starting: [string, Provider][] = [];
     for (const [name, cfg] of entries) {
-      const key = JSON.stringify([cfg.static_configs, cfg.file_sd_configs]);
+      const key = JSON.stringify([cfg.static_configs, cfg.file_sd_configs, cfg.other_sd_configs ?? {}]);
       const old = this.providers.get(name);
       if (old && old.key === key) {
         next.set(name, old);
@@ -112,6 +117,11 @@ export class DiscoveryManager {
     if (cfg.static_configs.length > 0) ds.push(new StaticDiscoverer(cfg.static_configs));
     for (const f of cfg.file_sd_configs) ds.push(new FileDiscoverer(f, { logger: this.logger, parse: this.parse }));
     for (const [kind, list] of Object.entries(cfg.other_sd_configs ?? {})) {
+      if (kind === 'http_sd_configs') {
+        for (const h of list)
+          ds.push(new HTTPDiscoverer(h as HTTPSDConfig, { logger: this.logger, userAgent: this.userAgent }));
+        continue;
+      }
       if (list.length === 0 || this.warnedKinds.has(`${name}/${kind}`)) continue;
       this.warnedKinds.add(`${name}/${kind}`);
       this.logger.warn({ job: name, kind }, 'service discovery mechanism not supported yet; ignored');

@@ -5,11 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { alertmanagerTemplates, buildTemplateData, type Data, executeTextString } from '../template/index.ts';
 import { DEFAULT_TEMPLATES } from './default-templates.ts';
 
-const UPSTREAM = '/work/shared/conformance/alertmanager-templates';
+const UPSTREAM = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/conformance/alertmanager-templates');
 const NOW = Date.parse('2024-05-01T10:00:00Z');
 
 const alert = (labels: Record<string, string>, annotations: Record<string, string>, resolved = false) => ({

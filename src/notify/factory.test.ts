@@ -79,9 +79,9 @@ test('a failing template is a permanent error', async () => {
 test('integrations Osprey does not implement fail permanently instead of vanishing', async () => {
   const warnings: unknown[] = [];
   const factory = createNotifierFactory({ logger: { debug() {}, warn: (o) => warnings.push(o) } });
-  const ns = factory({ name: 'r', pushover_configs: [{ send_resolved: true }] } as AlertmanagerReceiver, global, []);
+  const ns = factory({ name: 'r', sns_configs: [{ send_resolved: true }] } as AlertmanagerReceiver, global, []);
   assert.equal(ns.length, 1);
-  assert.equal(ns[0]!.integration, 'pushover');
+  assert.equal(ns[0]!.integration, 'sns');
   const r = await ns[0]!.notify(context(), [firingAlert('a:9100')]);
   assert.equal(r.retry, false);
   assert.match(r.error!.message, /not supported/);

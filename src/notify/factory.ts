@@ -10,14 +10,19 @@ import { DiscordNotifier } from './discord.ts';
 import { EmailNotifier } from './email.ts';
 import { FeishuNotifier } from './feishu.ts';
 import { NotifyError, permanent } from './http.ts';
+import { MattermostNotifier } from './mattermost.ts';
 import { MSTeamsNotifier } from './msteams.ts';
 import { MSTeamsV2Notifier } from './msteamsv2.ts';
 import type { NotifierDeps, NotifyLogger } from './notifier-base.ts';
 import { OpsgenieNotifier } from './opsgenie.ts';
 import { PagerdutyNotifier } from './pagerduty.ts';
+import { PushoverNotifier } from './pushover.ts';
+import { RocketChatNotifier } from './rocketchat.ts';
 import { SlackNotifier } from './slack.ts';
 import { TelegramNotifier } from './telegram.ts';
 import { TemplateCache } from './templates.ts';
+import { VictorOpsNotifier } from './victorops.ts';
+import { WebexNotifier } from './webex.ts';
 import { WebhookNotifier } from './webhook.ts';
 import { WeChatNotifier } from './wechat.ts';
 import { WeComRobotNotifier } from './wecom-robot.ts';
@@ -44,6 +49,11 @@ export const NOTIFIER_KINDS: Record<string, Ctor> = {
   msteams: MSTeamsNotifier,
   msteamsv2: MSTeamsV2Notifier,
   wechat: WeChatNotifier,
+  webex: WebexNotifier,
+  victorops: VictorOpsNotifier,
+  pushover: PushoverNotifier,
+  mattermost: MattermostNotifier,
+  rocketchat: RocketChatNotifier,
   // Osprey extensions (not in Alertmanager).
   dingtalk: DingTalkNotifier,
   feishu: FeishuNotifier,

@@ -36,3 +36,8 @@ export { WeChatNotifier, type WeChatConfig } from './wechat.ts';
 export { DingTalkNotifier, DINGTALK_DEFAULTS, dingtalkSign, type DingTalkConfig } from './dingtalk.ts';
 export { FeishuNotifier, FEISHU_DEFAULTS, feishuSign, type FeishuConfig } from './feishu.ts';
 export { WeComRobotNotifier, WECOM_ROBOT_DEFAULTS, type WeComRobotConfig } from './wecom-robot.ts';
+export { WebexNotifier, type WebexConfig } from './webex.ts';
+export { VictorOpsNotifier, type VictorOpsConfig } from './victorops.ts';
+export { PushoverNotifier, type PushoverConfig } from './pushover.ts';
+export { MattermostNotifier, type MattermostConfig } from './mattermost.ts';
+export { RocketChatNotifier, type RocketChatConfig } from './rocketchat.ts';

@@ -9,6 +9,23 @@ import type { Template } from '../template/index.ts';
 import { HttpClient, NotifyError, permanent, retryable } from './http.ts';
 import { notificationData, Renderer, TemplateRenderError } from './templates.ts';
 
+/** Longer Retry-After values are capped; the flush deadline usually ends the wait first anyway. */
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+/** Resolves after `ms` or when `signal` aborts, whichever is first. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 export interface NotifyLogger {
   debug(obj: object | string, msg?: string): void;
   warn(obj: object | string, msg?: string): void;
@@ -51,7 +68,11 @@ export abstract class BaseNotifier<C extends BaseConfig> implements Notifier {
   async notify(ctx: NotifyContext, alerts: AlertForNotify[]): Promise<NotifyResult> {
     try {
       const r = new Renderer(this.deps.templates, notificationData(ctx, alerts));
-      return await this.send(ctx, alerts, r);
+      const res = await this.send(ctx, alerts, r);
+      // Honour Retry-After: the pipeline's next attempt comes after this wait plus its own backoff.
+      const after = res.retry && res.error instanceof NotifyError ? res.error.retryAfterMs : undefined;
+      if (after) await sleep(Math.min(after, MAX_RETRY_AFTER_MS), ctx.signal);
+      return res;
     } catch (e) {
       if (e instanceof TemplateRenderError) return permanent(new NotifyError(`${this.integration}: ${e.message}`));
       const msg = e instanceof Error ? e.message : String(e);

@@ -191,7 +191,9 @@ test('slack webhook: a non-"ok" body is an error; 500 retries; 429 Retry-After r
   srv.replies.push({ status: 500, body: 'rollup_error' });
   assert.equal((await n.notify(context(), alerts())).retry, true);
   srv.replies.push({ status: 429, headers: { 'retry-after': '1' } });
+  const started = Date.now();
   const r3 = await n.notify(context(), alerts());
+  assert.ok(Date.now() - started >= 900, 'waited for Retry-After before returning');
   assert.equal(r3.retry, true);
   assert.doesNotMatch(r3.error!.message, /XXXX/, 'the webhook URL is secret');
 });
@@ -241,7 +243,9 @@ test('pagerduty 400 is permanent with the API error; 429 retries', async () => {
   assert.equal(r.retry, false);
   assert.match(r.error!.message, /Event object is invalid/);
   srv.replies.push({ status: 429, headers: { 'retry-after': '30' } });
-  assert.equal((await n.notify(context(), alerts())).retry, true);
+  const started = Date.now();
+  assert.equal((await n.notify(context({ signal: AbortSignal.timeout(300) }), alerts())).retry, true);
+  assert.ok(Date.now() - started < 5000, 'the Retry-After wait ends with the flush deadline');
 });
 
 test('opsgenie: create with GenieKey auth, then close by alias', async () => {
@@ -290,7 +294,7 @@ test('telegram sendMessage: token in the path, HTML message, thread and silent f
     status: 429,
     body: { ok: false, error_code: 429, description: 'Too Many', parameters: { retry_after: 5 } },
   });
-  const slow = await n.notify(context(), alerts());
+  const slow = await n.notify(context({ signal: AbortSignal.timeout(200) }), alerts());
   assert.equal(slow.retry, true);
   assert.equal((slow.error as { retryAfterMs?: number }).retryAfterMs, 5000);
 });

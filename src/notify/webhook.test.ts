@@ -98,7 +98,7 @@ test('status policy: 500 and 429 retry (Retry-After kept), 400 is permanent with
   assert.match(r500.error!.message, /500: boom/);
 
   srv.replies.push({ status: 429, headers: { 'retry-after': '7' }, body: 'slow down' });
-  const r429 = await n.notify(context(), [firingAlert('a:9100')]);
+  const r429 = await n.notify(context({ signal: AbortSignal.timeout(200) }), [firingAlert('a:9100')]);
   assert.equal(r429.retry, true);
   assert.ok(r429.error instanceof NotifyError);
   assert.equal((r429.error as NotifyError).retryAfterMs, 7000);

@@ -9,6 +9,8 @@ import { expandTemplate, type TemplateEnv } from './template-expand.ts';
 import type { Alert, AlertState, RuleHealth, SentAlert } from './types.ts';
 import { rfc3339 } from './types.ts';
 
+const EMPTY_OBJECT: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 /** Resolved alerts are still sent for this long (Prometheus's resolvedRetention). */
 export const RESOLVED_RETENTION = 15 * 60 * 1000;
 
@@ -33,6 +35,7 @@ export class AlertingRule {
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
   restored: boolean;
+  private readonly hasTemplates: boolean;
   /** Active (and recently resolved) alerts by label-set hash. */
   active = new Map<number, Alert>();
   health: RuleHealth = 'unknown';
@@ -49,6 +52,7 @@ export class AlertingRule {
     this.labels = o.labels;
     this.annotations = o.annotations;
     this.restored = o.restored;
+    this.hasTemplates = [...Object.values(o.labels), ...Object.values(o.annotations)].some((v) => v.includes('{{'));
   }
 
   /** Identity used to carry state across reloads. */
@@ -65,17 +69,20 @@ export class AlertingRule {
     const vec = queryVector(env.engine, env.queryable, this.expr, qt);
     const resultHashes = new Set<number>();
     const fresh = new Map<number, Alert>();
+    const labelEntries = Object.entries(this.labels);
+    const annotationEntries = Object.entries(this.annotations);
     for (const s of vec) {
       const lbls = s.labels.withoutMetricName();
-      const tmplLabels = lbls.toObject();
+      // Template data only when some text is a template (most rules have none).
+      const tmplLabels = this.hasTemplates ? lbls.toObject() : EMPTY_OBJECT;
       const lb = new LabelsBuilder(lbls);
-      for (const [k, v] of Object.entries(this.labels)) {
+      for (const [k, v] of labelEntries) {
         lb.set(k, expandTemplate(env, this.name, v, tmplLabels, s.v, qt));
       }
       lb.set('alertname', this.name);
       const labels = lb.labels();
       const annotations: Record<string, string> = {};
-      for (const [k, v] of Object.entries(this.annotations)) {
+      for (const [k, v] of annotationEntries) {
         annotations[k] = expandTemplate(env, this.name, v, tmplLabels, s.v, qt);
       }
       const h = labels.hash();
@@ -156,7 +163,7 @@ export class AlertingRule {
     const delta = Math.max(resendDelay, interval);
     for (const a of this.active.values()) {
       if (a.state === 'pending') continue;
-      const due = a.resolvedAt > a.lastSentAt || a.lastSentAt + resendDelay < ts;
+      const due = (a.resolvedAt !== 0 && a.resolvedAt > a.lastSentAt) || a.lastSentAt + resendDelay < ts;
       if (!due) continue;
       a.lastSentAt = ts;
       a.validUntil = ts + 4 * delta;
@@ -181,7 +188,7 @@ function newAlert(labels: Labels, annotations: Record<string, string>, value: nu
     activeAt: ts,
     firedAt: 0,
     resolvedAt: 0,
-    lastSentAt: 0,
+    lastSentAt: Number.NEGATIVE_INFINITY,
     validUntil: 0,
     keepFiringSince: 0,
   };

@@ -4,7 +4,13 @@
  * batches, each batch POSTed as JSON to {scheme}://{target}{path_prefix}/api/v2/alerts of every Alertmanager.
  */
 import { readFileSync } from 'node:fs';
-import type { AlertingConfig, AlertmanagerConfig } from '../config/index.ts';
+import {
+  type AlertingConfig,
+  type AlertmanagerConfig,
+  globSync,
+  parseFileSD,
+  type StaticConfig,
+} from '../config/index.ts';
 import { Labels, LabelsBuilder } from '../model/index.ts';
 import { type CompiledRelabelConfig, compileRelabelConfigs, relabel } from '../scrape/index.ts';
 import type { AlertSender, SentAlert } from './types.ts';
@@ -22,7 +28,10 @@ export interface AlertmanagerHTTPSenderOptions {
 interface AMSet {
   cfg: AlertmanagerConfig;
   relabel: CompiledRelabelConfig[];
+  targetRelabel: CompiledRelabelConfig[];
   urls: string[];
+  /** When file_sd_configs were last read (ms). */
+  readAt: number;
 }
 
 export class AlertmanagerHTTPSender implements AlertSender {
@@ -51,16 +60,43 @@ export class AlertmanagerHTTPSender implements AlertSender {
   applyConfig(alerting: AlertingConfig, externalLabels?: Record<string, string>): void {
     if (externalLabels) this.externalLabels = externalLabels;
     this.globalRelabel = compileRelabelConfigs(alerting.alert_relabel_configs ?? []);
-    this.sets = (alerting.alertmanagers ?? []).map((cfg) => ({
-      cfg,
-      relabel: compileRelabelConfigs(cfg.alert_relabel_configs ?? []),
-      urls: alertmanagerURLs(cfg),
-    }));
+    this.sets = (alerting.alertmanagers ?? []).map((cfg) => {
+      const targetRelabel = compileRelabelConfigs(cfg.relabel_configs ?? []);
+      return {
+        cfg,
+        relabel: compileRelabelConfigs(cfg.alert_relabel_configs ?? []),
+        targetRelabel,
+        urls: this.resolve(cfg, targetRelabel),
+        readAt: Date.now(),
+      };
+    });
+  }
+
+  private resolve(cfg: AlertmanagerConfig, targetRelabel: CompiledRelabelConfig[]): string[] {
+    try {
+      return alertmanagerURLs(cfg, targetRelabel);
+    } catch (e) {
+      this.logger?.warn({ err: (e as Error).message }, 'Error reading Alertmanager file_sd files');
+      return [];
+    }
   }
 
   /** URLs alerts are posted to (for /api/v1/alertmanagers). */
   activeAlertmanagers(): string[] {
-    return this.sets.flatMap((s) => s.urls);
+    return this.sets.flatMap((s) => this.urlsOf(s));
+  }
+
+  /** Re-reads file_sd_configs once their refresh interval has passed. */
+  private urlsOf(s: AMSet): string[] {
+    const fsd = s.cfg.file_sd_configs ?? [];
+    if (fsd.length > 0) {
+      const refresh = Math.min(...fsd.map((f) => f.refresh_interval || 300_000));
+      if (Date.now() - s.readAt >= refresh) {
+        s.urls = this.resolve(s.cfg, s.targetRelabel);
+        s.readAt = Date.now();
+      }
+    }
+    return s.urls;
   }
 
   get queueLength(): number {
@@ -108,7 +144,7 @@ export class AlertmanagerHTTPSender implements AlertSender {
     if (alerts.length === 0) return;
     const body = JSON.stringify(alerts);
     await Promise.all(
-      s.urls.map(async (url) => {
+      this.urlsOf(s).map(async (url) => {
         try {
           const headers: Record<string, string> = { 'content-type': 'application/json' };
           authHeaders(s.cfg, headers);
@@ -133,12 +169,33 @@ export class AlertmanagerHTTPSender implements AlertSender {
   }
 }
 
-/** {scheme}://{target}{path_prefix}/api/v2/alerts for each static target. */
-export function alertmanagerURLs(cfg: AlertmanagerConfig): string[] {
+/**
+ * {scheme}://{address}{path_prefix}/api/v2/alerts for each target of static_configs and file_sd_configs, after
+ * the Alertmanager `relabel_configs` (on __address__, __scheme__, __alerts_path__ and the group labels).
+ */
+export function alertmanagerURLs(cfg: AlertmanagerConfig, targetRelabel: CompiledRelabelConfig[] = []): string[] {
   const prefix = (cfg.path_prefix ?? '').replace(/\/+$/, '');
+  const groups: StaticConfig[] = [...(cfg.static_configs ?? [])];
+  for (const f of cfg.file_sd_configs ?? []) {
+    for (const pattern of f.files) {
+      for (const file of globSync(pattern)) groups.push(...parseFileSD(readFileSync(file, 'utf8'), file));
+    }
+  }
   const out: string[] = [];
-  for (const sc of cfg.static_configs ?? []) {
-    for (const t of sc.targets) out.push(`${cfg.scheme || 'http'}://${t}${prefix}/api/v2/alerts`);
+  for (const g of groups) {
+    for (const t of g.targets) {
+      const l = relabel(
+        Labels.fromObject({
+          ...g.labels,
+          __address__: t,
+          __scheme__: cfg.scheme || 'http',
+          __alerts_path__: `${prefix}/api/v2/alerts`,
+        }),
+        targetRelabel,
+      );
+      if (!l) continue;
+      out.push(`${l.get('__scheme__')}://${l.get('__address__')}${l.get('__alerts_path__')}`);
+    }
   }
   return out;
 }

@@ -49,7 +49,7 @@ function ruleToAPI(r: Rule, excludeAlerts: boolean): Record<string, unknown> {
     health: r.health,
     ...(r.lastError ? { lastError: r.lastError } : {}),
     evaluationTime: r.evaluationTime / 1000,
-    lastEvaluation: rfc3339(r.lastEvaluation),
+    lastEvaluation: rfc3339(r.lastEvaluation, true),
   };
   if (r instanceof AlertingRule) {
     const out: Record<string, unknown> = {
@@ -97,7 +97,7 @@ export function rulesData(groups: readonly RuleGroup[], f: RulesFilter = {}): { 
       interval: g.interval / 1000,
       limit: g.limit,
       evaluationTime: g.evaluationTime / 1000,
-      lastEvaluation: rfc3339(g.lastEvaluation),
+      lastEvaluation: rfc3339(g.lastEvaluation, true),
     });
   }
   return { groups: out };

@@ -10,6 +10,9 @@ import type { RecordingRule, Rule } from './recording-rule.ts';
 import type { TemplateEnv } from './template-expand.ts';
 import type { AlertSender } from './types.ts';
 
+/** A group evaluated in the background yields to the event loop after this much work. */
+const YIELD_EVERY_MS = 10;
+
 export interface GroupDeps extends TemplateEnv {
   appendable: Appendable;
   sender?: AlertSender;
@@ -39,6 +42,8 @@ export class RuleGroup {
   private readonly deps: GroupDeps;
   /** Series written by each rule in the previous evaluation (hash -> labels), for staleness markers. */
   private seriesInPreviousEval: Map<number, Labels>[];
+  /** Series of rules dropped by a reload; marked stale at the next evaluation. */
+  private staleSeries: Labels[] = [];
   shouldRestore = true;
   lastEvaluation = 0;
   evaluationTime = 0;
@@ -97,39 +102,66 @@ export class RuleGroup {
   evaluate(ts: number): void {
     const start = performance.now();
     let samples = 0;
+    for (let i = 0; i < this.rules.length; i++) samples += this.evalRule(i, ts);
+    this.finishEvaluation(ts, start, samples);
+  }
+
+  /**
+   * Like evaluate, but yields to the event loop between rules every few milliseconds so a large group does not
+   * stall scrapes and API requests. Stops early (without recording an evaluation) when the group is stopped.
+   */
+  async evaluateAsync(ts: number): Promise<void> {
+    const start = performance.now();
+    let samples = 0;
+    let lastYield = start;
     for (let i = 0; i < this.rules.length; i++) {
-      const rule = this.rules[i];
-      const rStart = performance.now();
-      let vec: Sample[];
-      try {
-        vec =
-          rule.kind === 'alerting'
-            ? rule.eval(this.deps, ts, this.queryOffset, this.limit)
-            : (rule as RecordingRule).eval(this.deps.engine, this.deps.queryable, ts, this.queryOffset, this.limit);
-        rule.health = 'ok';
-        rule.lastError = '';
-      } catch (e) {
-        rule.health = 'err';
-        rule.lastError = (e as Error).message;
-        this.failures++;
-        rule.lastEvaluation = ts;
-        rule.evaluationTime = performance.now() - rStart;
-        this.deps.logger?.warn({ group: this.name, rule: rule.name, err: rule.lastError }, 'Evaluating rule failed');
-        continue;
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise<void>((r) => setImmediate(r));
+        lastYield = performance.now();
+        if (!this.running) return;
       }
-      if (rule instanceof AlertingRule && this.deps.sender) {
-        const alerts = rule.alertsToSend(ts, this.deps.resendDelay, this.interval, this.deps.externalURL);
-        if (alerts.length > 0) this.deps.sender.send(alerts);
-      }
-      samples += vec.length;
-      this.appendWithStaleness(i, vec, ts);
-      rule.lastEvaluation = ts;
-      rule.evaluationTime = performance.now() - rStart;
+      samples += this.evalRule(i, ts);
     }
+    this.finishEvaluation(ts, start, samples);
+  }
+
+  private finishEvaluation(ts: number, start: number, samples: number): void {
+    if (this.staleSeries.length > 0) this.cleanupStaleSeries(ts - this.queryOffset);
     this.evaluations++;
     this.lastEvalSamples = samples;
     this.lastEvaluation = ts;
     this.evaluationTime = performance.now() - start;
+  }
+
+  /** Evaluates rule i, appends its samples and sends its alerts; returns the number of samples. */
+  private evalRule(i: number, ts: number): number {
+    const rule = this.rules[i];
+    const rStart = performance.now();
+    let vec: Sample[];
+    try {
+      vec =
+        rule.kind === 'alerting'
+          ? rule.eval(this.deps, ts, this.queryOffset, this.limit)
+          : (rule as RecordingRule).eval(this.deps.engine, this.deps.queryable, ts, this.queryOffset, this.limit);
+      rule.health = 'ok';
+      rule.lastError = '';
+    } catch (e) {
+      rule.health = 'err';
+      rule.lastError = (e as Error).message;
+      this.failures++;
+      rule.lastEvaluation = ts;
+      rule.evaluationTime = performance.now() - rStart;
+      this.deps.logger?.warn({ group: this.name, rule: rule.name, err: rule.lastError }, 'Evaluating rule failed');
+      return 0;
+    }
+    if (rule instanceof AlertingRule && this.deps.sender) {
+      const alerts = rule.alertsToSend(ts, this.deps.resendDelay, this.interval, this.deps.externalURL);
+      if (alerts.length > 0) this.deps.sender.send(alerts);
+    }
+    this.appendWithStaleness(i, vec, ts);
+    rule.lastEvaluation = ts;
+    rule.evaluationTime = performance.now() - rStart;
+    return vec.length;
   }
 
   private appendWithStaleness(i: number, vec: Sample[], ts: number): void {
@@ -156,6 +188,19 @@ export class RuleGroup {
     this.seriesInPreviousEval[i] = current;
   }
 
+  private cleanupStaleSeries(t: number): void {
+    const app = this.deps.appendable.appender();
+    for (const l of this.staleSeries) {
+      try {
+        app.append(0, l, t, STALE_NAN);
+      } catch {
+        // superseded by a newer sample
+      }
+    }
+    app.commit();
+    this.staleSeries = [];
+  }
+
   /** Writes staleness markers for every series this group wrote (group removed or stopped for good). */
   markAllStale(ts: number): void {
     const app = this.deps.appendable.appender();
@@ -178,6 +223,9 @@ export class RuleGroup {
     this.evaluationTime = old.evaluationTime;
     this.lastEvalSamples = old.lastEvalSamples;
     this.shouldRestore = old.shouldRestore;
+    this.evaluations = old.evaluations;
+    this.failures = old.failures;
+    this.missedIterations = old.missedIterations;
     const oldByKey = new Map<string, number[]>();
     old.rules.forEach((r, i) => {
       const k = r.key();
@@ -185,8 +233,10 @@ export class RuleGroup {
       if (l) l.push(i);
       else oldByKey.set(k, [i]);
     });
+    const used = new Set<number>();
     this.rules.forEach((r, i) => {
       const idx = oldByKey.get(r.key())?.shift();
+      if (idx !== undefined) used.add(idx);
       if (idx === undefined) return;
       const o = old.rules[idx];
       this.seriesInPreviousEval[i] = old.seriesInPreviousEval[idx];
@@ -199,6 +249,12 @@ export class RuleGroup {
         r.restored = o.restored;
       }
     });
+    // Rules that are gone: their series become stale at this group's next evaluation.
+    old.rules.forEach((_r, i) => {
+      if (used.has(i)) return;
+      for (const l of old.seriesInPreviousEval[i].values()) this.staleSeries.push(l);
+    });
+    this.staleSeries.push(...old.staleSeries);
   }
 
   /**
@@ -252,22 +308,30 @@ export class RuleGroup {
     if (this.running) return;
     this.running = true;
     let next = this.evalTimestamp(this.deps.now()) + this.interval;
-    const tick = () => {
+    const tick = async () => {
       if (!this.running) return;
-      const now = this.deps.now();
-      const missed = Math.floor((now - next) / this.interval);
+      const missed = Math.floor((this.deps.now() - next) / this.interval);
       if (missed > 0) {
         this.missedIterations += missed;
         next += missed * this.interval;
       }
-      this.runOnce(next);
+      try {
+        await this.evaluateAsync(next);
+        if (this.running && this.shouldRestore) {
+          this.shouldRestore = false;
+          this.restoreForState(this.deps.now());
+        }
+      } catch (e) {
+        this.deps.logger?.warn({ group: this.name, err: (e as Error).message }, 'Rule group evaluation failed');
+      }
+      if (!this.running) return;
       next += this.interval;
-      this.timer = setTimeout(tick, Math.max(0, next - this.deps.now()));
+      this.timer = setTimeout(() => void tick(), Math.max(0, next - this.deps.now()));
     };
-    this.timer = setTimeout(tick, Math.max(0, next - this.deps.now()));
+    this.timer = setTimeout(() => void tick(), Math.max(0, next - this.deps.now()));
   }
 
-  /** One iteration of the loop: evaluate, then restore `for` state after the very first evaluation. */
+  /** One synchronous iteration (tests, `osprey test rules`): evaluate, then restore `for` state after the first. */
   runOnce(ts: number): void {
     this.evaluate(ts);
     if (this.shouldRestore) {

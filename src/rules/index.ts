@@ -7,7 +7,13 @@ export { type APIAlert, alertsData, type RulesFilter, rulesData } from './api-da
 export { type CheckRulesOptions, type CheckRulesResult, checkRuleFiles, duplicateRules } from './check-rules.ts';
 export { RuleGroup } from './group.ts';
 export { type LocalAlertTarget, localAlertSender } from './local-sender.ts';
-export { type RuleLogger, RuleManager, type RuleManagerOptions, type RulesGlobalConfig } from './manager.ts';
+export {
+  type GroupMetrics,
+  type RuleLogger,
+  RuleManager,
+  type RuleManagerOptions,
+  type RulesGlobalConfig,
+} from './manager.ts';
 export { RecordingRule, type Rule } from './recording-rule.ts';
 export { loadRules, parseRules, type RuleFileLoadOptions } from './rule-files.ts';
 export type { Alert, AlertSender, AlertState, RuleHealth, SentAlert } from './types.ts';

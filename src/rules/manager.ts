@@ -46,6 +46,20 @@ export interface RulesGlobalConfig {
   external_labels?: Record<string, string>;
 }
 
+/** One group's metrics; times in seconds, counters since the group was created. */
+export interface GroupMetrics {
+  /** Prometheus's rule_group label value: "file;name". */
+  group: string;
+  interval: number;
+  lastEvaluation: number;
+  lastDuration: number;
+  lastSamples: number;
+  rules: number;
+  evaluations: number;
+  failures: number;
+  missedIterations: number;
+}
+
 export class RuleManager {
   private readonly opts: RuleManagerOptions;
   private readonly deps: GroupDeps;
@@ -159,6 +173,21 @@ export class RuleManager {
   /** Groups in file order, then name (as /api/v1/rules lists them). */
   groups(): RuleGroup[] {
     return [...this.groupMap.values()];
+  }
+
+  /** Per-group figures for /metrics (prometheus_rule_group_* and prometheus_rule_evaluation_failures_total). */
+  groupMetrics(): GroupMetrics[] {
+    return this.groups().map((g) => ({
+      group: `${g.file};${g.name}`,
+      interval: g.interval / 1000,
+      lastEvaluation: g.lastEvaluation / 1000,
+      lastDuration: g.evaluationTime / 1000,
+      lastSamples: g.lastEvalSamples,
+      rules: g.rules.length,
+      evaluations: g.evaluations,
+      failures: g.failures,
+      missedIterations: g.missedIterations,
+    }));
   }
 
   /** Every alerting rule of every group. */

@@ -13,6 +13,7 @@ export interface Alert {
   activeAt: number;
   firedAt: number;
   resolvedAt: number;
+  /** -Infinity until first sent. */
   lastSentAt: number;
   validUntil: number;
   keepFiringSince: number;
@@ -32,9 +33,12 @@ export interface AlertSender {
   send(alerts: SentAlert[]): void;
 }
 
-/** Go's time.Time JSON/RFC3339Nano form of a ms timestamp (trailing zero fraction trimmed). */
-export function rfc3339(ms: number): string {
-  if (ms === 0) return '0001-01-01T00:00:00Z';
+/**
+ * Go's time.Time JSON/RFC3339Nano form of a ms timestamp (trailing zero fraction trimmed). With `zeroIsUnset`,
+ * 0 prints as Go's zero time (a rule never evaluated).
+ */
+export function rfc3339(ms: number, zeroIsUnset = false): string {
+  if (zeroIsUnset && ms === 0) return '0001-01-01T00:00:00Z';
   const iso = new Date(ms).toISOString();
   return iso.replace(/\.(\d*?)0*Z$/, (_m, f: string) => (f ? `.${f}Z` : 'Z'));
 }

@@ -24,7 +24,10 @@ export function formatForContentType(
   if (media === 'application/openmetrics-text') return { format: 'openmetrics' };
   if (fallback !== null) return { format: fallback };
   if (contentType.trim() === '') {
-    return { error: 'non-compliant scrape target sending blank Content-Type and no fallback_scrape_protocol specified for target' };
+    return {
+      error:
+        'non-compliant scrape target sending blank Content-Type and no fallback_scrape_protocol specified for target',
+    };
   }
   return {
     error: `received unsupported Content-Type ${JSON.stringify(contentType)} and no fallback_scrape_protocol specified for target`,

@@ -19,4 +19,11 @@ export {
 export { type FetchedPage, REPORT_NAMES, ScrapeLoop, type ScrapeStats } from './scrape-loop.ts';
 export { type InProcessTarget, ScrapePool } from './scrape-pool.ts';
 export { ERR_BODY_SIZE_LIMIT, HTTPScraper, USER_AGENT, VERSION } from './scraper.ts';
-export { buildURL, discoveredLabels, populateLabels, type PopulateResult, Target, type TargetHealth } from './target.ts';
+export {
+  buildURL,
+  discoveredLabels,
+  populateLabels,
+  type PopulateResult,
+  Target,
+  type TargetHealth,
+} from './target.ts';

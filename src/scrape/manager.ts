@@ -5,6 +5,7 @@ import type { Appendable } from '../tsdb/interfaces.ts';
 import { compileRelabelConfigs } from './relabel.ts';
 import { newScrapeStats, type ScrapeStats } from './scrape-loop.ts';
 import { type InProcessTarget, ScrapePool } from './scrape-pool.ts';
+import { USER_AGENT } from './scraper.ts';
 import type { Target, TargetHealth } from './target.ts';
 
 /** One entry of /api/v1/targets `activeTargets`, in Prometheus's JSON shape. */
@@ -71,6 +72,7 @@ export class ScrapeManager {
       logger: this.logger,
       updateIntervalMs: opts.discoveryUpdateIntervalMs,
       parseFileSD: opts.parseFileSD,
+      userAgent: USER_AGENT,
     });
     this.discovery.start((sets) => this.onTargets(sets));
   }

@@ -1,10 +1,16 @@
-import { createParser, ExpositionError, type ExpositionFormat } from '../exposition/index.ts';
+import { createParser, detachString, ExpositionError, type ExpositionFormat } from '../exposition/index.ts';
 import { isStaleNaN, type Labels, STALE_NAN } from '../model/index.ts';
 import { type Appendable, type Appender, AppendError } from '../tsdb/interfaces.ts';
 import type { Logger } from '../discovery/index.ts';
 import { formatForContentType } from './content-type.ts';
 import type { CompiledRelabelConfig } from './relabel.ts';
-import { checkLabelLimits, checkSeriesLabels, type LabelLimits, mutateSampleLabels, reportLabels } from './sample-labels.ts';
+import {
+  checkLabelLimits,
+  checkSeriesLabels,
+  type LabelLimits,
+  mutateSampleLabels,
+  reportLabels,
+} from './sample-labels.ts';
 import { ScrapeCache } from './scrape-cache.ts';
 import type { Target } from './target.ts';
 
@@ -269,13 +275,14 @@ export class ScrapeLoop {
         if (entry === undefined) {
           const lset = mutateSampleLabels(p.labels(), targetLabels, s.honorLabels, s.metricRelabel, c.intern);
           if (lset === null) {
-            c.setPosition(pos, c.add(key, null, 0));
+            c.setPosition(pos, c.add(detachString(key), null, 0));
             seenKeys++;
             continue;
           }
           error = checkSeriesLabels(lset, s.validation) ?? checkLabelLimits(lset, s.limits);
           if (error !== null) break;
-          entry = c.add(key, lset, lset.hash());
+          // The key is a slice of the page; copy it so the cache does not keep whole pages alive.
+          entry = c.add(detachString(key), lset, lset.hash());
           isNew = true;
         } else if (entry.lastIter !== iter) {
           entry.lastIter = iter;
@@ -367,7 +374,15 @@ export class ScrapeLoop {
     this.cache.iterDone(0, false);
   }
 
-  private appendReport(app: Appender, t: number, up: number, dur: number, total: number, added: number, sa: number): void {
+  private appendReport(
+    app: Appender,
+    t: number,
+    up: number,
+    dur: number,
+    total: number,
+    added: number,
+    sa: number,
+  ): void {
     // Values are passed one by one: storing them in a JS array would canonicalize the stale NaN's bits.
     this.appendReportSample(app, 0, t, up);
     this.appendReportSample(app, 1, t, dur);

@@ -126,7 +126,8 @@ export class ScrapePool {
         if (r.labels === null) {
           if (r.error) this.deps.logger.warn({ scrape_pool: this.name, err: r.error }, 'Creating target failed');
           droppedCount++;
-          if (keep === 0 || dropped.length < keep) dropped.push({ discoveredLabels: r.discovered, scrapePool: this.name });
+          if (keep === 0 || dropped.length < keep)
+            dropped.push({ discoveredLabels: r.discovered, scrapePool: this.name });
           continue;
         }
         const t = new Target(r.labels, r.discovered, this.name, cfg.params ?? {});

@@ -60,7 +60,12 @@ function configs(): ScrapeConfig[] {
         r({ source_labels: ['__address__'], target_label: 'big_shard', modulus: 1_000_000_007, action: 'hashmod' }),
         r({ source_labels: ['team'], target_label: 'team_lc', action: 'lowercase' }),
         r({ source_labels: ['team'], target_label: 'team_uc', action: 'uppercase' }),
-        r({ source_labels: ['m_zone'], regex: '([a-z]+)-([a-z]+)-(\\d)(.)', target_label: 'region_${1}', replacement: '$2/${3}$4$$x$9' }),
+        r({
+          source_labels: ['m_zone'],
+          regex: '([a-z]+)-([a-z]+)-(\\d)(.)',
+          target_label: 'region_${1}',
+          replacement: '$2/${3}$4$$x$9',
+        }),
         r({ source_labels: ['__address__'], regex: '(.*):(\\d+)', target_label: 'port', replacement: '$2' }),
         r({ source_labels: ['team_lc'], target_label: 'team_lc', action: 'keepequal' }),
         r({ source_labels: ['team'], target_label: 'team_uc', action: 'dropequal' }),
@@ -173,8 +178,10 @@ test('targets and scraped series match Prometheus 2.42', { skip: !existsSync(PRO
   try {
     m.applyConfig(prometheusConfig(configs()));
     // Wait until Prometheus has scraped every target at least once.
-    let promTargets: { activeTargets: ApiTarget[]; droppedTargets: { discoveredLabels: Record<string, string> }[] } =
-      { activeTargets: [], droppedTargets: [] };
+    let promTargets: { activeTargets: ApiTarget[]; droppedTargets: { discoveredLabels: Record<string, string> }[] } = {
+      activeTargets: [],
+      droppedTargets: [],
+    };
     const deadline = Date.now() + 20_000;
     for (;;) {
       try {

@@ -6,15 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import type { ScrapeConfig } from '../config/types.ts';
+import { parsePrometheusConfig, type ScrapeConfig } from '../config/index.ts';
 import { ScrapeManager } from './index.ts';
-import {
-  prometheusConfig,
-  RecordingAppendable,
-  relabelConfig as rc,
-  scrapeConfig,
-  waitFor,
-} from './test-helpers.ts';
+import { prometheusConfig, RecordingAppendable, relabelConfig as rc, scrapeConfig, waitFor } from './test-helpers.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -128,7 +122,10 @@ describe('scrape manager', () => {
       page = 'keep 1\n';
       const stale = await waitFor(() => app.samples({ __name__: 'goes' }).find((s) => s.stale), 3000, 'stale goes');
       assert.ok(stale);
-      assert.equal(app.samples({ __name__: 'keep' }).some((s) => s.stale), false);
+      assert.equal(
+        app.samples({ __name__: 'keep' }).some((s) => s.stale),
+        false,
+      );
       // Remove the job: after a little over two intervals, everything goes stale, up included.
       m.applyConfig(prometheusConfig([]));
       await waitFor(() => app.samples({ __name__: 'keep' }).some((s) => s.stale), 3000, 'stale keep');
@@ -180,7 +177,10 @@ describe('scrape manager', () => {
       [job('malformed', '/malformed'), /^2:\d+: /],
       [job('big', '/big', { body_size_limit: 500 }), /^body size limit exceeded$/],
       [job('many', '/many', { sample_limit: 2 }), /^sample limit exceeded$/],
-      [job('labels', '/labels', { label_limit: 4 }), /^label_limit exceeded \(metric: wide, number of labels: 7, limit: 4\)$/],
+      [
+        job('labels', '/labels', { label_limit: 4 }),
+        /^label_limit exceeded \(metric: wide, number of labels: 7, limit: 4\)$/,
+      ],
       [
         job('longname', '/longname', { label_name_length_limit: 10 }),
         /^label_name_length_limit exceeded \(metric: m, label name: a_very_long_label_name, length: 22, limit: 10\)$/,
@@ -193,16 +193,14 @@ describe('scrape manager', () => {
       [job('slow', '/slow'), /^Get "http:\/\/127\.0\.0\.1:\d+\/slow": context deadline exceeded$/],
       [
         job('dead', '/metrics', { static_configs: [{ targets: [`127.0.0.1:${deadPort}`], labels: {} }] }),
-        new RegExp(`^Get "http://127\\.0\\.0\\.1:${deadPort}/metrics": dial tcp 127\\.0\\.0\\.1:${deadPort}: connect: connection refused$`),
+        new RegExp(
+          `^Get "http://127\\.0\\.0\\.1:${deadPort}/metrics": dial tcp 127\\.0\\.0\\.1:${deadPort}: connect: connection refused$`,
+        ),
       ],
     ];
     try {
       m.applyConfig(prometheusConfig(cases.map(([c]) => c)));
-      await waitFor(
-        () => m.targets().activeTargets.every((t) => t.health !== 'unknown'),
-        3000,
-        'all targets scraped',
-      );
+      await waitFor(() => m.targets().activeTargets.every((t) => t.health !== 'unknown'), 3000, 'all targets scraped');
       for (const [c, re] of cases) {
         const t = target(m, c.job_name)!;
         assert.equal(t.health, 'down', `${c.job_name} should be down`);
@@ -239,7 +237,11 @@ describe('scrape manager', () => {
       fail = true;
       await waitFor(() => app.samples({ __name__: 'flaky_metric' }).some((s) => s.stale), 3000, 'stale marker');
       assert.equal(target(m, 'flaky')!.lastError, 'server returned HTTP status 503 Service Unavailable');
-      assert.equal(app.samples({ __name__: 'up', job: 'flaky' }).some((s) => s.stale), false, 'up is 0, not stale');
+      assert.equal(
+        app.samples({ __name__: 'up', job: 'flaky' }).some((s) => s.stale),
+        false,
+        'up is 0, not stale',
+      );
     } finally {
       await m.stop();
     }
@@ -250,9 +252,7 @@ describe('scrape manager', () => {
     const app = new RecordingAppendable();
     const m = newManager(app);
     try {
-      m.applyConfig(
-        prometheusConfig([job('mine', '/conflict'), job('honored', '/conflict', { honor_labels: true })]),
-      );
+      m.applyConfig(prometheusConfig([job('mine', '/conflict'), job('honored', '/conflict', { honor_labels: true })]));
       await waitFor(() => app.samples({ __name__: 'c' }).length >= 2);
       const mine = app.samples({ __name__: 'c', job: 'mine' })[0];
       assert.deepEqual(mine.labels, {
@@ -290,7 +290,9 @@ describe('scrape manager', () => {
           job('ts_ignored', '/gz', { honor_timestamps: false, enable_compression: false }),
         ]),
       );
-      await waitFor(() => ['basic', 'bearer', 'ts_ignored'].every((j) => app.samples({ __name__: 'gz_metric', job: j }).length > 0));
+      await waitFor(() =>
+        ['basic', 'bearer', 'ts_ignored'].every((j) => app.samples({ __name__: 'gz_metric', job: j }).length > 0),
+      );
       const basic = app.samples({ __name__: 'gz_metric', job: 'basic' })[0];
       assert.equal(basic.labels.auth, `Basic ${Buffer.from('user:pass').toString('base64')}`);
       assert.equal(basic.labels.q, 'a=b+c');
@@ -336,6 +338,77 @@ describe('scrape manager', () => {
     }
   });
 
+  test('OpenMetrics pages are parsed as OpenMetrics (by Content-Type), with fallback_scrape_protocol', async () => {
+    routes.set(
+      '/om',
+      text(
+        '# TYPE om_requests counter\nom_requests_total 3 1700000000.5\nom_requests_created 1700000000\n# EOF\n',
+        'application/openmetrics-text; version=1.0.0; charset=utf-8',
+      ),
+    );
+    routes.set('/octet', text('fb_metric 1\n', 'application/octet-stream'));
+    const app = new RecordingAppendable();
+    const m = newManager(app);
+    try {
+      m.applyConfig(
+        prometheusConfig([
+          job('om', '/om'),
+          job('fallback', '/octet', { fallback_scrape_protocol: 'PrometheusText0.0.4' }),
+        ]),
+      );
+      await waitFor(() => m.targets().activeTargets.every((t) => t.health !== 'unknown'), 3000, 'scraped');
+      assert.equal(target(m, 'om')!.health, 'up', target(m, 'om')!.lastError);
+      const om = app.samples({ __name__: 'om_requests_total' });
+      assert.equal(om[0].v, 3);
+      assert.equal(om[0].t, 1_700_000_000_500, 'OpenMetrics timestamps are seconds');
+      assert.equal(app.samples({ __name__: 'om_requests_created' })[0].v, 1_700_000_000);
+      assert.equal(target(m, 'fallback')!.health, 'up', target(m, 'fallback')!.lastError);
+      assert.equal(app.samples({ __name__: 'fb_metric' }).length > 0, true);
+    } finally {
+      await m.stop();
+    }
+  });
+
+  test('a prometheus.yml loaded by the config loader drives the manager', async () => {
+    routes.set('/yaml', text('yaml_metric{a="1"} 1\n'));
+    const app = new RecordingAppendable();
+    const m = newManager(app);
+    try {
+      const cfg = parsePrometheusConfig(
+        [
+          'global:',
+          '  scrape_interval: 300ms',
+          '  scrape_timeout: 290ms',
+          '  external_labels: { site: x }',
+          'scrape_configs:',
+          '  - job_name: yaml',
+          '    metrics_path: /yaml',
+          '    static_configs:',
+          `      - targets: ['${addr}']`,
+          '        labels: { team: t1 }',
+          '    relabel_configs:',
+          '      - { source_labels: [team], target_label: owner, replacement: "team-$1" }',
+          '    metric_relabel_configs:',
+          '      - { action: labeldrop, regex: a }',
+          '',
+        ].join('\n'),
+        'prometheus.yml',
+      );
+      m.applyConfig(cfg);
+      await waitFor(() => app.samples({ __name__: 'yaml_metric' }).length > 0, 3000, 'scraped');
+      assert.deepEqual(app.samples({ __name__: 'yaml_metric' })[0].labels, {
+        __name__: 'yaml_metric',
+        instance: addr,
+        job: 'yaml',
+        owner: 'team-t1',
+        team: 't1',
+      });
+      assert.equal(target(m, 'yaml')!.scrapeInterval, '300ms');
+    } finally {
+      await m.stop();
+    }
+  });
+
   test('duplicate series in one page: the first sample is kept', async () => {
     routes.set('/dup', text('d{a="1"} 1\nd{a="1"} 2\ne{a="1",b="2"} 1\ne{b="2",a="1"} 2\n'));
     const app = new RecordingAppendable();
@@ -371,7 +444,11 @@ describe('scrape manager', () => {
       m.applyConfig(prometheusConfig([cfg]));
       assert.equal(m.targets().activeTargets.length, 0);
       writeFileSync(file, JSON.stringify([{ targets: [addr], labels: { team: 'a' } }]));
-      await waitFor(() => app.samples({ __name__: 'fsd_metric', team: 'a' }).length > 0, 3000, 'file_sd target scraped');
+      await waitFor(
+        () => app.samples({ __name__: 'fsd_metric', team: 'a' }).length > 0,
+        3000,
+        'file_sd target scraped',
+      );
       assert.equal(target(m, 'fsd')!.discoveredLabels.__meta_filepath, file);
 
       m.applyConfig(prometheusConfig([{ ...cfg, target_limit: 1 }]));
@@ -433,7 +510,11 @@ describe('scrape manager', () => {
       m.applyConfig(prometheusConfig([{ ...cfg, sample_limit: 100 }]));
       page = 'r1 1\n';
       await waitFor(() => app.samples({ __name__: 'r2' }).some((s) => s.stale), 3000, 'r2 stale after reload');
-      assert.equal(app.samples({ __name__: 'r1' }).some((s) => s.stale), false, 'no marker for a present series');
+      assert.equal(
+        app.samples({ __name__: 'r1' }).some((s) => s.stale),
+        false,
+        'no marker for a present series',
+      );
       assert.equal(app.rollbacks, 0);
     } finally {
       await m.stop();

@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 import { type Dispatcher, request } from 'undici';
 import type { ScrapeConfig } from '../config/types.ts';
 import { acceptHeader } from '../exposition/index.ts';
-import { addAuthHeaders, createDispatcher } from './http-client.ts';
+import { addAuthHeaders, createDispatcher } from '../discovery/index.ts';
 
 export const VERSION: string = (() => {
   try {
@@ -61,8 +61,16 @@ export class HTTPScraper {
     } catch (e) {
       throw new Error(`Get ${JSON.stringify(url)}: ${(e as Error).message}`);
     }
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
+    // One controller per scrape (AbortSignal.any on the loop's long-lived signal accumulates references).
+    const ac = new AbortController();
+    const signal = ac.signal;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort();
+    }, timeoutMs);
+    const onStop = () => ac.abort();
+    stop?.addEventListener('abort', onStop, { once: true });
     let current = url;
     try {
       for (let hop = 0; ; hop++) {
@@ -89,9 +97,12 @@ export class HTTPScraper {
       }
     } catch (e) {
       if (e instanceof ScrapeHTTPError) throw e;
-      if (timeout.aborted) throw new Error(`Get ${JSON.stringify(url)}: context deadline exceeded`);
+      if (timedOut) throw new Error(`Get ${JSON.stringify(url)}: context deadline exceeded`);
       if (stop?.aborted) throw new Error(`Get ${JSON.stringify(url)}: context canceled`);
       throw new Error(`Get ${JSON.stringify(url)}: ${describeNetError(e as NodeJS.ErrnoException, current)}`);
+    } finally {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', onStop);
     }
   }
 

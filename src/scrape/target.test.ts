@@ -5,7 +5,12 @@ import { populateLabels, Target } from './target.ts';
 import { relabelConfig as rc, scrapeConfig } from './test-helpers.ts';
 
 test('populateLabels adds the scrape config defaults and instance', () => {
-  const cfg = scrapeConfig({ job_name: 'node', scrape_interval: 15_000, scrape_timeout: 5_000, params: { x: ['1', '2'] } });
+  const cfg = scrapeConfig({
+    job_name: 'node',
+    scrape_interval: 15_000,
+    scrape_timeout: 5_000,
+    params: { x: ['1', '2'] },
+  });
   const r = populateLabels({ __address__: 'h:9100' }, { env: 'prod', __meta_foo: 'bar' }, cfg, []);
   assert.equal(r.error, undefined);
   assert.deepEqual(r.discovered.toObject(), {

@@ -57,7 +57,6 @@ export function scrapeConfig(p: Partial<ScrapeConfig> & { job_name: string }): S
   };
 }
 
-
 export interface RecordedSample {
   series: string;
   labels: Record<string, string>;
@@ -120,7 +119,10 @@ export class RecordingAppendable implements Appendable {
 }
 
 /** Test helper: a PrometheusConfig around the given scrape configs. */
-export function prometheusConfig(scrapeConfigs: ScrapeConfig[], externalLabels: Record<string, string> = {}): PrometheusConfig {
+export function prometheusConfig(
+  scrapeConfigs: ScrapeConfig[],
+  externalLabels: Record<string, string> = {},
+): PrometheusConfig {
   return {
     global: {
       scrape_interval: 60_000,

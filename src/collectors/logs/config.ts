@@ -86,8 +86,10 @@ export function buildLogsConfig(raw: RawFile[], issues: Issue[]): LogFileConfig[
         at('type', `invalid type ${JSON.stringify(m.type)}, expected one of: counter, gauge, histogram`);
       }
       const prev = names.get(m.name);
-      if (prev !== undefined && prev !== type) at('name', `metric ${m.name} is already defined as a ${prev}`);
-      names.set(m.name, type);
+      if (prev !== undefined) {
+        at('name', `metric ${m.name} is already defined at ${prev}; list several paths in one entry instead`);
+      }
+      names.set(m.name, `osprey.logs.${fi}.metrics.${mi}`);
       let match: SearchRegex | undefined;
       try {
         match = compileSearchRegex(m.match);

@@ -39,6 +39,8 @@ export class LogCollector implements Collector {
   private timer: NodeJS.Timeout | null = null;
   private saved: Map<string, TailPosition> | undefined;
   private lastSaved = '';
+  /** Position writes run one after another (a timer poll and a scrape may overlap). */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly configs: LogFileConfig[],
@@ -71,7 +73,8 @@ export class LogCollector implements Collector {
   /** Reads new lines now (also done on every collect, so a scrape sees all lines written before it). */
   async poll(): Promise<void> {
     await Promise.all(this.entries.map((e) => e.tailer.poll()));
-    await this.savePositions();
+    this.saving = this.saving.then(() => this.savePositions());
+    await this.saving;
   }
 
   async stop(): Promise<void> {

@@ -21,18 +21,22 @@ export type ObserveResult = 'ok' | 'series_limit' | 'bad_value';
 export class RuleMetric {
   private readonly series = new Map<string, Series>();
   private readonly values: string[];
+  private readonly labelTemplates: ((groups: string[]) => string)[];
+  private readonly valueTemplate: ((groups: string[]) => string) | undefined;
 
   constructor(readonly rule: LogMetricRule) {
     this.values = new Array(rule.labels.length);
+    this.labelTemplates = rule.labels.map(([, t]) => rule.match.compileTemplate(t));
+    this.valueTemplate = rule.value === undefined ? undefined : rule.match.compileTemplate(rule.value);
   }
 
   /** Applies one matching line (its regex groups). */
   observe(groups: string[]): ObserveResult {
     const r = this.rule;
-    for (let i = 0; i < r.labels.length; i++) this.values[i] = r.match.expand(r.labels[i][1], groups);
+    for (let i = 0; i < r.labels.length; i++) this.values[i] = this.labelTemplates[i](groups);
     let v = 1;
-    if (r.value !== undefined) {
-      const text = r.match.expand(r.value, groups).trim();
+    if (this.valueTemplate !== undefined) {
+      const text = this.valueTemplate(groups).trim();
       v = text === '' ? Number.NaN : Number(text);
       if (Number.isNaN(v) && !/^nan$/i.test(text)) return 'bad_value';
     }

@@ -73,6 +73,13 @@ describe('log rules', () => {
     bad('{name: x, type: gauge, match: a}', /value is required for a gauge/);
     bad("{name: x, match: '(?P<a>b)', labels: {l: '$b'}}", /refers to \$b, which is not a group/);
     bad("{name: 'bad-name', match: a}", /invalid metric name/);
+    assert.throws(
+      () =>
+        parseLogsConfig(
+          'osprey:\n  logs:\n    - path: /x\n      metrics: [{name: a_total, match: a}, {name: a_total, match: b}]\n',
+        ),
+      /already defined at osprey\.logs\.0\.metrics\.0/,
+    );
     bad('{name: x, match: a, colour: red}', /^p\.yml:5:\d+: .*unknown field "colour"/);
     assert.throws(
       () => logsConfigFromValue([{ path: '/x', metrics: [{ name: 'x', match: '(' }] }]),

@@ -207,7 +207,7 @@ export async function probeHTTP(target: string, cfg: HTTPProbeConfig, ctx: Probe
     }
     statusG.set(code);
     const cl = res.headers['content-length'];
-    contentLength.set(cl !== undefined && /^\d+$/.test(cl) && !cfg.compression ? Number(cl) : -1);
+    contentLength.set(cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : -1);
     uncompressed.set(bodyBytes);
     socket.destroy();
   }

@@ -85,6 +85,8 @@ function cases(t: TestTargets): [string, string][] {
   return [
     [t.http, 'http_2xx'],
     [`${t.http}/chunked`, 'http_2xx'],
+    [`${t.http}/gzip`, 'http_gzip'],
+    [`${t.http}/gzip`, 'http_2xx'],
     [`${t.http}/method`, 'http_post_2xx'],
     [`${t.http}/method`, 'http_2xx'],
     [`${t.http}/redirect-chain`, 'http_2xx'],
@@ -109,6 +111,7 @@ function cases(t: TestTargets): [string, string][] {
     ['127.0.0.1:1', 'http_2xx'],
     [t.tcp, 'tcp_connect'],
     [t.tcp, 'tcp_banner'],
+    [t.starttls, 'tcp_starttls'],
     ['127.0.0.1:1', 'tcp_connect'],
     [t.https.replace('https://', ''), 'tcp_tls'],
     [t.dns, 'dns_a'],

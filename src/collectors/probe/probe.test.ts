@@ -87,6 +87,13 @@ describe('http prober', () => {
     assert.equal(v(r, 'probe_http_uncompressed_body_length'), 'part one part two'.length);
   });
 
+  test('compression: gzip bodies are decompressed for regexes and the uncompressed length', async () => {
+    const r = await run(`${t.http}/gzip`, 'http_gzip');
+    assert.equal(r.success, true, r.logs.join('\n'));
+    assert.equal(v(r, 'probe_http_uncompressed_body_length'), 'compressed body that is long enough '.length * 10);
+    assert.ok(v(r, 'probe_http_content_length') < 100);
+  });
+
   test('method, body, headers and auth are sent', async () => {
     assert.equal((await run(`${t.http}/method`, 'http_post_2xx')).success, true);
     assert.equal((await run(`${t.http}/method`, 'http_2xx')).success, false);
@@ -195,6 +202,12 @@ describe('tcp prober', () => {
     srv.close();
     assert.equal(r.success, false);
     assert.equal(v(r, 'probe_failed_due_to_regex'), 1);
+  });
+
+  test('starttls upgrades the connection and reports certificate metrics', async () => {
+    const r = await run(t.starttls, 'tcp_starttls');
+    assert.equal(r.success, true, r.logs.join('\n'));
+    assert.equal(v(r, 'probe_ssl_earliest_cert_expiry'), t.certNotAfter);
   });
 
   test('tls: true reports certificate metrics', async () => {

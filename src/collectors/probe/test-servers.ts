@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -17,6 +18,8 @@ export interface TestTargets {
   https: string;
   httpsExpiring: string;
   tcp: string;
+  /** SMTP-like: "220 ready", STARTTLS upgrades, then "250 secure" after EHLO. */
+  starttls: string;
   dns: string;
   dnsTcp: string;
   certFile: string;
@@ -123,6 +126,33 @@ function tcpServer(): net.Server {
   });
 }
 
+function starttlsServer(key: Buffer, cert: Buffer): net.Server {
+  return net.createServer((s) => {
+    s.on('error', () => {});
+    s.write('220 osprey ESMTP ready\r\n');
+    let buf = '';
+    const onData = (d: Buffer) => {
+      buf += d.toString();
+      if (!buf.includes('\n')) return;
+      const line = buf.slice(0, buf.indexOf('\n')).trim();
+      buf = '';
+      if (line !== 'STARTTLS') {
+        s.write('500 unknown\r\n');
+        return;
+      }
+      s.off('data', onData);
+      s.write('220 go ahead\r\n', () => {
+        const secure = new tls.TLSSocket(s, { isServer: true, key, cert });
+        secure.on('error', () => {});
+        secure.on('data', (x) => {
+          if (x.toString().startsWith('EHLO')) secure.write('250 secure hello\r\n');
+        });
+      });
+    };
+    s.on('data', onData);
+  });
+}
+
 function listen(server: net.Server): Promise<number> {
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
@@ -138,6 +168,7 @@ export async function startTestTargets(): Promise<TestTargets> {
   const hs = https.createServer({ key: readFileSync(main.key), cert: readFileSync(main.cert) }, handler);
   const he = https.createServer({ key: readFileSync(soon.key), cert: readFileSync(soon.cert) }, handler);
   const t = tcpServer();
+  const stls = starttlsServer(readFileSync(main.key), readFileSync(main.cert));
   const dnsTcp = net.createServer((s) => {
     let buf = Buffer.alloc(0);
     s.on('data', (d) => {
@@ -151,7 +182,7 @@ export async function startTestTargets(): Promise<TestTargets> {
     });
     s.on('error', () => {});
   });
-  servers.push(h, hs, he, t, dnsTcp);
+  servers.push(h, hs, he, t, dnsTcp, stls);
   const sockets = new Set<net.Socket>();
   for (const s of servers) {
     s.on('connection', (c: net.Socket) => {
@@ -159,7 +190,7 @@ export async function startTestTargets(): Promise<TestTargets> {
       c.on('close', () => sockets.delete(c));
     });
   }
-  const [hp, hsp, hep, tp, dtp] = await Promise.all(servers.map(listen));
+  const [hp, hsp, hep, tp, dtp, sp] = await Promise.all(servers.map(listen));
   const udp = dgram.createSocket('udp4');
   udp.on('message', (msg, rinfo) => {
     try {
@@ -174,6 +205,7 @@ export async function startTestTargets(): Promise<TestTargets> {
     https: `https://127.0.0.1:${hsp}`,
     httpsExpiring: `https://127.0.0.1:${hep}`,
     tcp: `127.0.0.1:${tp}`,
+    starttls: `127.0.0.1:${sp}`,
     dns: `127.0.0.1:${up}`,
     dnsTcp: `127.0.0.1:${dtp}`,
     certFile: main.cert,
@@ -268,6 +300,12 @@ export function testModulesYaml(certFile: string): string {
     http:
       method: POST
       body: '{"x":1}'
+  http_gzip:
+    prober: http
+    timeout: 5s
+    http:
+      compression: gzip
+      fail_if_body_not_matches_regexp: ['compressed body that']
   http_no_redirect:
     prober: http
     timeout: 5s
@@ -375,6 +413,18 @@ export function testModulesYaml(certFile: string): string {
     tcp:
       query_response:
         - expect: '^SSH-2.0-'
+  tcp_starttls:
+    prober: tcp
+    timeout: 5s
+    tcp:
+      query_response:
+        - expect: '^220 '
+        - send: STARTTLS
+        - expect: '^220 go'
+        - starttls: true
+        - send: EHLO prober
+        - expect: '^250 secure'
+      tls_config: {insecure_skip_verify: true}
   tcp_tls:
     prober: tcp
     timeout: 5s

@@ -61,7 +61,8 @@ export function processGroupsFromValue(value: unknown): ProcessGroupConfig[] {
   }
   const issues: Issue[] = [];
   const out = buildProcessGroups(res.data, issues);
-  if (issues.length > 0) throw new Error(issues.map((i) => `osprey.processes.${i.path.join('.')}: ${i.message}`).join('; '));
+  if (issues.length > 0)
+    throw new Error(issues.map((i) => `osprey.processes.${i.path.join('.')}: ${i.message}`).join('; '));
   return out;
 }
 

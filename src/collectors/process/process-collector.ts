@@ -61,7 +61,6 @@ export class ProcessCollector implements Collector {
   private readonly accumulated = new Map<string, Float64Array>();
   /** `${pid}:${starttime}` -> last counter values seen. */
   private lastSeen = new Map<string, CounterValues>();
-  private first = true;
   private readErrors = 0;
   private bootTime = 0;
 
@@ -83,7 +82,6 @@ export class ProcessCollector implements Collector {
     const needArgv = this.groups.some((g) => g.exe.length > 0 || g.cmdline.length > 0 || g.name.includes('ExeBase'));
     await Promise.all(pids.map((pid) => this.readOne(pid, needArgv, totals, seen)));
     this.lastSeen = seen;
-    this.first = false;
     return this.families(totals);
   }
 
@@ -245,9 +243,12 @@ export class ProcessCollector implements Collector {
 
 function expandName(tmpl: string, comm: string, exeBase: string, matches: Record<string, string>): string {
   if (!tmpl.includes('{{')) return tmpl;
-  return tmpl.replace(/\{\{\s*\.(Comm|ExeBase|Matches\.([A-Za-z_][A-Za-z0-9_]*))\s*\}\}/g, (_all, what: string, name?: string) => {
-    if (what === 'Comm') return comm;
-    if (what === 'ExeBase') return exeBase;
-    return matches[name ?? ''] ?? '';
-  });
+  return tmpl.replace(
+    /\{\{\s*\.(Comm|ExeBase|Matches\.([A-Za-z_][A-Za-z0-9_]*))\s*\}\}/g,
+    (_all, what: string, name?: string) => {
+      if (what === 'Comm') return comm;
+      if (what === 'ExeBase') return exeBase;
+      return matches[name ?? ''] ?? '';
+    },
+  );
 }

@@ -33,6 +33,8 @@ export interface BlockSeries {
   values?: ArrayLike<number>;
   /** Samples pulled when the series is written (so a big head need not be copied first). */
   iterator?: () => SampleIterator;
+  /** Chunks or samples produced when the series is written (instead of the fields above). */
+  load?: () => Omit<BlockSeries, 'labels' | 'load'>;
 }
 
 export interface WriteBlockOptions {
@@ -99,7 +101,8 @@ export function writeBlock(parentDir: string, series: readonly BlockSeries[], op
     const encoder = new SampleEncoder(chunkRange, (c) =>
       addChunk(c.minT, c.maxT, ENCODING_XOR, c.bytes(), c.numSamples),
     );
-    for (const s of sorted) {
+    for (const entry of sorted) {
+      const s: BlockSeries = entry.load === undefined ? entry : { labels: entry.labels, ...entry.load() };
       if (prev !== null && compareLabelsUtf8(prev.flat, s.labels.flat) === 0) {
         throw new BlockWriteError(`duplicate series ${s.labels.toString()}`);
       }
@@ -117,7 +120,8 @@ export function writeBlock(parentDir: string, series: readonly BlockSeries[], op
       } else if (s.timestamps !== undefined && s.values !== undefined) {
         const ts = s.timestamps;
         const vs = s.values;
-        if (ts.length !== vs.length) throw new BlockWriteError(`${s.labels.toString()}: timestamps and values differ in length`);
+        if (ts.length !== vs.length)
+          throw new BlockWriteError(`${s.labels.toString()}: timestamps and values differ in length`);
         encoder.reset(s.labels);
         for (let i = 0; i < ts.length; i++) encoder.add(ts[i], vs[i]);
         encoder.finish();

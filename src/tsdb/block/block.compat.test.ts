@@ -51,10 +51,25 @@ function testSeries(n: number, k: number, t0: number): BlockSeries[] {
     for (let j = 0; j < k; j++) {
       t += 15_000 + ((i * j) % 7 === 0 ? 1 : 0) + (j % 50 === 0 ? 60_000 : 0);
       ts.push(t);
-      vs.push(i % 4 === 0 ? j : i % 4 === 1 ? Math.sin(j) * 1e3 : i % 4 === 2 ? (j % 9 === 0 ? Number.NaN : 1e-7 * j) : 1.5e300);
+      vs.push(
+        i % 4 === 0
+          ? j
+          : i % 4 === 1
+            ? Math.sin(j) * 1e3
+            : i % 4 === 2
+              ? j % 9 === 0
+                ? Number.NaN
+                : 1e-7 * j
+              : 1.5e300,
+      );
     }
     out.push({
-      labels: Labels.fromObject({ __name__: `osprey_test_${i % 5}`, instance: `10.0.0.${i}:9100`, job: i % 2 ? 'node' : 'app', loc: 'Zürich ☃' }),
+      labels: Labels.fromObject({
+        __name__: `osprey_test_${i % 5}`,
+        instance: `10.0.0.${i}:9100`,
+        job: i % 2 ? 'node' : 'app',
+        loc: 'Zürich ☃',
+      }),
       timestamps: ts,
       values: vs,
     });
@@ -121,7 +136,8 @@ test('promtool lists, analyzes and dumps a block Osprey wrote; prometheus querie
     const dumped = promtool('tsdb', 'dump', data).trim().split('\n').sort();
     const want: string[] = [];
     for (const s of input) {
-      for (let j = 0; j < s.timestamps!.length; j++) want.push(`${s.labels.toString()} ${goG(s.values![j])} ${s.timestamps![j]}`);
+      for (let j = 0; j < s.timestamps!.length; j++)
+        want.push(`${s.labels.toString()} ${goG(s.values![j])} ${s.timestamps![j]}`);
     }
     want.sort();
     assert.equal(dumped.length, meta.stats.numSamples);
@@ -297,19 +313,44 @@ test('Osprey reads blocks made by promtool create-blocks-from openmetrics', () =
       assert.equal(g.length, w.length, key);
       for (let i = 0; i < w.length; i++) {
         assert.equal(g[i][0], w[i][0], key);
-        assert.ok(Object.is(g[i][1], w[i][1]) || (Number.isNaN(g[i][1]) && Number.isNaN(w[i][1])), `${key} ${g[i][1]} ${w[i][1]}`);
+        assert.ok(
+          Object.is(g[i][1], w[i][1]) || (Number.isNaN(g[i][1]) && Number.isNaN(w[i][1])),
+          `${key} ${g[i][1]} ${w[i][1]}`,
+        );
       }
     }
     // matchers over promtool's postings
     const count = (ms: Matcher[]): number => blocks.reduce((n, b) => n + b.querier().select(ms, -1e15, 1e15).length, 0);
     const seriesIn = (pred: (k: string) => boolean): number =>
-      blocks.reduce((n, b) => n + b.querier().select([], -1e15, 1e15).filter((s) => pred(s.labels.toString())).length, 0);
-    assert.equal(count([new Matcher(MatchType.Equal, 'code', '500')]), seriesIn((k) => k.includes('code="500"')));
-    assert.equal(count([new Matcher(MatchType.NotEqual, 'code', '500')]), seriesIn((k) => !k.includes('code="500"')));
-    assert.equal(count([new Matcher(MatchType.Regex, 'path', '/api/1.*')]), seriesIn((k) => k.includes('path="/api/1')));
-    assert.equal(count([new Matcher(MatchType.NotRegex, '__name__', 'req_total|odd')]), seriesIn((k) => k.includes('"temp"')));
+      blocks.reduce(
+        (n, b) =>
+          n +
+          b
+            .querier()
+            .select([], -1e15, 1e15)
+            .filter((s) => pred(s.labels.toString())).length,
+        0,
+      );
+    assert.equal(
+      count([new Matcher(MatchType.Equal, 'code', '500')]),
+      seriesIn((k) => k.includes('code="500"')),
+    );
+    assert.equal(
+      count([new Matcher(MatchType.NotEqual, 'code', '500')]),
+      seriesIn((k) => !k.includes('code="500"')),
+    );
+    assert.equal(
+      count([new Matcher(MatchType.Regex, 'path', '/api/1.*')]),
+      seriesIn((k) => k.includes('path="/api/1')),
+    );
+    assert.equal(
+      count([new Matcher(MatchType.NotRegex, '__name__', 'req_total|odd')]),
+      seriesIn((k) => k.includes('"temp"')),
+    );
     assert.deepEqual(blocks[0].querier().labelValues('room', [], -1e15, 1e15), ['a"b\\c\nd']);
-    console.log(`promtool backfill read by Osprey: ${blocks.length} blocks, ${got.size} series, ${totalSamples} samples match the input`);
+    console.log(
+      `promtool backfill read by Osprey: ${blocks.length} blocks, ${got.size} series, ${totalSamples} samples match the input`,
+    );
     for (const b of blocks) b.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -33,7 +33,11 @@ function dataset(n: number, k: number, t0 = 1_700_000_000_000): BlockSeries[] {
       ts.push(t0 + j * 15_000 + (i % 3));
       vs.push(j % 17 === 0 ? Number.NaN : i * 0.5 + j);
     }
-    const obj: Record<string, string> = { __name__: `metric_${i % 3}`, instance: `host-${i}`, job: i % 2 ? 'odd' : 'even' };
+    const obj: Record<string, string> = {
+      __name__: `metric_${i % 3}`,
+      instance: `host-${i}`,
+      job: i % 2 ? 'odd' : 'even',
+    };
     if (i % 5 === 0) obj.zone = `z${i % 4}`;
     out.push({ labels: Labels.fromObject(obj), timestamps: ts, values: vs });
   }
@@ -44,7 +48,10 @@ function sameSamples(a: [number, number][], b: [number, number][]): void {
   assert.equal(a.length, b.length);
   for (let i = 0; i < a.length; i++) {
     assert.equal(a[i][0], b[i][0]);
-    assert.ok(Object.is(a[i][1], b[i][1]) || (Number.isNaN(a[i][1]) && Number.isNaN(b[i][1])), `${a[i][1]} vs ${b[i][1]}`);
+    assert.ok(
+      Object.is(a[i][1], b[i][1]) || (Number.isNaN(a[i][1]) && Number.isNaN(b[i][1])),
+      `${a[i][1]} vs ${b[i][1]}`,
+    );
   }
 }
 
@@ -112,7 +119,11 @@ test('select with =, !=, =~, !~ matches a brute-force filter; labelNames/labelVa
         .sort();
       const got = q.select(ms, 0, 2e12).map((s) => s.labels.toString());
       assert.deepEqual(got, want, ms.join(','));
-      const names = [...new Set(input.filter((s) => ms.every((m) => m.matches(s.labels.get(m.name)))).flatMap((s) => s.labels.names()))].sort();
+      const names = [
+        ...new Set(
+          input.filter((s) => ms.every((m) => m.matches(s.labels.get(m.name)))).flatMap((s) => s.labels.names()),
+        ),
+      ].sort();
       assert.deepEqual(q.labelNames(ms, 0, 2e12), names);
       const zones = [
         ...new Set(
@@ -200,9 +211,7 @@ test('compaction merges series, concatenates or re-encodes chunks, raises the le
     const a = writeBlock(dir, dataset(20, 100, t0));
     const b = writeBlock(dir, dataset(30, 100, t0 + 7_200_000));
     // an overlapping block for some series: its samples win on equal timestamps
-    const over = writeBlock(dir, [
-      { labels: dataset(1, 1)[0].labels, timestamps: [t0, t0 + 7_500], values: [42, 43] },
-    ]);
+    const over = writeBlock(dir, [{ labels: dataset(1, 1)[0].labels, timestamps: [t0, t0 + 7_500], values: [42, 43] }]);
     const dirs = [a, b, over].map((m) => join(dir, m.ulid));
     const m = compactBlocks(dir, dirs, { deleteSources: true })!;
     assert.equal(m.compaction.level, 2);
@@ -299,7 +308,9 @@ test('repairDataDir removes temporary directories and parents of a finished comp
     cpSync(join(dir, a.ulid), keepA, { recursive: true });
     const merged = compactBlocks(dir, [join(dir, a.ulid), join(dir, b.ulid)], { deleteSources: false })!;
     mkdirSync(join(dir, `${merged.ulid}x.tmp-for-creation`));
-    const removed = repairDataDir(dir).map((p) => p.slice(dir.length + 1)).sort();
+    const removed = repairDataDir(dir)
+      .map((p) => p.slice(dir.length + 1))
+      .sort();
     assert.deepEqual(removed, [a.ulid, b.ulid, `${merged.ulid}x.tmp-for-creation`].sort());
     assert.deepEqual(listBlockDirs(dir), [join(dir, merged.ulid)]);
     assert.deepEqual(readdirSync(dir).sort(), ['keepA', merged.ulid].sort());

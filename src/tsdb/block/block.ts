@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareStrings, Labels, type Matcher, MatchType } from '../../model/index.ts';
+import { compareLabels, compareStrings, Labels, type Matcher, MatchType } from '../../model/index.ts';
 import type { Querier, SampleIterator, SelectHints, Series } from '../interfaces.ts';
 import { intersectAll, mergeAll, subtract } from '../postings.ts';
 import { ENCODING_XOR } from '../xor-chunk.ts';
@@ -169,7 +169,8 @@ export class BlockQuerier implements Querier {
       const v = b.seriesView(ref, mint, maxt);
       if (v !== null) out.push(v);
     }
-    return out;
+    // index order is byte-wise; it differs from compareLabels only for rare characters
+    return sortedByLabels(out);
   }
 
   labelNames(matchers: readonly Matcher[], mint: number, maxt: number): string[] {
@@ -216,4 +217,13 @@ export function listBlockDirs(dataDir: string): string[] {
     })
     .sort()
     .map((n) => join(dataDir, n));
+}
+
+/** The list itself when sorted by compareLabels (the Querier order), else a sorted copy. */
+export function sortedByLabels<S extends Series>(list: S[]): S[] {
+  for (let i = 1; i < list.length; i++) {
+    if (compareLabels(list[i - 1].labels, list[i].labels) > 0)
+      return [...list].sort((a, b) => compareLabels(a.labels, b.labels));
+  }
+  return list;
 }

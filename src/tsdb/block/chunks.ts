@@ -184,7 +184,8 @@ export class ChunkReader {
     const seg = Math.floor(ref / TWO_POW_32);
     const off = ref % TWO_POW_32;
     if (seg >= this.fds.length) throw new DecodeError(`chunk ref ${ref}: segment ${seg + 1} does not exist`);
-    if (off < CHUNKS_HEADER_SIZE || off >= this.sizes[seg]) throw new DecodeError(`chunk ref ${ref}: offset out of range`);
+    if (off < CHUNKS_HEADER_SIZE || off >= this.sizes[seg])
+      throw new DecodeError(`chunk ref ${ref}: offset out of range`);
     return [seg, off];
   }
 

@@ -30,7 +30,11 @@ interface Cursor {
  * timestamp, the later block winning), and re-encoded. Returns the new block's meta, or null when the
  * inputs hold no samples (nothing is written then).
  */
-export function compactBlocks(dataDir: string, blockDirs: readonly string[], opts: CompactOptions = {}): BlockMeta | null {
+export function compactBlocks(
+  dataDir: string,
+  blockDirs: readonly string[],
+  opts: CompactOptions = {},
+): BlockMeta | null {
   if (blockDirs.length === 0) return null;
   const blocks = blockDirs.map((d) => new Block(d));
   try {
@@ -41,10 +45,10 @@ export function compactBlocks(dataDir: string, blockDirs: readonly string[], opt
     };
     for (const c of cursors) load(c);
     const out: BlockSeries[] = [];
-    const metas: ChunkMetas = { mint: [], maxt: [], ref: [] };
     for (;;) {
       let min: string[] | null = null;
-      for (const c of cursors) if (c.flat !== null && (min === null || compareLabelsUtf8(c.flat, min) < 0)) min = c.flat;
+      for (const c of cursors)
+        if (c.flat !== null && (min === null || compareLabelsUtf8(c.flat, min) < 0)) min = c.flat;
       if (min === null) break;
       const parts: { block: Block; ref: number }[] = [];
       for (const c of cursors) {
@@ -54,31 +58,8 @@ export function compactBlocks(dataDir: string, blockDirs: readonly string[], opt
           load(c);
         }
       }
-      const chunks: (SeriesChunk & { rank: number })[] = [];
-      let needsRewrite = false;
-      parts.forEach((p, rank) => {
-        p.block.index.series(p.ref, metas);
-        const deleted = p.block.tombstones.get(p.ref);
-        const read = p.block.chunks.chunks(metas.ref);
-        for (let i = 0; i < metas.mint.length; i++) {
-          const c = read[i];
-          const mint = metas.mint[i];
-          const maxt = metas.maxt[i];
-          if (deleted?.some(([a, b]) => a <= maxt && b >= mint)) {
-            if (c.encoding !== ENCODING_XOR) continue; // cannot filter samples of other encodings: drop
-            needsRewrite = true;
-          }
-          chunks.push({ minTime: mint, maxTime: maxt, data: Buffer.from(c.data), encoding: c.encoding, rank });
-        }
-      });
-      chunks.sort((a, b) => a.minTime - b.minTime || a.rank - b.rank);
-      for (let i = 1; i < chunks.length; i++) if (chunks[i].minTime <= chunks[i - 1].maxTime) needsRewrite = true;
-      const labels = Labels.fromSortedFlat(min);
-      if (!needsRewrite) {
-        out.push({ labels, chunks });
-        continue;
-      }
-      out.push({ labels, ...mergeSamples(chunks, parts) });
+      // chunks are read when the writer reaches the series, so only labels are held for all series
+      out.push({ labels: Labels.fromSortedFlat(min), load: () => mergeSeries(parts) });
     }
     const sources = [...new Set(blocks.flatMap((b) => b.meta.compaction.sources))].sort();
     const meta = writeBlock(dataDir, out, {
@@ -101,6 +82,31 @@ export function compactBlocks(dataDir: string, blockDirs: readonly string[], opt
   } finally {
     for (const b of blocks) b.close();
   }
+}
+
+/** A series' chunks from all parts: copied when they line up, else decoded, merged and re-encoded. */
+function mergeSeries(parts: readonly { block: Block; ref: number }[]): Omit<BlockSeries, 'labels' | 'load'> {
+  const metas: ChunkMetas = { mint: [], maxt: [], ref: [] };
+  const chunks: (SeriesChunk & { rank: number })[] = [];
+  let needsRewrite = false;
+  parts.forEach((p, rank) => {
+    p.block.index.series(p.ref, metas);
+    const deleted = p.block.tombstones.get(p.ref);
+    const read = p.block.chunks.chunks(metas.ref);
+    for (let i = 0; i < metas.mint.length; i++) {
+      const c = read[i];
+      const mint = metas.mint[i];
+      const maxt = metas.maxt[i];
+      if (deleted?.some(([a, b]) => a <= maxt && b >= mint)) {
+        if (c.encoding !== ENCODING_XOR) continue; // cannot filter samples of other encodings: drop
+        needsRewrite = true;
+      }
+      chunks.push({ minTime: mint, maxTime: maxt, data: c.data, encoding: c.encoding, rank });
+    }
+  });
+  chunks.sort((a, b) => a.minTime - b.minTime || a.rank - b.rank);
+  for (let i = 1; i < chunks.length; i++) if (chunks[i].minTime <= chunks[i - 1].maxTime) needsRewrite = true;
+  return needsRewrite ? mergeSamples(chunks, parts) : { chunks };
 }
 
 /** Decodes XOR chunks into one sorted, de-duplicated sample list, dropping tombstoned samples. */

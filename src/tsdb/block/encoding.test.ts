@@ -27,19 +27,33 @@ test('varints round-trip like Go encoding/binary', () => {
   assert.deepEqual([...w.view()], [0x01, 0x02, 0x7f]);
   fc.assert(
     // zigzag doubles the magnitude, so signed values are exact up to ±2^52 (timestamps are far below)
-    fc.property(fc.array(fc.integer({ min: -(2 ** 52), max: 2 ** 52 })), fc.array(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })), (s, u) => {
-      const bw = new ByteWriter(8);
-      for (const x of s) bw.varint(x);
-      for (const x of u) bw.uvarint(x);
-      for (const x of u) bw.be64(x);
-      const r = new ByteReader(bw.view());
-      for (const x of s) assert.equal(r.varint(), x);
-      for (const x of u) assert.equal(r.uvarint(), x);
-      for (const x of u) assert.equal(r.be64(), x);
-      assert.equal(r.remaining, 0);
-    }),
+    fc.property(
+      fc.array(fc.integer({ min: -(2 ** 52), max: 2 ** 52 })),
+      fc.array(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })),
+      (s, u) => {
+        const bw = new ByteWriter(8);
+        for (const x of s) bw.varint(x);
+        for (const x of u) bw.uvarint(x);
+        for (const x of u) bw.be64(x);
+        const r = new ByteReader(bw.view());
+        for (const x of s) assert.equal(r.varint(), x);
+        for (const x of u) assert.equal(r.uvarint(), x);
+        for (const x of u) assert.equal(r.be64(), x);
+        assert.equal(r.remaining, 0);
+      },
+    ),
   );
   assert.throws(() => new ByteReader(Buffer.from([0x80])).uvarint(), DecodeError);
+  // Go's math.MinInt64 / MaxInt64 (used by open-ended tombstones) keep their sign
+  const big = new ByteWriter(4);
+  big.varint(-(2 ** 63));
+  big.varint(2 ** 63);
+  big.varint(Number.MIN_SAFE_INTEGER);
+  assert.deepEqual([...big.view().subarray(0, 10)], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+  const rb = new ByteReader(big.view());
+  assert.equal(rb.varint(), -(2 ** 63));
+  assert.equal(rb.varint(), 2 ** 63);
+  assert.equal(rb.varint(), Number.MIN_SAFE_INTEGER);
 });
 
 test('compareUtf8 orders like bytes of UTF-8', () => {
@@ -86,7 +100,10 @@ test('chunk segments: header, refs, CRCs, cutting at the size limit', () => {
     assert.equal(seg1[9], 1);
     assert.equal(seg1.readUInt32BE(10 + 20), crc32c(seg1, 9, 30));
     assert.ok(seg1.length <= 64);
-    assert.ok(refs.some((r) => r >= 2 ** 32), 'later chunks go to later segments');
+    assert.ok(
+      refs.some((r) => r >= 2 ** 32),
+      'later chunks go to later segments',
+    );
     const r = new ChunkReader(dir);
     for (let i = 0; i < refs.length; i++) {
       const c = r.chunk(refs[i], true);
@@ -164,7 +181,11 @@ test('index: sections, 16-byte series alignment, postings and CRCs', () => {
   for (const s of series) for (const x of s) symbols.add(x);
   const w = new IndexWriter(symbols);
   const refs = series.map((flat, i) =>
-    w.addSeries(flat, { mint: [1000 * i, 1000 * i + 500], maxt: [1000 * i + 400, 1000 * i + 900], ref: [8 + i * 40, 8 + i * 40 + 20] }),
+    w.addSeries(flat, {
+      mint: [1000 * i, 1000 * i + 500],
+      maxt: [1000 * i + 400, 1000 * i + 900],
+      ref: [8 + i * 40, 8 + i * 40 + 20],
+    }),
   );
   const buf = w.finish();
   assert.equal(buf.readUInt32BE(0), 0xbaaad700);

@@ -6,6 +6,8 @@ import { crc32c } from '../wal/index.ts';
  */
 
 const TWO_POW_32 = 4294967296;
+const TWO_POW_52 = 2 ** 52;
+const TWO_POW_53 = 2 ** 53;
 
 /** A growable byte buffer with big-endian fixed-width and Go-style varint writers. */
 export class ByteWriter {
@@ -61,9 +63,24 @@ export class ByteWriter {
     this.len = p;
   }
 
-  /** Zigzag signed varint (Go's binary.PutVarint). */
+  /** Zigzag signed varint (Go's binary.PutVarint). Exact for |v| < 2^52, sign-correct beyond. */
   varint(v: number): void {
-    this.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
+    if (v > -TWO_POW_52 && v < TWO_POW_52) {
+      this.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
+      return;
+    }
+    // e.g. math.MinInt64 as "since the beginning" in tombstones: zigzag in BigInt so the sign bit survives
+    // clamp to int64 (2^63 stands for math.MaxInt64, which a double cannot hold)
+    let b = BigInt(Math.trunc(v));
+    if (b > 0x7fffffffffffffffn) b = 0x7fffffffffffffffn;
+    if (b < -0x8000000000000000n) b = -0x8000000000000000n;
+    let u = b >= 0n ? b << 1n : (-b << 1n) - 1n;
+    this.reserve(10);
+    while (u >= 0x80n) {
+      this.buf[this.len++] = Number(u & 0x7fn) | 0x80;
+      u >>= 7n;
+    }
+    this.buf[this.len++] = Number(u);
   }
 
   /** A string as <uvarint byte length><utf-8 bytes>. */
@@ -166,9 +183,16 @@ export class ByteReader {
   }
 
   varint(): number {
+    const start = this.pos;
     const u = this.uvarint();
-    // zigzag: even -> u/2, odd -> -(u+1)/2
-    return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    if (u < TWO_POW_53) {
+      // zigzag: even -> u/2, odd -> -(u+1)/2
+      return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    }
+    // beyond 2^53 the low bit (the sign) is lost in a double: decode again exactly
+    let big = 0n;
+    for (let i = this.pos - 1; i >= start; i--) big = (big << 7n) | BigInt(this.buf[i] & 0x7f);
+    return Number(big & 1n ? -((big + 1n) >> 1n) : big >> 1n);
   }
 
   lenString(): string {

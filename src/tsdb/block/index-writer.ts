@@ -64,7 +64,8 @@ export class IndexWriter {
     for (let i = 0; i < flat.length; i += 2) {
       const n = this.symbolIds.get(flat[i]);
       const v = this.symbolIds.get(flat[i + 1]);
-      if (n === undefined || v === undefined) throw new IndexWriteError(`label ${flat[i]}=${flat[i + 1]} is not in the symbol table`);
+      if (n === undefined || v === undefined)
+        throw new IndexWriteError(`label ${flat[i]}=${flat[i + 1]} is not in the symbol table`);
       s.uvarint(n);
       s.uvarint(v);
       let byValue = this.postings.get(flat[i]);

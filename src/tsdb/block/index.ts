@@ -13,7 +13,16 @@ export {
   writeBlock,
   writeBlockFromQuerier,
 } from './block-writer.ts';
-export { ChunkReader, type ChunkReaderOptions, ChunkWriter, DEFAULT_PRELOAD_BYTES, chunkRef, CHUNKS_MAGIC, DEFAULT_SEGMENT_BYTES, segmentFileName } from './chunks.ts';
+export {
+  ChunkReader,
+  type ChunkReaderOptions,
+  ChunkWriter,
+  DEFAULT_PRELOAD_BYTES,
+  chunkRef,
+  CHUNKS_MAGIC,
+  DEFAULT_SEGMENT_BYTES,
+  segmentFileName,
+} from './chunks.ts';
 export { MergeQuerier } from './merge-querier.ts';
 export { openBlocks, type OpenBlocksResult } from './open-blocks.ts';
 export { compactBlocks, type CompactOptions } from './compact.ts';

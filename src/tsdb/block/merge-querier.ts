@@ -1,5 +1,6 @@
 import { compareLabels, compareStrings, type Labels, type Matcher } from '../../model/index.ts';
 import type { Querier, SampleIterator, SelectHints, Series } from '../interfaces.ts';
+import { sortedByLabels } from './block.ts';
 
 /**
  * A querier over several queriers (blocks and the head) as if they were one: series with equal labels are
@@ -16,7 +17,9 @@ export class MergeQuerier implements Querier {
   select(matchers: readonly Matcher[], mint: number, maxt: number, hints?: SelectHints): Series[] {
     const qs = this.queriers;
     if (qs.length === 1) return qs[0].select(matchers, mint, maxt, hints);
-    const lists = qs.map((q) => q.select(matchers, mint, maxt, hints));
+    // blocks list series in byte-wise label order, which differs from compareLabels only for rare
+    // characters; re-sort such a list so the merge below sees one order
+    const lists = qs.map((q) => sortedByLabels(q.select(matchers, mint, maxt, hints)));
     const pos = new Array<number>(lists.length).fill(0);
     const out: Series[] = [];
     for (;;) {

@@ -21,7 +21,7 @@ function promql(): PromQLExtension {
 
 const theme = EditorView.theme({
   '&': { fontSize: '14px', background: 'var(--input-bg)', color: 'var(--fg)' },
-  '.cm-content': { fontFamily: 'var(--mono)', caretColor: 'var(--fg)', padding: '6px 0' },
+  '.cm-content': { fontFamily: 'var(--mono)', caretColor: 'var(--fg)', padding: '6px 0', lineHeight: '1.5' },
   '&.cm-focused': { outline: 'none' },
   '.cm-tooltip': { background: 'var(--card-bg)', color: 'var(--fg)', border: '1px solid var(--border)' },
   '.cm-tooltip-autocomplete > ul > li[aria-selected]': { background: 'var(--accent)', color: '#fff' },
@@ -29,9 +29,13 @@ const theme = EditorView.theme({
 });
 
 interface Props {
+  /**
+   * The expression set from outside (URL, executed query). It is not echoed back on every keystroke: effects run
+   * after paint, so a stale echo would overwrite newer typing and the two would ping-pong forever.
+   */
   value: string;
   onChange: (v: string) => void;
-  onExecute: () => void;
+  onExecute: (text: string) => void;
 }
 
 /** CodeMirror 6 with PromQL highlighting, completion (metric/label names and values via the API) and lint. */
@@ -62,8 +66,8 @@ export function PromqlEditor({ value, onChange, onExecute }: Props) {
             keymap.of([
               {
                 key: 'Enter',
-                run: () => {
-                  cb.current.onExecute();
+                run: (view) => {
+                  cb.current.onExecute(view.state.doc.toString());
                   return true;
                 },
               },
@@ -83,7 +87,7 @@ export function PromqlEditor({ value, onChange, onExecute }: Props) {
     // biome-ignore lint/correctness/useExhaustiveDependencies: created once
   }, []);
 
-  // Follow external changes (URL navigation, "insert metric").
+  // Follow external changes (URL navigation, back/forward).
   useEffect(() => {
     const v = view.current;
     if (v && v.state.doc.toString() !== value) {

@@ -41,8 +41,9 @@ export function QueryPanel({ index, state, onChange, onRemove }: Props) {
   useEffect(() => setDraft(state.expr), [state.expr]);
 
   const set = (patch: Partial<PanelState>) => onChange({ ...state, ...patch });
-  const execute = () => {
-    if (draft !== state.expr) set({ expr: draft });
+  const execute = (text: string = draft) => {
+    if (text !== draft) setDraft(text);
+    if (text !== state.expr) set({ expr: text });
     setRunSeq((n) => n + 1);
   };
 
@@ -95,10 +96,10 @@ export function QueryPanel({ index, state, onChange, onRemove }: Props) {
       <div class="query-row">
         <div class="editor-wrap">
           <Suspense fallback={<textarea class="editor-fallback" value={draft} onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)} />}>
-            <PromqlEditor value={draft} onChange={setDraft} onExecute={execute} />
+            <PromqlEditor value={state.expr} onChange={setDraft} onExecute={execute} />
           </Suspense>
         </div>
-        <button type="button" class="primary" onClick={execute} disabled={loading && false}>
+        <button type="button" class="primary" onClick={() => execute()}>
           Execute
         </button>
         {onRemove && (

@@ -53,6 +53,8 @@ export function TimeChart({ series, start, end, step, stacked = false, unit, hei
   const aligned = useMemo(() => align(series, start, end, step), [series, start, end, step]);
 
   useEffect(() => setHidden(new Set()), [series]);
+  // Canvas strokes cannot use CSS variables: resolve them, and rebuild the chart when the theme changes.
+  const theme = document.documentElement.dataset.theme ?? 'light';
 
   useEffect(() => {
     const el = host.current!;
@@ -65,6 +67,9 @@ export function TimeChart({ series, start, end, step, stacked = false, unit, hei
   useEffect(() => {
     if (!width) return;
     const { xs, ys } = aligned;
+    const css = getComputedStyle(document.documentElement);
+    const muted = css.getPropertyValue('--muted').trim() || '#888';
+    const grid = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.2)';
     // Stacking: each visible series is drawn at the running sum; the raw values stay in `ys` for the tooltip.
     let drawn = ys;
     if (stacked) {
@@ -81,11 +86,11 @@ export function TimeChart({ series, start, end, step, stacked = false, unit, hei
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       scales: { x: { time: true } },
       axes: [
-        { stroke: 'var(--muted)', grid: { stroke: 'var(--grid)', width: 1 }, ticks: { stroke: 'var(--grid)' } },
+        { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
         {
-          stroke: 'var(--muted)',
-          grid: { stroke: 'var(--grid)', width: 1 },
-          ticks: { stroke: 'var(--grid)' },
+          stroke: muted,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid },
           size: 64,
           values: (_u, splits) => splits.map((v) => formatNumber(v, unit)),
         },
@@ -99,7 +104,6 @@ export function TimeChart({ series, start, end, step, stacked = false, unit, hei
           show: !hidden.has(i),
           spanGaps: false,
           fill: stacked ? `${seriesColor(i)}55` : undefined,
-          points: { show: false },
         })),
       ],
       hooks: {
@@ -114,8 +118,15 @@ export function TimeChart({ series, start, end, step, stacked = false, unit, hei
             }
             const rows: [number, number][] = [];
             ys.forEach((col, si) => {
-              const v = col[idx];
-              if (v !== null && !hidden.has(si)) rows.push([si, v]);
+              if (hidden.has(si)) return;
+              // Sparse series: take the nearest point within a few steps of the cursor.
+              for (let d = 0; d <= 3; d++) {
+                const v = col[idx - d] ?? col[idx + d] ?? null;
+                if (v !== null) {
+                  rows.push([si, v]);
+                  break;
+                }
+              }
             });
             rows.sort((a, b) => b[1] - a[1]);
             t.replaceChildren();
@@ -158,7 +169,7 @@ export function TimeChart({ series, start, end, step, stacked = false, unit, hei
       plot.current?.destroy();
       plot.current = undefined;
     };
-  }, [aligned, width, height, stacked, hidden, names, unit]);
+  }, [aligned, width, height, stacked, hidden, names, unit, theme]);
 
   const onLegend = (i: number, e: MouseEvent) => {
     const next = new Set(hidden);

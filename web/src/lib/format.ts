@@ -39,6 +39,7 @@ export function formatNumber(v: number, unit?: string): string {
 function trim(v: number): string {
   const a = Math.abs(v);
   if (a === 0) return '0';
+  if (Number.isInteger(v) && a < 1e4) return String(v);
   if (a >= 100) return v.toFixed(0);
   if (a >= 10) return v.toFixed(1);
   if (a >= 1) return v.toFixed(2);

@@ -128,7 +128,7 @@ function Preview({ matchers }: { matchers: Matcher[] }) {
     [key],
   );
   return (
-    <section class="preview">
+    <section class="card preview">
       <h3>Affected alerts {r.data ? `(${r.data.length})` : ''}</h3>
       {r.error && <ErrorBox error={r.error} />}
       {r.data && r.data.length === 0 && <Empty>No current alerts match these matchers.</Empty>}

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+
+/**
+ * `osprey exporter`: runs only the built-in collectors (host, process, logs, probe) and serves them on one
+ * port (/metrics, /collectors/<name>/metrics, /probe) for a central Osprey to scrape. SIGHUP reloads the
+ * module file and the collectors config.
+ */
+export function registerExporterCommand(program: Command): void {
+  program
+    .command('exporter')
+    .description('serve the built-in collectors (host, process, logs, probe) for a central Osprey to scrape')
+    .option('--web.listen-address <address>', 'address to listen on', ':9100')
+    .option(
+      '--collectors <list>',
+      'comma-separated collectors to run: host,process,logs,probe',
+      'host,process,logs,probe',
+    )
+    .option('--config.file <file>', 'YAML file whose osprey.logs / osprey.processes configure those collectors')
+    .option('--probe.config.file <file>', 'blackbox_exporter module file (default: blackbox example modules)')
+    .option('--path.procfs <path>', 'procfs mount point', '/proc')
+    .option('--path.sysfs <path>', 'sysfs mount point', '/sys')
+    .option('--path.rootfs <path>', 'root filesystem mount point', '/')
+    .option('--collector.textfile.directory <dir>', 'directory of *.prom files for the host textfile collector')
+    .option('--logs.positions-file <file>', 'where the log collector keeps read positions across restarts')
+    .option('--log.level <level>', 'debug, info, warn, error', 'info')
+    .option('--log.format <format>', 'logfmt or json', 'logfmt')
+    .action(async (o: Record<string, string | undefined>) => {
+      const { createLogger } = await import('./logger.ts');
+      const { startExporter, EXPORTER_COLLECTORS } = await import('../collectors/index.ts');
+      const log = createLogger(o['log.level'] ?? 'info', o['log.format'] ?? 'logfmt');
+      const names = (o.collectors ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const unknown = names.filter((n) => !(EXPORTER_COLLECTORS as readonly string[]).includes(n));
+      if (unknown.length > 0) {
+        process.stderr.write(`osprey: error: unknown collector(s) ${unknown.join(', ')}, try --help\n`);
+        process.exit(1);
+      }
+      const textfileDir = o['collector.textfile.directory'];
+      let textfileParser: ((text: string) => import('../exposition/index.ts').ExpositionParser) | undefined;
+      if (textfileDir) {
+        const { createParser } = await import('../exposition/index.ts');
+        textfileParser = (t) => createParser(t, 'text');
+      }
+      let exporter: Awaited<ReturnType<typeof startExporter>>;
+      try {
+        exporter = await startExporter({
+          listenAddress: o['web.listen-address'] ?? ':9100',
+          collectors: names as (typeof EXPORTER_COLLECTORS)[number][],
+          modulesFile: o['probe.config.file'],
+          configFile: o['config.file'],
+          host: {
+            procPath: o['path.procfs'],
+            sysPath: o['path.sysfs'],
+            rootfsPath: o['path.rootfs'],
+            textfileDirectory: textfileDir,
+            textfileParser,
+          },
+          logPositionsFile: o['logs.positions-file'],
+          onError: (where, err) => log.debug({ err: (err as Error)?.message ?? String(err), where }, 'collector error'),
+        });
+      } catch (e) {
+        log.error({ err: (e as Error).message }, 'Error starting the exporter');
+        process.exit(1);
+      }
+      log.info({ address: exporter.url, collectors: names.join(',') }, 'Osprey exporter listening');
+      process.on('SIGHUP', () => {
+        exporter.reload().then(
+          () => log.info('Reloaded configuration'),
+          (e) => log.error({ err: (e as Error).message }, 'Reload failed; keeping the old configuration'),
+        );
+      });
+      const shutdown = async () => {
+        await exporter.close();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void shutdown());
+      process.on('SIGTERM', () => void shutdown());
+    });
+}
