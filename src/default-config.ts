@@ -19,3 +19,11 @@ scrape_configs:
       - targets: ['${selfAddress}']
 `;
 }
+
+/** The built-in alertmanager.yml: one receiver without integrations, so alerts are kept and shown only. */
+export const DEFAULT_ALERTMANAGER_YAML = `route:
+  receiver: default
+  group_by: ['alertname']
+receivers:
+  - name: default
+`;

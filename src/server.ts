@@ -1,6 +1,8 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import Fastify from 'fastify';
+import { Alertmanager, registerAlertmanagerRoutes } from './alertmanager/index.ts';
 import { createHttpServer, type ApiDeps, type QueryService } from './api/index.ts';
 import { parseListenAddress, type FlagValues } from './cli/flags.ts';
 import { HostCollector } from './collectors/index.ts';
@@ -10,7 +12,13 @@ import {
   parsePrometheusConfig,
   type PrometheusConfig,
 } from './config/index.ts';
-import { defaultConfigYaml } from './default-config.ts';
+import {
+  type AlertmanagerYmlConfig,
+  loadAlertmanagerConfigFile,
+  parseAlertmanagerConfig,
+} from './config/alertmanager-index.ts';
+import { DEFAULT_ALERTMANAGER_YAML, defaultConfigYaml } from './default-config.ts';
+import { createNotifierFactory } from './notify/index.ts';
 import { CONTENT_TYPE_TEXT, writeText } from './exposition/index.ts';
 import { parseDuration } from './model/index.ts';
 import { createQueryService, parseSelectorForApi } from './query-service.ts';
@@ -31,7 +39,10 @@ export class OspreyServer {
   private readonly retentionMs: number;
   readonly scrape: ScrapeManager;
   readonly self: SelfMetrics;
+  readonly alertmanager: Alertmanager;
   private config!: PrometheusConfig;
+  private amConfig: AlertmanagerYmlConfig;
+  private amHttp: ReturnType<typeof Fastify> | null = null;
   private readonly http: ReturnType<typeof createHttpServer>;
   private readonly startTime = Date.now();
   private lastReload = { success: true, time: Date.now() };
@@ -50,6 +61,14 @@ export class OspreyServer {
     log.info({ series: r.series, samples: r.samples, durationMs: r.durationMs }, 'WAL replay completed');
     const retention = parseDuration(flags['storage.tsdb.retention.time']);
     this.retentionMs = retention > 0 ? retention : 15 * 24 * 3600 * 1000;
+    this.amConfig = this.loadAlertmanagerConfig();
+    this.alertmanager = new Alertmanager({
+      config: this.amConfig,
+      dataDir: resolve(flags['storage.tsdb.path'], 'alertmanager'),
+      notifierFactory: createNotifierFactory({ logger: log.child({ component: 'notify' }) }),
+      logger: log.child({ component: 'alertmanager' }),
+      externalURL: flags['web.external-url'] || undefined,
+    });
     const host = new HostCollector();
     const hostMetrics = async () => ({ body: writeText(await host.collect()), contentType: CONTENT_TYPE_TEXT });
     this.scrape = new ScrapeManager({ appendable: this.db, logger: log.child({ component: 'scrape' }) });
@@ -117,7 +136,26 @@ export class OspreyServer {
       exporterRoutes: { '/collectors/host/metrics': hostMetrics },
       limits: { maxBodyBytes: 32 * 1024 * 1024, maxSeriesResponse: 0 },
     };
-    this.http = createHttpServer({ deps, parseSelector: parseSelectorForApi, logger: log.child({ component: 'web' }) });
+    this.http = createHttpServer({
+      deps,
+      parseSelector: parseSelectorForApi,
+      logger: log.child({ component: 'web' }),
+      extraRoutes: [(app) => registerAlertmanagerRoutes(app, this.alertmanager)],
+    });
+  }
+
+  /**
+   * alertmanager.yml: --alertmanager.config.file, else alertmanager.yml beside prometheus.yml, else a built-in
+   * config whose one receiver has no integrations (alerts stay visible in the API and UI).
+   */
+  private loadAlertmanagerConfig(): AlertmanagerYmlConfig {
+    let file = this.flags['alertmanager.config.file'];
+    if (!file && this.flags['config.file']) {
+      const beside = resolve(dirname(resolve(this.flags['config.file'])), 'alertmanager.yml');
+      if (existsSync(beside)) file = beside;
+    }
+    if (file) return loadAlertmanagerConfigFile(resolve(file));
+    return parseAlertmanagerConfig(DEFAULT_ALERTMANAGER_YAML, '<built-in alertmanager config>');
   }
 
   /** Loads the configuration; throws (with file:line:col) when it is invalid. */
@@ -145,6 +183,15 @@ export class OspreyServer {
     this.scrape.applyConfig(this.config);
     this.self.configLastReloadSuccessful.set(1);
     this.self.configLastReloadSuccessTimestamp.set(Date.now() / 1000);
+    const amAddr = this.flags['alertmanager.listen-address'];
+    if (amAddr) {
+      const am = parseListenAddress(amAddr);
+      this.amHttp = Fastify();
+      registerAlertmanagerRoutes(this.amHttp, this.alertmanager);
+      this.amHttp.get('/-/healthy', async () => 'OK');
+      this.amHttp.get('/-/ready', async () => 'OK');
+      await this.amHttp.listen({ host: am.host, port: am.port });
+    }
     // Retention: drop samples older than the retention period from memory once a minute.
     this.retentionTimer = setInterval(() => this.head.truncate(Date.now() - this.retentionMs), 60_000);
     this.retentionTimer.unref();
@@ -155,8 +202,11 @@ export class OspreyServer {
   async reload(): Promise<void> {
     try {
       const next = this.loadConfig();
+      const nextAm = this.loadAlertmanagerConfig();
       this.scrape.applyConfig(next);
+      this.alertmanager.applyConfig(nextAm);
       this.config = next;
+      this.amConfig = nextAm;
       this.lastReload = { success: true, time: Date.now() };
       this.self.configLastReloadSuccessful.set(1);
       this.self.configLastReloadSuccessTimestamp.set(Date.now() / 1000);
@@ -172,7 +222,9 @@ export class OspreyServer {
   async stop(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     await this.scrape.stop();
+    this.alertmanager.stop();
     await this.http.close();
+    await this.amHttp?.close();
     this.db.close();
   }
 }

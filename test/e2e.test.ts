@@ -128,7 +128,9 @@ test('query limit, stats and the query log behave like Prometheus', async () => 
   const logFile = join(osprey.dir, 'queries.log');
   write(osprey.configFile, `global:\n  query_log_file: ${logFile}\n${config(app.address).replace('global:\n', '')}`);
   assert.equal((await fetch(`${osprey.url}/-/reload`, { method: 'POST' })).status, 200);
-  const r = await getJSON(`${osprey.url}/api/v1/query?query=${encodeURIComponent('up or vector(1)')}&limit=1&stats=all`);
+  const r = await getJSON(
+    `${osprey.url}/api/v1/query?query=${encodeURIComponent('up or vector(1)')}&limit=1&stats=all`,
+  );
   assert.equal(r.json.data.result.length, 1);
   assert.deepEqual(r.json.warnings, ['results truncated due to limit']);
   assert.equal(typeof r.json.data.stats.timings.evalTotalTime, 'number');
@@ -137,4 +139,25 @@ test('query limit, stats and the query log behave like Prometheus', async () => 
   const last = JSON.parse(lines[lines.length - 1]);
   assert.equal(last.params.query, 'up or vector(1)');
   assert.equal(last.httpRequest.path, '/api/v1/query');
+});
+
+test('the built-in alert manager accepts alerts on the Alertmanager API v2 and lists them', async () => {
+  const post = await fetch(`${osprey.url}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([
+      { labels: { alertname: 'HighCPUUsage', severity: 'critical' }, annotations: { summary: 'hot' } },
+    ]),
+  });
+  assert.equal(post.status, 200);
+  const list = await getJSON(`${osprey.url}/api/v2/alerts`);
+  assert.equal(list.json.length, 1);
+  assert.equal(list.json[0].labels.alertname, 'HighCPUUsage');
+  assert.equal(list.json[0].status.state, 'active');
+  const bad = await fetch(`${osprey.url}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([{ labels: {} }]),
+  });
+  assert.equal(bad.status, 400);
 });

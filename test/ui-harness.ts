@@ -155,10 +155,18 @@ scrape_configs:
     static_configs:
       - targets: ['127.0.0.1:1']
 `);
-  // Now that Osprey's port is known, let it scrape itself too (the overview and "Osprey" dashboard use osprey_*).
+  // Now that Osprey's port is known, let it scrape itself and its host collector too (the overview and the
+  // built-in dashboards use osprey_* and node_*).
   writeFileSync(
     osprey.configFile,
-    `${readFileSync(osprey.configFile, 'utf8')}  - job_name: osprey\n    static_configs:\n      - targets: ['${new URL(osprey.url).host}']\n`,
+    `${readFileSync(osprey.configFile, 'utf8')}  - job_name: osprey
+    static_configs:
+      - targets: ['${new URL(osprey.url).host}']
+  - job_name: node
+    metrics_path: /collectors/host/metrics
+    static_configs:
+      - targets: ['${new URL(osprey.url).host}']
+`,
   );
   const reload = await fetch(`${osprey.url}/-/reload`, { method: 'POST' });
   if (!reload.ok) throw new Error(`reload failed: ${await reload.text()}`);
@@ -181,12 +189,13 @@ scrape_configs:
   // Wait until Osprey has scraped the app twice (so range queries have points).
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const r = await fetch(`${osprey.url}/api/v1/query?query=count_over_time(xss_test[1m])`).then((x) => x.json());
-    const self = await fetch(`${osprey.url}/api/v1/query?query=count_over_time(osprey_tsdb_head_series[1m])`).then((x) =>
-      x.json(),
-    );
+    const get = (q: string): Promise<any> =>
+      fetch(`${osprey.url}/api/v1/query?query=${encodeURIComponent(q)}`).then((x) => x.json());
+    const r = await get('count_over_time(xss_test[1m])');
+    const self = await get('count_over_time(osprey_tsdb_head_series[1m])');
+    const host = await get('count_over_time(node_load1[1m])');
     const scraped = (x: any) => x.data?.result?.length >= 1 && Number(x.data.result[0].value[1]) >= 2;
-    if (r.data?.result?.length === 2 && scraped(r) && scraped(self)) break;
+    if (r.data?.result?.length === 2 && scraped(r) && scraped(self) && scraped(host)) break;
     if (Date.now() > deadline) throw new Error('Osprey did not scrape the test app');
     await new Promise((res) => setTimeout(res, 200));
   }

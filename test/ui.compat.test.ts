@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM, startUiEnv, type UiEnv, XSS, XSS_IMG } from './ui-harness.ts';
 
 const SHOTS = process.env.OSPREY_UI_SHOTS ?? '/tmp/osprey-ui-shots';
@@ -57,6 +57,11 @@ async function open(path: string, name: string): Promise<Page> {
   return page;
 }
 
+/** An element's text (textContent, so no layout dependence). */
+async function text(l: Locator): Promise<string> {
+  return (await l.textContent()) ?? '';
+}
+
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -64,7 +69,9 @@ async function shot(name: string): Promise<void> {
 afterEach(async (t) => {
   // Keep a picture of whatever the page showed when a test failed.
   if (page && !page.isClosed()) {
-    await page.screenshot({ path: join(SHOTS, `last-${t.name.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
+    await page
+      .screenshot({ path: join(SHOTS, `last-${t.name.replace(/\W+/g, '-')}.png`), fullPage: true })
+      .catch(() => {});
   }
 });
 
@@ -85,17 +92,34 @@ test('graph page: completion, table row, chart with legend, URL keeps the expres
   // Table tab: a row per series, the label value shown literally.
   const row = page.locator('table.data td.series', { hasText: 'kind="b"' });
   await row.waitFor();
-  assert.match(await row.innerText(), /^xss_test\{env="test", evil="plain", instance="127\.0\.0\.1:\d+", job="app", kind="b"\}$/);
+  assert.match(
+    await text(row),
+    /^xss_test\{env="test", evil="plain", instance="127\.0\.0\.1:\d+", job="app", kind="b"\}$/,
+  );
   assert.equal(new URL(page.url()).searchParams.get('g0.expr'), 'xss_test');
   assert.equal(new URL(page.url()).searchParams.get('g0.tab'), '1');
   await shot('graph-table');
 
   await page.getByRole('tab', { name: 'Graph' }).click();
   await page.locator('.chart-canvas canvas').first().waitFor();
-  const legend = await page.locator('.legend .legend-name').allInnerTexts();
+  // The test app has only been scraped for seconds: zoom the range in to 1m.
+  await page.getByLabel('Range', { exact: true }).fill('1m');
+  await page.keyboard.press('Tab');
+  await page.waitForURL(/g0\.range_input=1m/);
+  await page.getByLabel('Resolution (step)').fill('2s');
+  await page.keyboard.press('Tab');
+  await page.waitForURL(/g0\.step_input=2s/);
+  await page.locator('.chart-canvas canvas').first().waitFor();
+  const legend = await page.locator('.legend .legend-name').allTextContents();
   assert.equal(legend.length, 2);
-  assert.ok(legend.some((l) => l.includes(`evil=${JSON.stringify(XSS)}`) && l.includes('kind="a"')), legend.join('\n'));
-  assert.ok(legend.some((l) => l.includes('evil="plain"') && l.includes('kind="b"')), legend.join('\n'));
+  assert.ok(
+    legend.some((l) => l.includes(`evil=${JSON.stringify(XSS)}`) && l.includes('kind="a"')),
+    legend.join('\n'),
+  );
+  assert.ok(
+    legend.some((l) => l.includes('evil="plain"') && l.includes('kind="b"')),
+    legend.join('\n'),
+  );
   assert.equal(new URL(page.url()).searchParams.get('g0.tab'), '0');
   // Hovering the plot shows a tooltip with the series' values.
   const box = (await page.locator('.u-over').boundingBox())!;
@@ -104,7 +128,10 @@ test('graph page: completion, table row, chart with legend, URL keeps the expres
   // Click isolates a series; Ctrl-click brings the other back.
   await page.locator('.legend-item').nth(0).click();
   assert.equal(await page.locator('.legend li.off').count(), 1);
-  await page.locator('.legend-item').nth(1).click({ modifiers: ['Control'] });
+  await page
+    .locator('.legend-item')
+    .nth(1)
+    .click({ modifiers: ['Control'] });
   assert.equal(await page.locator('.legend li.off').count(), 0);
   await shot('graph-chart');
 
@@ -112,7 +139,7 @@ test('graph page: completion, table row, chart with legend, URL keeps the expres
   const shared = `/graph?g0.expr=${encodeURIComponent('sum by (code) (demo_requests_total)')}&g0.tab=1&g0.range_input=30m`;
   await open(shared, 'graph-shared');
   await page.locator('table.data td.series', { hasText: 'code="500"' }).waitFor();
-  assert.equal(await page.locator('.cm-content').innerText(), 'sum by (code) (demo_requests_total)');
+  assert.equal(await text(page.locator('.cm-content')), 'sum by (code) (demo_requests_total)');
   assert.deepEqual(problems, []);
   assert.deepEqual(dialogs, []);
 });
@@ -121,14 +148,17 @@ test('graph page shows the parser error inline', opts, async () => {
   await open(`/graph?g0.expr=${encodeURIComponent('sum(rate(xss_test[1m])')}&g0.tab=1`, 'graph-error');
   const err = page.locator('.result .alert.error');
   await err.waitFor();
-  assert.match(await err.innerText(), /parse error: unclosed left parenthesis/);
+  assert.match(await text(err), /parse error: unclosed left parenthesis/);
   // A type error: the server's text is shown, and the editor's own linter underlines the argument.
   await open(`/graph?g0.expr=${encodeURIComponent('rate(xss_test)')}&g0.tab=1`, 'graph-error');
   const err2 = page.locator('.result .alert.error');
   await err2.waitFor();
-  assert.match(await err2.innerText(), /expected type range vector in call to function "rate", got instant vector/);
+  assert.match(await text(err2), /expected type range vector in call to function "rate", got instant vector/);
   // The editor's own linter marks the problem too.
-  await page.locator('.cm-lintRange-error, .cm-lintPoint-error').first().waitFor({ state: 'attached', timeout: 10_000 });
+  await page
+    .locator('.cm-lintRange-error, .cm-lintPoint-error')
+    .first()
+    .waitFor({ state: 'attached', timeout: 10_000 });
   await shot('graph-error');
 });
 
@@ -136,19 +166,22 @@ test('label values with markup are shown as text and never run', opts, async () 
   await open(`/graph?g0.expr=xss_test&g0.tab=1`, 'xss');
   const cell = page.locator('table.data td.series', { hasText: 'kind="a"' });
   await cell.waitFor();
-  assert.match(await cell.innerText(), /^xss_test\{env="test", evil="<script>alert\(1\)<\/script>", instance="[^"]+", job="app", kind="a"\}$/);
+  assert.match(
+    await text(cell),
+    /^xss_test\{env="test", evil="<script>alert\(1\)<\/script>", instance="[^"]+", job="app", kind="a"\}$/,
+  );
   // No element was created from the label value.
   assert.equal(await page.evaluate('document.querySelectorAll("main script, main img[src=x]").length'), 0);
 
   await open('/alerts', 'alerts-xss');
   await page.locator('.alert-card').waitFor();
-  const text = await page.locator('.alert-card').innerText();
-  assert.ok(text.includes(`evil="${XSS}"`), text);
-  assert.ok(text.includes(XSS_IMG), text);
+  const card = await text(page.locator('.alert-card'));
+  assert.ok(card.includes(`evil="${XSS}"`), card);
+  assert.ok(card.includes(XSS_IMG), card);
   assert.equal(await page.evaluate('document.querySelectorAll("main script, main img[src=x]").length'), 0);
   await open('/notifications', 'notifications-xss');
   await page.locator('td .error-text').waitFor();
-  assert.ok((await page.locator('td .error-text').innerText()).includes(XSS));
+  assert.ok((await text(page.locator('td .error-text'))).includes(XSS));
   await page.waitForTimeout(300);
   assert.deepEqual(dialogs, []);
   assert.deepEqual(problems, []);
@@ -159,14 +192,14 @@ test('targets page lists pools with health and labels before/after relabeling', 
   await page.locator('.pool-name', { hasText: 'app' }).waitFor();
   await page.locator('.pill.bad', { hasText: '0 / 1 up' }).waitFor({ timeout: 10_000 });
   const appCard = page.locator('section.card', { has: page.locator('.pool-name', { hasText: /^app$/ }) });
-  assert.match(await appCard.locator('.pill').first().innerText(), /1 \/ 1 up/);
-  assert.equal(await appCard.locator('td .pill.ok').innerText(), 'UP');
-  assert.match(await appCard.locator('td .labels').first().innerText(), /env="test"/);
+  assert.match(await text(appCard.locator('.pill').first()), /1 \/ 1 up/);
+  assert.equal(await text(appCard.locator('td .pill.ok')), 'UP');
+  assert.match(await text(appCard.locator('td .labels').first()), /env="test"/);
   await appCard.locator('details summary').first().click();
-  assert.match(await appCard.locator('details .labels').first().innerText(), /__address__=/);
+  assert.match(await text(appCard.locator('details .labels').first()), /__address__=/);
   const broken = page.locator('section.card', { has: page.locator('.pool-name', { hasText: /^broken$/ }) });
-  assert.equal(await broken.locator('td .pill.bad').innerText(), 'DOWN');
-  assert.notEqual((await broken.locator('td.error-text').innerText()).trim(), '');
+  assert.equal(await text(broken.locator('td .pill.bad')), 'DOWN');
+  assert.notEqual((await text(broken.locator('td.error-text'))).trim(), '');
   await shot('targets');
   assert.deepEqual(problems, []);
 });
@@ -174,13 +207,13 @@ test('targets page lists pools with health and labels before/after relabeling', 
 test('status page shows config, flags, build/runtime info and TSDB stats', opts, async () => {
   await open('/status', 'status');
   await page.locator('pre.config').waitFor();
-  assert.match(await page.locator('pre.config').innerText(), /job_name: app/);
+  assert.match(await text(page.locator('pre.config')), /job_name: app/);
   const head = page.locator('.head-stats td.num').first();
   await head.waitFor();
-  assert.ok(Number(await head.innerText()) > 0);
+  assert.ok(Number(await text(head)) > 0);
   const topMetric = page.locator('.top-table').first().locator('tbody tr').first();
   await topMetric.locator('td.mono').waitFor();
-  assert.ok(Number(await topMetric.locator('td.num').innerText()) > 0);
+  assert.ok(Number(await text(topMetric.locator('td.num'))) > 0);
   await page.locator('th', { hasText: 'storageRetention' }).waitFor();
   await shot('status');
   assert.deepEqual(problems, []);
@@ -188,7 +221,7 @@ test('status page shows config, flags, build/runtime info and TSDB stats', opts,
 
 test('overview, rules, dashboards and notifications load without console errors', opts, async () => {
   await open('/', 'overview');
-  await page.locator('.stat-value', { hasText: '2 / 3' }).waitFor();
+  await page.locator('.stat-value', { hasText: '3 / 4' }).waitFor();
   // Ingestion rate comes from a PromQL query over Osprey's own osprey_tsdb_head_samples_appended_total.
   await page.locator('.stat', { hasText: 'Ingestion rate' }).locator('.stat-value', { hasText: '/s' }).waitFor();
   await page.locator('section.card', { hasText: 'Ingestion rate' }).locator('canvas').first().waitFor();
@@ -207,14 +240,30 @@ test('overview, rules, dashboards and notifications load without console errors'
   assert.ok((await page.locator('.dash-panel').count()) >= 10);
   // Panels query the API: the "Targets up" gauge renders from `avg(up)`.
   await page.locator('.dash-panel', { hasText: 'Targets up' }).locator('svg.gauge').waitFor();
-  await page.locator('.dash-panel.type-timeseries canvas').first().waitFor({ timeout: 10_000 }).catch(() => {});
+  await page
+    .locator('.dash-panel.type-timeseries canvas')
+    .first()
+    .waitFor({ timeout: 10_000 })
+    .catch(() => {});
   await shot('dashboard-osprey');
+  assert.deepEqual(problems, []);
+
+  // The host dashboard over the built-in host collector: gauges, stats, charts and the filesystem table.
+  await open('/dashboards/host-overview', 'dashboard-host');
+  await page.locator('.dash-panel', { hasText: 'CPU busy' }).locator('svg.gauge').waitFor();
+  await page.locator('.dash-panel', { hasText: 'CPU cores' }).locator('.big').waitFor();
+  await page.locator('.dash-panel', { hasText: 'Load average' }).locator('canvas').first().waitFor();
+  await page.locator('.dash-panel', { hasText: 'Filesystems' }).locator('th', { hasText: 'mountpoint' }).waitFor();
+  const instance = page.locator('.vars select');
+  assert.match(await instance.inputValue(), /^127\.0\.0\.1:\d+$/);
+  assert.match(page.url(), /var-instance=127\.0\.0\.1/);
+  await shot('dashboard-host');
   assert.deepEqual(problems, []);
 
   await open('/notifications?status=failed', 'notifications');
   await page.locator('tbody tr').first().waitFor();
   assert.equal(await page.locator('tbody tr').count(), 1);
-  assert.match(await page.locator('tbody tr').innerText(), /team-db/);
+  assert.match(await text(page.locator('tbody tr')), /team-db/);
   assert.deepEqual(problems, []);
 });
 
@@ -223,6 +272,7 @@ test('a silence created from an alert is active, silences the alert, and can be 
   await page.locator('.alert-card a.button', { hasText: 'Silence' }).click();
   await page.waitForURL(/\/silences\/new\?/);
   // Matchers are prefilled from the alert's labels, including the one with markup.
+  await page.locator('.matcher-row').nth(3).waitFor();
   assert.equal(await page.locator('.matcher-row').count(), 4);
   assert.equal(await page.getByLabel('Matcher 2 label name').inputValue(), 'evil');
   assert.equal(await page.getByLabel('Matcher 2 value').inputValue(), XSS);

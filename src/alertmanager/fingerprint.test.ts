@@ -24,11 +24,18 @@ describe('alert fingerprints', () => {
 
   test('equals the 64-bit FNV-1a definition for any label set', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1 }), fc.string({ minLength: 1, unit: 'binary' })), (o) => {
-        const l = Labels.fromObject(o);
-        assert.equal(fingerprintLabels(l), reference(l));
-      }),
-      { numRuns: 300 },
+      fc.property(
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 12 }),
+          fc.string({ minLength: 1, maxLength: 24, unit: 'binary' }),
+          { maxKeys: 6 },
+        ),
+        (o) => {
+          const l = Labels.fromObject(o);
+          assert.equal(fingerprintLabels(l), reference(l));
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

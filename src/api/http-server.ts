@@ -11,6 +11,8 @@ export interface HttpServerOptions {
   parseSelector: SelectorParser;
   /** A pino logger; none when undefined. */
   logger?: FastifyBaseLogger;
+  /** More routes from other parts (alert manager, rules, UI), registered after the core API. */
+  extraRoutes?: ((app: FastifyInstance<any, any, any, any>) => void)[];
 }
 
 /** Builds the HTTP server: Prometheus API v1, lifecycle endpoints, /metrics, remote write. */
@@ -74,6 +76,6 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance<any, 
         .send('remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n'),
     );
   }
-  app.get('/', async (_req, reply) => reply.redirect('/api/v1/status/buildinfo'));
+  for (const register of opts.extraRoutes ?? []) register(app);
   return app;
 }

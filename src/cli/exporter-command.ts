@@ -24,7 +24,12 @@ export function registerExporterCommand(program: Command): void {
     .option('--logs.positions-file <file>', 'where the log collector keeps read positions across restarts')
     .option('--log.level <level>', 'debug, info, warn, error', 'info')
     .option('--log.format <format>', 'logfmt or json', 'logfmt')
-    .action(async (o: Record<string, string | undefined>) => {
+    .action(async (raw: Record<string, string | undefined>, cmd: Command) => {
+      // commander camel-cases after hyphens ("web.listenAddress"); key the values by the flag names again.
+      const o: Record<string, string | undefined> = {};
+      for (const opt of cmd.options) {
+        if (opt.long) o[opt.long.replace(/^--/, '')] = raw[opt.attributeName()];
+      }
       const { createLogger } = await import('./logger.ts');
       const { startExporter, EXPORTER_COLLECTORS } = await import('../collectors/index.ts');
       const log = createLogger(o['log.level'] ?? 'info', o['log.format'] ?? 'logfmt');

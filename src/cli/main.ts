@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
 import { FlagError, SERVER_FLAGS, validateFlags } from './flags.ts';
 import { createLogger } from './logger.ts';
+import { registerAlertmanagerCommands } from './alertmanager-commands.ts';
 import { registerQueryCommand } from './query-command.ts';
+import { registerTsdbCommand } from './tsdb-command.ts';
 
 /** The `osprey` command. `osprey run` is the server; other subcommands are offline tools. */
 const program = new Command();
@@ -74,6 +76,8 @@ check
   });
 
 registerQueryCommand(program);
+registerAlertmanagerCommands(check, program);
+registerTsdbCommand(program);
 
 async function version(): Promise<string> {
   const { readFile } = await import('node:fs/promises');

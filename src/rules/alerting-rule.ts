@@ -77,13 +77,13 @@ export class AlertingRule {
       const tmplLabels = this.hasTemplates ? lbls.toObject() : EMPTY_OBJECT;
       const lb = new LabelsBuilder(lbls);
       for (const [k, v] of labelEntries) {
-        lb.set(k, expandTemplate(env, this.name, v, tmplLabels, s.v, qt));
+        lb.set(k, expandTemplate(env, this.name, v, tmplLabels, s.v, ts));
       }
       lb.set('alertname', this.name);
       const labels = lb.labels();
       const annotations: Record<string, string> = {};
       for (const [k, v] of annotationEntries) {
-        annotations[k] = expandTemplate(env, this.name, v, tmplLabels, s.v, qt);
+        annotations[k] = expandTemplate(env, this.name, v, tmplLabels, s.v, ts);
       }
       const h = labels.hash();
       if (resultHashes.has(h))

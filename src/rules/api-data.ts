@@ -57,7 +57,7 @@ function ruleToAPI(r: Rule, excludeAlerts: boolean): Record<string, unknown> {
       name: r.name,
       query: r.query,
       duration: r.holdDuration / 1000,
-      ...(r.keepFiringFor ? { keepFiringFor: r.keepFiringFor / 1000 } : {}),
+      keepFiringFor: r.keepFiringFor / 1000,
       labels: r.labels,
       annotations: r.annotations,
       ...(excludeAlerts ? {} : { alerts: r.activeAlerts().map(alertToAPI) }),

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError } from '../config/rules-index.ts';
+import { ConfigError } from '../config/index.ts';
 import { loadRules } from './rule-files.ts';
 
 const DIR = new URL('../../../shared/conformance/rules/', import.meta.url).pathname;

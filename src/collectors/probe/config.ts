@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { parseWithSchema, YamlSource, zbool, zduration, zint, zstr, zstrlist } from '../../config/index.ts';
+import { parseWithSchema, YamlSource, zbool, zduration, zint, zsize, zstr, zstrlist } from '../../config/index.ts';
 import { compileSearchRegex, type SearchRegex } from './regex.ts';
 
 export type ProberKind = 'http' | 'tcp' | 'dns' | 'icmp' | 'grpc';
@@ -42,8 +42,11 @@ export interface HTTPProbeConfig {
   compression: string;
   follow_redirects: boolean;
   tls_config: ProbeTLSConfig;
-  basic_auth?: { username: string; password: string };
-  bearer_token?: string;
+  basic_auth?: { username: string; password: string; password_file?: string };
+  /** `Authorization: <type> <credentials>`; bearer_token(_file) become type Bearer. */
+  authorization?: { type: string; credentials: string; credentials_file?: string };
+  /** Bytes; 0 = no limit. A longer body fails the probe. */
+  body_size_limit: number;
 }
 
 export interface QueryResponse {
@@ -53,6 +56,7 @@ export interface QueryResponse {
 }
 
 export interface TCPProbeConfig {
+  source_ip_address?: string;
   preferred_ip_protocol: 'ip4' | 'ip6';
   ip_protocol_fallback: boolean;
   query_response: QueryResponse[];
@@ -68,6 +72,7 @@ export interface RRValidator {
 }
 
 export interface DNSProbeConfig {
+  source_ip_address?: string;
   preferred_ip_protocol: 'ip4' | 'ip6';
   ip_protocol_fallback: boolean;
   transport_protocol: 'udp' | 'tcp';
@@ -82,6 +87,7 @@ export interface DNSProbeConfig {
 }
 
 export interface ICMPProbeConfig {
+  source_ip_address?: string;
   preferred_ip_protocol: 'ip4' | 'ip6';
   ip_protocol_fallback: boolean;
   payload_size: number;
@@ -173,6 +179,18 @@ const httpSchema = z.strictObject({
     .optional(),
   bearer_token: zstr.optional(),
   bearer_token_file: zstr.optional(),
+  authorization: z
+    .strictObject({ type: zstr.optional(), credentials: zstr.optional(), credentials_file: zstr.optional() })
+    .optional(),
+  body_size_limit: zsize.optional(),
+  // Known blackbox/common HTTP client settings Osprey does not implement: accepted by the schema so the
+  // error says so clearly instead of "unknown field".
+  proxy_url: zstr.optional(),
+  no_proxy: zstr.optional(),
+  proxy_from_environment: zbool.optional(),
+  proxy_connect_header: z.unknown().optional(),
+  oauth2: z.unknown().optional(),
+  enable_http3: zbool.optional(),
 });
 
 const queryResponseSchema = z
@@ -282,7 +300,12 @@ function buildModule(m: RawModule, issue: (path: string[], message: string) => v
   const i = m.icmp ?? {};
   const g = m.grpc ?? { tls_config: { insecure_skip_verify: false } };
   if (h.fail_if_ssl && h.fail_if_not_ssl) issue(['http'], 'fail_if_ssl and fail_if_not_ssl are mutually exclusive');
-  if (h.bearer_token && h.basic_auth) issue(['http'], 'at most one of basic_auth, bearer_token may be configured');
+  const authKinds = [h.basic_auth, h.bearer_token || h.bearer_token_file, h.authorization].filter(Boolean).length;
+  if (authKinds > 1) issue(['http'], 'at most one of basic_auth, bearer_token & bearer_token_file, authorization must be configured');
+  if (h.bearer_token && h.bearer_token_file) issue(['http'], 'at most one of bearer_token & bearer_token_file must be configured');
+  for (const k of ['proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header', 'oauth2', 'enable_http3'] as const) {
+    if (h[k] !== undefined && h[k] !== false) issue(['http', k], `${k} is not supported by Osprey's http prober`);
+  }
   const method = h.method ?? 'GET';
   const transport = (d.transport_protocol ?? 'udp') as 'udp' | 'tcp';
   if (transport !== 'udp' && transport !== 'tcp')
@@ -314,11 +337,25 @@ function buildModule(m: RawModule, issue: (path: string[], message: string) => v
       follow_redirects: h.no_follow_redirects ? false : (h.follow_redirects ?? true),
       tls_config: h.tls_config,
       basic_auth: h.basic_auth
-        ? { username: h.basic_auth.username ?? '', password: h.basic_auth.password ?? '' }
+        ? {
+            username: h.basic_auth.username ?? '',
+            password: h.basic_auth.password ?? '',
+            password_file: h.basic_auth.password_file,
+          }
         : undefined,
-      bearer_token: h.bearer_token,
+      authorization: h.authorization
+        ? {
+            type: h.authorization.type || 'Bearer',
+            credentials: h.authorization.credentials ?? '',
+            credentials_file: h.authorization.credentials_file,
+          }
+        : h.bearer_token || h.bearer_token_file
+          ? { type: 'Bearer', credentials: h.bearer_token ?? '', credentials_file: h.bearer_token_file }
+          : undefined,
+      body_size_limit: h.body_size_limit ?? 0,
     },
     tcp: {
+      source_ip_address: t.source_ip_address || undefined,
       preferred_ip_protocol: t.preferred_ip_protocol ?? 'ip6',
       ip_protocol_fallback: t.ip_protocol_fallback ?? true,
       query_response: t.query_response ?? [],
@@ -326,6 +363,7 @@ function buildModule(m: RawModule, issue: (path: string[], message: string) => v
       tls_config: t.tls_config,
     },
     dns: {
+      source_ip_address: d.source_ip_address || undefined,
       preferred_ip_protocol: d.preferred_ip_protocol ?? 'ip6',
       ip_protocol_fallback: d.ip_protocol_fallback ?? true,
       transport_protocol: transport,
@@ -339,6 +377,7 @@ function buildModule(m: RawModule, issue: (path: string[], message: string) => v
       validate_additional_rrs: d.validate_additional_rrs,
     },
     icmp: {
+      source_ip_address: i.source_ip_address || undefined,
       preferred_ip_protocol: i.preferred_ip_protocol ?? 'ip6',
       ip_protocol_fallback: i.ip_protocol_fallback ?? true,
       payload_size: i.payload_size ?? 0,

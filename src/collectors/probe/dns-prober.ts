@@ -52,8 +52,8 @@ export async function probeDNS(target: string, cfg: DNSProbeConfig, ctx: ProbeCo
   try {
     const ex =
       cfg.transport_protocol === 'tcp'
-        ? await exchangeTCP(address, hp.port, query, ctx.signal)
-        : await exchangeUDP(address, hp.port, query, id, ctx.signal);
+        ? await exchangeTCP(address, hp.port, query, ctx.signal, cfg.source_ip_address)
+        : await exchangeUDP(address, hp.port, query, id, ctx.signal, cfg.source_ip_address);
     phases.with('connect').set((ex.rttStart - start) / 1000);
     phases.with('request').set((performance.now() - ex.rttStart) / 1000);
     response = decodeMessage(ex.reply);
@@ -128,7 +128,14 @@ interface Exchange {
   rttStart: number;
 }
 
-function exchangeUDP(host: string, port: number, query: Buffer, id: number, signal: AbortSignal): Promise<Exchange> {
+function exchangeUDP(
+  host: string,
+  port: number,
+  query: Buffer,
+  id: number,
+  signal: AbortSignal,
+  localAddress?: string,
+): Promise<Exchange> {
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
     let rttStart = 0;
@@ -145,16 +152,25 @@ function exchangeUDP(host: string, port: number, query: Buffer, id: number, sign
       // Ignore stray datagrams (another id), as a resolver must.
       if (msg.length >= 2 && msg.readUInt16BE(0) === id) finish(null, msg);
     });
-    sock.connect(port, host, () => {
-      rttStart = performance.now();
-      sock.send(query);
-    });
+    const go = () =>
+      sock.connect(port, host, () => {
+        rttStart = performance.now();
+        sock.send(query);
+      });
+    if (localAddress) sock.bind(0, localAddress, go);
+    else go();
   });
 }
 
-function exchangeTCP(host: string, port: number, query: Buffer, signal: AbortSignal): Promise<Exchange> {
+function exchangeTCP(
+  host: string,
+  port: number,
+  query: Buffer,
+  signal: AbortSignal,
+  localAddress?: string,
+): Promise<Exchange> {
   return new Promise((resolve, reject) => {
-    const s = net.connect({ host, port });
+    const s = net.connect({ host, port, localAddress });
     let rttStart = 0;
     let buf = Buffer.alloc(0);
     const finish = (err: Error | null, reply?: Buffer) => {

@@ -4,6 +4,7 @@
  * HTTP/1.1 only (node:http); a server that would negotiate HTTP/2 with blackbox is spoken to in HTTP/1.1.
  */
 import { lookup } from 'node:dns/promises';
+import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
@@ -164,8 +165,9 @@ export async function probeHTTP(target: string, cfg: HTTPProbeConfig, ctx: Probe
     if (!requestErrored) {
       const wantBody = cfg.fail_if_body_matches_regexp.length > 0 || cfg.fail_if_body_not_matches_regexp.length > 0;
       try {
-        const r = await readBody(res, cfg.compression, wantBody);
+        const r = await readBody(res, cfg.compression, wantBody, cfg.body_size_limit);
         bodyBytes = r.bytes;
+        if (r.error) throw r.error;
         if (success && wantBody) {
           success = bodyOk(r.text, cfg, ctx);
           regexG.set(success ? 0 : 1);
@@ -246,8 +248,13 @@ function doRequest(
     headers['Accept-Encoding'] = cfg.compression;
   }
   if (cfg.basic_auth) {
-    headers.Authorization = `Basic ${Buffer.from(`${cfg.basic_auth.username}:${cfg.basic_auth.password}`).toString('base64')}`;
-  } else if (cfg.bearer_token) headers.Authorization = `Bearer ${cfg.bearer_token}`;
+    const a = cfg.basic_auth;
+    const password = a.password_file ? readSecret(a.password_file) : a.password;
+    headers.Authorization = `Basic ${Buffer.from(`${a.username}:${password}`).toString('base64')}`;
+  } else if (cfg.authorization) {
+    const a = cfg.authorization;
+    headers.Authorization = `${a.type} ${a.credentials_file ? readSecret(a.credentials_file) : a.credentials}`;
+  }
   if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
   const hostHeader = Object.keys(headers).find((k) => k.toLowerCase() === 'host');
   if (hostHeader === undefined) headers.Host = url.host;
@@ -294,11 +301,17 @@ function doRequest(
   });
 }
 
+/** A secret file's content without surrounding whitespace (read per probe, so rotated secrets apply). */
+function readSecret(path: string): string {
+  return readFileSync(path, 'utf8').trim();
+}
+
 async function readBody(
   res: IncomingMessage,
   compression: string,
   keepText: boolean,
-): Promise<{ bytes: number; text: string }> {
+  limit: number,
+): Promise<{ bytes: number; text: string; error?: Error }> {
   let stream: NodeJS.ReadableStream = res;
   const enc = (res.headers['content-encoding'] ?? '').toLowerCase();
   if (compression && enc === compression) {
@@ -316,6 +329,11 @@ async function readBody(
   const chunks: Buffer[] = [];
   for await (const c of stream as AsyncIterable<Buffer>) {
     bytes += c.length;
+    if (limit > 0 && bytes > limit) {
+      // As Go's MaxBytesReader: the first `limit` bytes were read, then the read failed.
+      res.destroy();
+      return { bytes: limit, text: '', error: new Error(`http: request body too large (body_size_limit ${limit})`) };
+    }
     if (keepText) chunks.push(c);
   }
   return { bytes, text: keepText ? Buffer.concat(chunks).toString('utf8') : '' };

@@ -57,6 +57,7 @@ export async function probeICMP(target: string, cfg: ICMPProbeConfig, ctx: Probe
   if (cfg.ttl > 0) args.push('-t', String(cfg.ttl));
   if (cfg.payload_size > 0) args.push('-s', String(cfg.payload_size));
   if (cfg.dont_fragment && family === 4) args.push('-M', 'do');
+  if (cfg.source_ip_address) args.push('-I', cfg.source_ip_address);
   args.push(address);
   registry.log('info', 'Running ping', { command: `${ping} ${args.join(' ')}` });
   const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {

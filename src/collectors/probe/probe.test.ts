@@ -52,6 +52,7 @@ describe('module file', () => {
     );
     bad('modules:\n  x:\n    prober: smtp\n', /^bb\.yml:3:13: modules\.x\.prober: unknown prober "smtp"/);
     bad('modules:\n  x:\n    prober: dns\n', /query name must be set/);
+    bad('modules:\n  x:\n    prober: http\n    http:\n      proxy_url: http://p:3128\n', /^bb\.yml:5:18: modules\.x\.http\.proxy_url: proxy_url is not supported/);
     bad('modules:\n  x:\n    prober: http\n    timeout: 5 seconds\n', /^bb\.yml:4:14: .*not a valid duration/);
   });
 });
@@ -101,6 +102,19 @@ describe('http prober', () => {
     assert.equal((await run(`${t.http}/auth`, 'http_2xx')).success, false);
     assert.equal((await run(`${t.http}/bearer`, 'http_bearer')).success, true);
     assert.equal((await run(`${t.http}/echo-header`, 'http_headers')).success, true);
+    assert.equal((await run(`${t.http}/bearer`, 'http_bearer_file')).success, true);
+    assert.equal((await run(`${t.http}/auth`, 'http_password_file')).success, true);
+    assert.equal((await run(`${t.http}/custom-auth`, 'http_authorization')).success, true);
+    assert.equal((await run(`${t.http}/custom-auth`, 'http_bearer')).success, false);
+  });
+
+  test('body_size_limit fails a probe whose body is larger', async () => {
+    assert.equal((await run(`${t.http}/big`, 'http_body_limit')).success, false);
+    assert.equal((await run(t.http, 'http_body_limit')).success, true);
+  });
+
+  test('source_ip_address binds the local end', async () => {
+    assert.equal((await run(t.tcp, 'tcp_source_ip')).success, true);
   });
 
   test('redirects are followed and counted, or not followed when configured', async () => {

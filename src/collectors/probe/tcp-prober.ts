@@ -102,9 +102,13 @@ function connect(
   port: number,
   tlsOpts: tls.ConnectionOptions | undefined,
   signal: AbortSignal,
+  localAddress?: string,
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = tlsOpts ? tls.connect({ ...tlsOpts, host, port }) : net.connect({ host, port });
+    // tls.connect's types lack localAddress, which it passes on to net.connect.
+    const s = tlsOpts
+      ? tls.connect({ ...tlsOpts, host, port, ...(localAddress ? { localAddress } : {}) } as tls.ConnectionOptions)
+      : net.connect({ host, port, localAddress });
     const onAbort = () => s.destroy(new Error('context deadline exceeded'));
     signal.addEventListener('abort', onAbort, { once: true });
     s.once(tlsOpts ? 'secureConnect' : 'connect', () => {

@@ -4,13 +4,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 export interface TestTargets {
@@ -76,6 +76,12 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
     case '/auth':
       if (req.headers.authorization === `Basic ${Buffer.from('u:p').toString('base64')}`) res.end('ok');
       else res.writeHead(401).end();
+      return;
+    case '/custom-auth':
+      res.writeHead(req.headers.authorization === 'Custom secret' ? 200 : 403).end();
+      return;
+    case '/big':
+      res.end('x'.repeat(5000));
       return;
     case '/bearer':
       res.writeHead(req.headers.authorization === 'Bearer tok' ? 200 : 403).end();
@@ -162,6 +168,8 @@ function listen(server: net.Server): Promise<number> {
 export async function startTestTargets(): Promise<TestTargets> {
   const dir = mkdtempSync(join(tmpdir(), 'osprey-probe-'));
   const main = makeCert(dir, 'main', 90);
+  writeFileSync(join(dir, 'token'), 'tok\n');
+  writeFileSync(join(dir, 'password'), 'p\n');
   const soon = makeCert(dir, 'soon', 1);
   const servers: net.Server[] = [];
   const h = http.createServer(handler);
@@ -290,7 +298,33 @@ function dnsAnswer(q: Buffer): Buffer {
 
 /** The module file both the unit tests and the blackbox compat test use; `{{CERT}}` is the CA file. */
 export function testModulesYaml(certFile: string): string {
+  const dir = dirname(certFile);
   return `modules:
+  http_bearer_file:
+    prober: http
+    timeout: 5s
+    http:
+      bearer_token_file: ${JSON.stringify(join(dir, 'token'))}
+  http_password_file:
+    prober: http
+    timeout: 5s
+    http:
+      basic_auth: {username: u, password_file: ${JSON.stringify(join(dir, 'password'))}}
+  http_authorization:
+    prober: http
+    timeout: 5s
+    http:
+      authorization: {type: Custom, credentials: secret}
+  http_body_limit:
+    prober: http
+    timeout: 5s
+    http:
+      body_size_limit: 1KiB
+  tcp_source_ip:
+    prober: tcp
+    timeout: 5s
+    tcp:
+      source_ip_address: 127.0.0.1
   http_2xx:
     prober: http
     timeout: 5s

@@ -73,7 +73,13 @@ export class ProcessCollector implements Collector {
 
   async collect(): Promise<MetricFamily[]> {
     if (this.bootTime === 0) this.bootTime = await readBootTime(this.procPath).catch(() => 0);
-    const pids = await listPids(this.procPath);
+    let pids: number[] = [];
+    try {
+      pids = await listPids(this.procPath);
+    } catch {
+      // No /proc (another OS, a container without it): groups report 0 processes, the error is counted.
+      this.readErrors++;
+    }
     const totals = new Map<string, GroupTotals>();
     for (const g of this.groups) {
       if (!g.name.includes('{{')) totals.set(g.name, newTotals());

@@ -155,6 +155,15 @@ describe('process collector', () => {
     assert.equal(seriesValue(f, 'osprey_process_oldest_start_time_seconds', web), 1700000000 + 10);
   });
 
+  test('a missing /proc gives 0 processes and a read error, not an exception', async () => {
+    const c = new ProcessCollector(processGroupsFromValue([{ name: 'db', comm: ['postgres'] }]), {
+      procPath: '/nonexistent/proc',
+    });
+    const f = viewFamilies(await c.collect());
+    assert.equal(seriesValue(f, 'osprey_process_num_procs', '{groupname="db"}'), 0);
+    assert.equal(seriesValue(f, 'osprey_process_scrape_procread_errors_total'), 1);
+  });
+
   test('a static group with no process reports 0 processes', async () => {
     const t2 = await makeFakeTree({ 'proc/stat': 'btime 1\n' });
     const c = new ProcessCollector(processGroupsFromValue([{ name: 'db', comm: ['postgres'] }]), { procPath: t2.proc });
