@@ -32,10 +32,10 @@ export function registerAlertmanagerCommands(check: Command, program: Command): 
   routes
     .command('test')
     .argument('[labels...]', 'alert labels, e.g. severity=critical service=db')
-    .option('--config.file <file>', 'alertmanager.yml', 'alertmanager.yml')
     .description('print the receivers an alert with these labels reaches (like amtool config routes test)')
-    .action(async (labels: string[], o: Record<string, string>) => {
-      const file = o['config.file'] ?? routes.opts()['config.file'];
+    .action(async (labels: string[]) => {
+      // --config.file belongs to `routes` (commander parses parent options anywhere on the line).
+      const file = routes.opts()['config.file'];
       const { root } = await load(file);
       const { testRouting } = await import('../alertmanager/index.ts');
       const { Labels } = await import('../model/index.ts');
