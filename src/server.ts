@@ -5,10 +5,22 @@ import Fastify from 'fastify';
 import { Alertmanager, registerAlertmanagerRoutes } from './alertmanager/index.ts';
 import { createHttpServer, type ApiDeps, type QueryService } from './api/index.ts';
 import { parseListenAddress, type FlagValues } from './cli/flags.ts';
-import { HostCollector } from './collectors/index.ts';
+import {
+  createProbeHandler,
+  defaultProbeModules,
+  HostCollector,
+  LogCollector,
+  logsConfigFromValue,
+  ProcessCollector,
+  type ProbeModules,
+  parseProbeModules,
+  processGroupsFromValue,
+} from './collectors/index.ts';
 import {
   configToYaml,
+  globSync,
   loadPrometheusConfigFile,
+  parseSize,
   parsePrometheusConfig,
   type PrometheusConfig,
 } from './config/index.ts';
@@ -21,7 +33,15 @@ import { DEFAULT_ALERTMANAGER_YAML, defaultConfigYaml } from './default-config.t
 import { createNotifierFactory } from './notify/index.ts';
 import { CONTENT_TYPE_TEXT, writeText } from './exposition/index.ts';
 import { parseDuration } from './model/index.ts';
+import { Engine } from './promql/index.ts';
 import { createQueryService, parseSelectorForApi } from './query-service.ts';
+import {
+  type AlertSender,
+  AlertmanagerHTTPSender,
+  localAlertSender,
+  RuleManager,
+  registerRulesRoutes,
+} from './rules/index.ts';
 import { ScrapeManager } from './scrape/index.ts';
 import { SelfMetrics } from './self-metrics.ts';
 import { DB, type Head } from './tsdb/index.ts';
@@ -35,8 +55,13 @@ export const VERSION = JSON.parse(readFileSync(new URL('../package.json', import
 export class OspreyServer {
   readonly db: DB;
   readonly head: Head;
-  private retentionTimer: NodeJS.Timeout | null = null;
-  private readonly retentionMs: number;
+  private maintenanceTimer: NodeJS.Timeout | null = null;
+  readonly rules: RuleManager;
+  private sender: AlertSender;
+  private httpSender: AlertmanagerHTTPSender | null = null;
+  private logCollector: LogCollector | null = null;
+  private processCollector = new ProcessCollector([]);
+  private probeModules: ProbeModules = defaultProbeModules();
   readonly scrape: ScrapeManager;
   readonly self: SelfMetrics;
   readonly alertmanager: Alertmanager;
@@ -52,15 +77,18 @@ export class OspreyServer {
     private readonly flags: FlagValues,
     private readonly log: Logger,
   ) {
+    const retention = parseDuration(flags['storage.tsdb.retention.time']);
+    const retentionBytes = parseSize(flags['storage.tsdb.retention.size']);
     this.db = DB.open(resolve(flags['storage.tsdb.path']), {
       noLockfile: flags['storage.tsdb.no-lockfile'] === 'true',
+      // Prometheus: 15d unless a size limit alone is given.
+      retentionMs: retention > 0 ? retention : retentionBytes > 0 ? 0 : 15 * 24 * 3600 * 1000,
+      retentionBytes,
       logger: log.child({ component: 'tsdb' }),
     });
     this.head = this.db.head;
     const r = this.db.replay;
     log.info({ series: r.series, samples: r.samples, durationMs: r.durationMs }, 'WAL replay completed');
-    const retention = parseDuration(flags['storage.tsdb.retention.time']);
-    this.retentionMs = retention > 0 ? retention : 15 * 24 * 3600 * 1000;
     this.amConfig = this.loadAlertmanagerConfig();
     this.alertmanager = new Alertmanager({
       config: this.amConfig,
@@ -71,6 +99,15 @@ export class OspreyServer {
     });
     const host = new HostCollector();
     const hostMetrics = async () => ({ body: writeText(await host.collect()), contentType: CONTENT_TYPE_TEXT });
+    const logMetrics = async () => ({
+      body: writeText(this.logCollector ? await this.logCollector.collect() : []),
+      contentType: CONTENT_TYPE_TEXT,
+    });
+    const processMetrics = async () => ({
+      body: writeText(await this.processCollector.collect()),
+      contentType: CONTENT_TYPE_TEXT,
+    });
+    const probe = createProbeHandler(() => this.probeModules);
     this.scrape = new ScrapeManager({ appendable: this.db, logger: log.child({ component: 'scrape' }) });
     this.self = new SelfMetrics(
       {
@@ -83,6 +120,24 @@ export class OspreyServer {
       },
       VERSION,
     );
+    const engine = new Engine({
+      lookbackDelta: parseDuration(flags['query.lookback-delta']),
+      timeout: parseDuration(flags['query.timeout']),
+      maxSamples: Number(flags['query.max-samples']),
+    });
+    this.sender = localAlertSender(this.alertmanager);
+    this.rules = new RuleManager({
+      engine,
+      queryable: this.db,
+      appendable: this.db,
+      // Delegates to the current sender, which a reload may switch (built-in vs external Alertmanagers).
+      sender: { send: (alerts) => this.sender.send(alerts) },
+      externalURL: flags['web.external-url'] || undefined,
+      logger: log.child({ component: 'rules' }),
+      resendDelay: parseDuration(flags['rules.alert.resend-delay']),
+      outageTolerance: parseDuration(flags['rules.alert.for-outage-tolerance']),
+      forGracePeriod: parseDuration(flags['rules.alert.for-grace-period']),
+    });
     const query: QueryService = createQueryService(this.db, {
       lookbackDelta: parseDuration(flags['query.lookback-delta']),
       timeout: parseDuration(flags['query.timeout']),
@@ -133,14 +188,28 @@ export class OspreyServer {
       ready: () => true,
       selfMetrics: () => this.self.render(),
       metadata: () => ({}),
-      exporterRoutes: { '/collectors/host/metrics': hostMetrics },
+      exporterRoutes: {
+        '/collectors/host/metrics': hostMetrics,
+        '/collectors/logs/metrics': logMetrics,
+        '/collectors/process/metrics': processMetrics,
+      },
       limits: { maxBodyBytes: 32 * 1024 * 1024, maxSeriesResponse: 0 },
     };
     this.http = createHttpServer({
       deps,
       parseSelector: parseSelectorForApi,
       logger: log.child({ component: 'web' }),
-      extraRoutes: [(app) => registerAlertmanagerRoutes(app, this.alertmanager)],
+      extraRoutes: [
+        (app) => registerAlertmanagerRoutes(app, this.alertmanager),
+        (app) => registerRulesRoutes(app, this.rules),
+        (app) =>
+          app.get('/probe', async (req: { query: unknown; headers: Record<string, unknown> }, reply: any) => {
+            const q = req.query as Record<string, string>;
+            const timeout = Number(req.headers['x-prometheus-scrape-timeout-seconds']);
+            const r = await probe({ ...q, scrapeTimeoutSeconds: Number.isFinite(timeout) ? timeout : undefined });
+            return reply.code(r.status).type(r.contentType).send(r.body);
+          }),
+      ],
     });
   }
 
@@ -179,8 +248,8 @@ export class OspreyServer {
     const addr = this.http.server.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : port;
     this.address = `http://${host === '0.0.0.0' ? 'localhost' : host}:${this.boundPort}`;
-    this.config = this.loadConfig();
-    this.scrape.applyConfig(this.config);
+    this.apply(this.loadConfig(), this.amConfig);
+    this.rules.start();
     this.self.configLastReloadSuccessful.set(1);
     this.self.configLastReloadSuccessTimestamp.set(Date.now() / 1000);
     const amAddr = this.flags['alertmanager.listen-address'];
@@ -192,21 +261,58 @@ export class OspreyServer {
       this.amHttp.get('/-/ready', async () => 'OK');
       await this.amHttp.listen({ host: am.host, port: am.port });
     }
-    // Retention: drop samples older than the retention period from memory once a minute.
-    this.retentionTimer = setInterval(() => this.head.truncate(Date.now() - this.retentionMs), 60_000);
-    this.retentionTimer.unref();
+    // Head compaction into blocks, WAL truncation, block merges and retention, once a minute.
+    this.maintenanceTimer = setInterval(() => this.db.maintain(), 60_000);
+    this.maintenanceTimer.unref();
     this.log.info({ url: this.address, config: this.flags['config.file'] || 'built-in default' }, 'Osprey is ready');
+  }
+
+  /**
+   * Applies loaded configs to every part. Rule files are loaded first: they are the one part that can
+   * still fail here, and a failure must leave everything as it was.
+   */
+  private apply(next: PrometheusConfig, nextAm: AlertmanagerYmlConfig): void {
+    const ruleFiles = next.rule_files.flatMap((f) => globSync(f));
+    this.rules.update(ruleFiles, next.global);
+    this.scrape.applyConfig(next);
+    this.alertmanager.applyConfig(nextAm);
+    const alerting = next.alerting;
+    if (alerting.alertmanagers.length > 0) {
+      if (this.httpSender) this.httpSender.applyConfig(alerting, next.global.external_labels);
+      else
+        this.httpSender = new AlertmanagerHTTPSender({
+          alerting,
+          externalLabels: next.global.external_labels,
+          logger: this.log.child({ component: 'notifier' }),
+        });
+      this.sender = this.httpSender;
+    } else {
+      this.sender = localAlertSender(this.alertmanager, next.global.external_labels, alerting.alert_relabel_configs);
+    }
+    const osprey = (next.osprey ?? {}) as Record<string, unknown>;
+    this.logCollector?.stop();
+    const logs = logsConfigFromValue(osprey.logs);
+    this.logCollector =
+      logs.length > 0
+        ? new LogCollector(logs, { positionsFile: resolve(this.flags['storage.tsdb.path'], 'log-positions.json') })
+        : null;
+    this.logCollector?.start();
+    this.processCollector = new ProcessCollector(processGroupsFromValue(osprey.processes));
+    this.probeModules =
+      typeof osprey.probe_modules_file === 'string'
+        ? (() => {
+            const file = resolve(dirname(next.source_file || '.'), osprey.probe_modules_file as string);
+            return parseProbeModules(readFileSync(file, 'utf8'), file);
+          })()
+        : defaultProbeModules();
+    this.config = next;
+    this.amConfig = nextAm;
   }
 
   /** Atomic reload: a config that fails to load leaves the running one in place. Loading is synchronous. */
   async reload(): Promise<void> {
     try {
-      const next = this.loadConfig();
-      const nextAm = this.loadAlertmanagerConfig();
-      this.scrape.applyConfig(next);
-      this.alertmanager.applyConfig(nextAm);
-      this.config = next;
-      this.amConfig = nextAm;
+      this.apply(this.loadConfig(), this.loadAlertmanagerConfig());
       this.lastReload = { success: true, time: Date.now() };
       this.self.configLastReloadSuccessful.set(1);
       this.self.configLastReloadSuccessTimestamp.set(Date.now() / 1000);
@@ -214,14 +320,16 @@ export class OspreyServer {
     } catch (e) {
       this.lastReload = { success: false, time: Date.now() };
       this.self.configLastReloadSuccessful.set(0);
-      this.log.error({ err: (e as Error).message }, 'Error reloading config');
+      this.log.error({ error: (e as Error).message }, 'Error reloading config');
       throw e;
     }
   }
 
   async stop(): Promise<void> {
-    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+    this.rules.stop();
     await this.scrape.stop();
+    this.logCollector?.stop();
     this.alertmanager.stop();
     await this.http.close();
     await this.amHttp?.close();

@@ -305,3 +305,49 @@ test('a silence created from an alert is active, silences the alert, and can be 
   assert.equal([...env.silences.values()][0].status.state, 'expired');
   assert.deepEqual(problems, []);
 });
+
+test('performance figures: range query over ~100 series to chart, dashboard load', opts, async (t) => {
+  // Start from a small result so that the measured run is the one that draws 100+ series.
+  await open('/graph?g0.tab=0&g0.range_input=1h&g0.expr=up', 'perf-graph');
+  await page.locator('.chart-canvas canvas').first().waitFor({ timeout: 20_000 });
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('{job=~"osprey|node"}');
+  await page.keyboard.press('Escape');
+  assert.equal(await text(page.locator('.cm-content')), '{job=~"osprey|node"}');
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Execute' }).click();
+  await page.waitForFunction(
+    // A function, not a string: the UI's CSP forbids eval.
+    () => {
+      const d = (globalThis as any).document;
+      return d.querySelectorAll('.legend li').length >= 100 && d.querySelector('.chart-canvas canvas') !== null;
+    },
+    undefined,
+    { timeout: 20_000 },
+  );
+  const graphMs = Date.now() - t0;
+  const series = await page.locator('.legend li').count();
+  t.diagnostic(`1h range query over ${series} series, Execute to chart drawn: ${graphMs} ms`);
+
+  await open('/dashboards', 'perf-dashboard');
+  await page.locator('.dash-item', { hasText: 'Host overview' }).waitFor();
+  const t1 = Date.now();
+  await page.locator('.dash-item', { hasText: 'Host overview' }).click();
+  await page.waitForFunction(
+    () => {
+      const d = (globalThis as any).document;
+      return d.querySelectorAll('.dash-panel').length >= 12 && d.querySelectorAll('.dash-panel .loading').length === 0;
+    },
+    undefined,
+    { timeout: 20_000 },
+  );
+  const dashMs = Date.now() - t1;
+  const panels = await page.locator('.dash-panel').count();
+  t.diagnostic(`dashboard with ${panels} panels, click to all panels rendered: ${dashMs} ms`);
+  assert.ok(series >= 100, `only ${series} series`);
+  // Generous bounds: these catch a pathological regression, not noise on a busy CI machine.
+  assert.ok(graphMs < 10_000, `graph took ${graphMs} ms`);
+  assert.ok(dashMs < 10_000, `dashboard took ${dashMs} ms`);
+  assert.deepEqual(problems, []);
+});

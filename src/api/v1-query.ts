@@ -70,8 +70,6 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
       },
     });
   }
-  app.get('/api/v1/alerts', async (_req, reply) => sendSuccess(reply, { alerts: [] }));
-  app.get('/api/v1/rules', async (_req, reply) => sendSuccess(reply, { groups: [] }));
   app.get('/api/v1/alertmanagers', async (_req, reply) =>
     sendSuccess(reply, { activeAlertmanagers: [], droppedAlertmanagers: [] }),
   );

@@ -2,7 +2,9 @@ import { Command, Option } from 'commander';
 import { FlagError, SERVER_FLAGS, validateFlags } from './flags.ts';
 import { createLogger } from './logger.ts';
 import { registerAlertmanagerCommands } from './alertmanager-commands.ts';
+import { registerExporterCommand } from './exporter-command.ts';
 import { registerQueryCommand } from './query-command.ts';
+import { registerRulesCommands } from './rules-commands.ts';
 import { registerTsdbCommand } from './tsdb-command.ts';
 
 /** The `osprey` command. `osprey run` is the server; other subcommands are offline tools. */
@@ -78,6 +80,8 @@ check
 registerQueryCommand(program);
 registerAlertmanagerCommands(check, program);
 registerTsdbCommand(program);
+registerRulesCommands(program);
+registerExporterCommand(program);
 
 async function version(): Promise<string> {
   const { readFile } = await import('node:fs/promises');

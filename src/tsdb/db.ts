@@ -1,23 +1,48 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppendError, type Appendable, type Appender, type Queryable, type Querier } from './interfaces.ts';
-import { Head, type HeadOptions } from './head.ts';
+import type { Labels, Matcher } from '../model/index.ts';
+import {
+  Block,
+  compactBlocks,
+  deleteBlocksBeyondRetention,
+  MergeQuerier,
+  openBlocks,
+  repairDataDir,
+  writeBlockFromQuerier,
+} from './block/index.ts';
+import { DEFAULT_CHUNK_RANGE, Head, type HeadOptions } from './head.ts';
+import {
+  AppendError,
+  type Appendable,
+  type Appender,
+  type Querier,
+  type Queryable,
+  type SelectHints,
+  type Series,
+} from './interfaces.ts';
 import {
   decodeSamples,
   decodeSeries,
   encodeSamples,
   encodeSeries,
+  lastCheckpoint,
+  listSegments,
   RECORD_SAMPLES,
   RECORD_SERIES,
   RecordBuffer,
   replayWAL,
   WAL,
+  writeCheckpoint,
 } from './wal/index.ts';
 
 export interface DBOptions extends HeadOptions {
   /** Skip the lock file (--storage.tsdb.no-lockfile). */
   noLockfile?: boolean;
   walSegmentSize?: number;
+  /** Time retention in ms (0 = none). */
+  retentionMs?: number;
+  /** Size retention in bytes (0 = none). */
+  retentionBytes?: number;
   logger?: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 
@@ -33,33 +58,55 @@ export interface ReplayStats {
 }
 
 /**
- * The durable database: the in-memory head behind a write-ahead log. Every committed batch is in the WAL
- * (handed to the OS) before commit() returns, so a crash at any moment loses nothing acknowledged;
- * opening replays the WAL into the head.
+ * The durable database: immutable blocks on disk (Prometheus's format) plus the in-memory head behind a
+ * write-ahead log. Every committed batch is in the WAL (handed to the OS) before commit() returns, so a
+ * crash at any moment loses nothing acknowledged. maintain() cuts the head into 2h blocks, checkpoints and
+ * truncates the WAL, merges small blocks and applies retention; everything is synchronous on the one JS
+ * thread, so a query never sees a block disappear under it.
  */
 export class DB implements Appendable, Queryable {
   readonly head: Head;
   readonly replay: ReplayStats;
   walCorruptionsTotal = 0;
+  blockCorruptionsTotal = 0;
+  compactionsTotal = 0;
+  compactionFailuresTotal = 0;
+  private blocks: Block[] = [];
   private readonly wal: WAL;
+  private readonly walDir: string;
   private readonly lockFile: string | null;
   private readonly rec = new RecordBuffer();
   private refs = new Float64Array(1024);
+  /** Newest sample timestamp logged per WAL segment (for truncation). */
+  private readonly segmentMaxT = new Map<number, number>();
+  private readonly range: number;
 
   private constructor(
     readonly dir: string,
-    opts: DBOptions,
+    private readonly opts: DBOptions,
   ) {
     mkdirSync(dir, { recursive: true });
     this.lockFile = opts.noLockfile ? null : acquireLock(dir);
+    this.range = opts.chunkRange ?? DEFAULT_CHUNK_RANGE;
+    for (const removed of repairDataDir(dir))
+      opts.logger?.warn({ dir: removed }, 'Removed leftover of an interrupted compaction');
+    const opened = openBlocks(dir);
+    this.blocks = opened.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
+    for (const e of opened.errors) {
+      this.blockCorruptionsTotal++;
+      opts.logger?.error({ dir: e.dir, error: e.error.message }, 'Skipping unreadable block');
+    }
     this.head = new Head(opts);
-    const walDir = join(dir, 'wal');
-    this.replay = replayInto(this.head, walDir);
+    this.walDir = join(dir, 'wal');
+    this.replay = this.replayInto();
     if (this.replay.corruption) {
       this.walCorruptionsTotal++;
-      opts.logger?.warn({ err: this.replay.corruption }, 'WAL corruption repaired: the torn tail was cut off');
+      opts.logger?.warn({ error: this.replay.corruption }, 'WAL corruption repaired: the torn tail was cut off');
     }
-    this.wal = new WAL(walDir, opts.walSegmentSize);
+    // Samples already persisted in blocks are not appended again (Prometheus's minValidTime).
+    const blocksMaxT = this.blocksMaxTime();
+    if (blocksMaxT > Number.NEGATIVE_INFINITY) this.head.truncate(blocksMaxT);
+    this.wal = new WAL(this.walDir, opts.walSegmentSize);
     this.head.setCommitListener((b) => {
       const rec = this.rec;
       const out: Uint8Array[] = [];
@@ -70,16 +117,22 @@ export class DB implements Appendable, Queryable {
       }
       if (b.n > 0) {
         if (this.refs.length < b.n) this.refs = new Float64Array(b.n * 2);
-        for (let i = 0; i < b.n; i++) this.refs[i] = b.series[i].ref;
+        let maxT = Number.NEGATIVE_INFINITY;
+        for (let i = 0; i < b.n; i++) {
+          this.refs[i] = b.series[i].ref;
+          if (b.ts[i] > maxT) maxT = b.ts[i];
+        }
         rec.reset();
         encodeSamples(rec, this.refs, b.ts, b.vs, b.n);
         out.push(rec.bytes());
+        const seg = this.wal.currentSegment;
+        if (maxT > (this.segmentMaxT.get(seg) ?? Number.NEGATIVE_INFINITY)) this.segmentMaxT.set(seg, maxT);
       }
       if (out.length > 0) this.wal.log(...out);
     });
   }
 
-  /** Opens (or creates) the data directory: takes the lock, replays the WAL. Throws LockError when in use. */
+  /** Opens (or creates) the data directory: takes the lock, opens blocks, replays the WAL. */
   static open(dir: string, opts: DBOptions = {}): DB {
     return new DB(dir, opts);
   }
@@ -89,56 +142,224 @@ export class DB implements Appendable, Queryable {
   }
 
   querier(): Querier {
-    return this.head.querier();
+    return new DBQuerier(this.blocks, this.head.querier());
+  }
+
+  /** The open blocks, oldest first. */
+  listBlocks(): readonly Block[] {
+    return this.blocks;
+  }
+
+  /** Bytes of all blocks plus the WAL, for size retention and /metrics. */
+  blocksBytes(): number {
+    let n = 0;
+    for (const b of this.blocks) n += b.size();
+    return n;
+  }
+
+  /**
+   * Periodic maintenance (call every minute): persists the head's oldest 2h range as a block once the head
+   * spans more than 1.5 ranges (as Prometheus does), truncates head and WAL, merges blocks and applies
+   * retention. `now` is for tests.
+   */
+  maintain(now = Date.now()): void {
+    try {
+      this.compactHead();
+      this.compactBlocks();
+    } catch (e) {
+      this.compactionFailuresTotal++;
+      this.opts.logger?.error({ error: (e as Error).message }, 'Compaction failed');
+    }
+    this.applyRetention(now);
+  }
+
+  private compactHead(): void {
+    const range = this.range;
+    for (;;) {
+      const minT = this.head.minTime();
+      const maxT = this.head.maxTime();
+      if (!Number.isFinite(minT) || maxT - minT <= (range * 3) / 2) return;
+      const mint = Math.floor(minT / range) * range;
+      const maxt = mint + range;
+      const started = Date.now();
+      const q = this.head.querier();
+      if (q.select([], mint, maxt - 1).length > 0) {
+        const meta = writeBlockFromQuerier(this.dir, q, mint, maxt);
+        this.blocks.push(new Block(join(this.dir, meta.ulid)));
+        this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
+        this.compactionsTotal++;
+        this.opts.logger?.info(
+          { mint, maxt, ulid: meta.ulid, series: meta.stats.numSeries, durationMs: Date.now() - started },
+          'Wrote block',
+        );
+      }
+      this.head.truncate(maxt);
+      this.truncateWAL(maxt);
+    }
+  }
+
+  /**
+   * Drops the WAL segments whose samples are all older than mint, after writing a checkpoint with the
+   * series records of every series still in the head (so later segments' sample records resolve).
+   */
+  private truncateWAL(mint: number): void {
+    const next = this.wal.nextSegment();
+    let last = -1;
+    for (const seg of listSegments(this.walDir)) {
+      if (seg >= next) break;
+      if ((this.segmentMaxT.get(seg) ?? Number.NEGATIVE_INFINITY) >= mint) break;
+      last = seg;
+    }
+    if (last < 0) return;
+    const records: Uint8Array[] = [];
+    const batch: { ref: number; labels: Labels }[] = [];
+    const flush = () => {
+      if (batch.length === 0) return;
+      const rec = new RecordBuffer();
+      encodeSeries(rec, batch);
+      records.push(rec.bytes().slice());
+      batch.length = 0;
+    };
+    for (const s of this.head.series.values()) {
+      batch.push(s);
+      if (batch.length >= 1000) flush();
+    }
+    flush();
+    writeCheckpoint(this.walDir, last, records);
+    for (const seg of [...this.segmentMaxT.keys()]) if (seg <= last) this.segmentMaxT.delete(seg);
+  }
+
+  /** Merges blocks in aligned windows of 3x their range (6h, 18h, ...) once a window is complete. */
+  private compactBlocks(): void {
+    const headMin = this.head.minTime();
+    for (let window = this.range * 3; window <= this.range * 3 ** 4; window *= 3) {
+      const groups = new Map<number, Block[]>();
+      for (const b of this.blocks) {
+        if (b.meta.maxTime - b.meta.minTime >= window) continue;
+        const start = Math.floor(b.meta.minTime / window) * window;
+        if (b.meta.maxTime > start + window) continue;
+        const g = groups.get(start);
+        if (g) g.push(b);
+        else groups.set(start, [b]);
+      }
+      for (const [start, group] of groups) {
+        if (group.length < 2 || start + window > headMin) continue;
+        const dirs = group.map((b) => b.dir);
+        for (const b of group) b.close();
+        this.blocks = this.blocks.filter((b) => !group.includes(b));
+        const meta = compactBlocks(this.dir, dirs, { deleteSources: true });
+        if (meta) this.blocks.push(new Block(join(this.dir, meta.ulid)));
+        this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
+        this.compactionsTotal++;
+      }
+    }
+  }
+
+  private applyRetention(now: number): void {
+    const retentionMs = this.opts.retentionMs ?? 0;
+    const retentionBytes = this.opts.retentionBytes ?? 0;
+    if (retentionMs <= 0 && retentionBytes <= 0) return;
+    const deleted = deleteBlocksBeyondRetention(this.dir, { retentionMs, retentionBytes, referenceTime: now });
+    if (deleted.length > 0) {
+      const gone = new Set(deleted.map((d) => d.ulid));
+      for (const b of this.blocks) if (gone.has(b.meta.ulid)) b.close();
+      this.blocks = this.blocks.filter((b) => !gone.has(b.meta.ulid));
+      for (const d of deleted)
+        this.opts.logger?.info({ ulid: d.ulid, reason: d.reason }, 'Deleted block beyond retention');
+    }
+    if (retentionMs > 0 && this.head.minTime() < now - retentionMs) this.head.truncate(now - retentionMs);
+  }
+
+  private blocksMaxTime(): number {
+    let m = Number.NEGATIVE_INFINITY;
+    for (const b of this.blocks) if (b.meta.maxTime > m) m = b.meta.maxTime;
+    return m;
   }
 
   close(): void {
     this.head.setCommitListener(null);
     this.wal.close();
+    for (const b of this.blocks) b.close();
     if (this.lockFile) {
       rmSync(this.lockFile, { force: true });
       heldLocks.delete(this.lockFile);
     }
   }
+
+  private replayInto(): ReplayStats {
+    const head = this.head;
+    const started = Date.now();
+    // A series may be logged again under a new ref after a restart; map every logged ref to the head's.
+    const refMap = new Map<number, number>();
+    let series = 0;
+    let samples = 0;
+    const onRecord = (rec: Uint8Array, segment: number) => {
+      if (rec[0] === RECORD_SERIES) {
+        decodeSeries(rec, (ref, labels) => {
+          refMap.set(ref, head.restoreSeries(ref, labels).ref);
+          series++;
+        });
+      } else if (rec[0] === RECORD_SAMPLES) {
+        const app = head.appender();
+        let maxT = this.segmentMaxT.get(segment) ?? Number.NEGATIVE_INFINITY;
+        decodeSamples(rec, (ref, t, v) => {
+          if (t > maxT) maxT = t;
+          const r = refMap.get(ref);
+          if (r === undefined) return; // its series record was lost with a torn segment
+          const s = head.seriesByRef(r);
+          if (!s) return;
+          try {
+            app.append(r, s.labels, t, v);
+            samples++;
+          } catch (e) {
+            if (!(e instanceof AppendError)) throw e;
+          }
+        });
+        app.commit();
+        if (segment >= 0) this.segmentMaxT.set(segment, maxT);
+      }
+    };
+    const cp = lastCheckpoint(this.walDir);
+    let corruption = null;
+    if (cp) corruption = replayWAL(cp.dir, (rec) => onRecord(rec, -1));
+    corruption = replayWAL(this.walDir, onRecord, cp ? cp.n + 1 : 0) ?? corruption;
+    return { series, samples, durationMs: Date.now() - started, corruption: corruption?.message ?? null };
+  }
 }
 
-function replayInto(head: Head, walDir: string): ReplayStats {
-  const started = Date.now();
-  // A series may be logged again under a new ref after a restart; map every logged ref to the head's.
-  const refMap = new Map<number, number>();
-  let series = 0;
-  let samples = 0;
-  const corruption = replayWAL(walDir, (rec) => {
-    if (rec[0] === RECORD_SERIES) {
-      decodeSeries(rec, (ref, labels) => {
-        refMap.set(ref, head.restoreSeries(ref, labels).ref);
-        series++;
-      });
-    } else if (rec[0] === RECORD_SAMPLES) {
-      const app = head.appender();
-      decodeSamples(rec, (ref, t, v) => {
-        const r = refMap.get(ref);
-        if (r === undefined) return; // series record lost with a torn segment
-        const s = head.seriesByRef(r);
-        if (!s) return;
-        try {
-          app.append(r, s.labels, t, v);
-          samples++;
-        } catch (e) {
-          if (!(e instanceof AppendError)) throw e;
-        }
-      });
-      app.commit();
-    }
-  });
-  return { series, samples, durationMs: Date.now() - started, corruption: corruption?.message ?? null };
+/** Reads blocks overlapping the requested range, then the head, merged (the head wins on equal timestamps). */
+class DBQuerier implements Querier {
+  constructor(
+    private readonly blocks: readonly Block[],
+    private readonly head: Querier,
+  ) {}
+
+  private pick(mint: number, maxt: number): Querier {
+    const qs: Querier[] = [];
+    for (const b of this.blocks) if (b.meta.maxTime > mint && b.meta.minTime <= maxt) qs.push(b.querier());
+    if (qs.length === 0) return this.head;
+    qs.push(this.head);
+    return new MergeQuerier(qs);
+  }
+
+  select(matchers: readonly Matcher[], mint: number, maxt: number, hints?: SelectHints): Series[] {
+    return this.pick(mint, maxt).select(matchers, mint, maxt, hints);
+  }
+
+  labelNames(matchers: readonly Matcher[], mint: number, maxt: number): string[] {
+    return this.pick(mint, maxt).labelNames(matchers, mint, maxt);
+  }
+
+  labelValues(name: string, matchers: readonly Matcher[], mint: number, maxt: number): string[] {
+    return this.pick(mint, maxt).labelValues(name, matchers, mint, maxt);
+  }
 }
+
+const heldLocks = new Set<string>();
 
 /**
  * A lock file holding the owner's pid. A lock left by a process that no longer runs (kill -9) is taken over.
  */
-const heldLocks = new Set<string>();
-
 function acquireLock(dir: string): string {
   const file = join(dir, 'lock');
   if (heldLocks.has(file)) {

@@ -70,24 +70,42 @@ function App() {
         <a class="brand" href="/">
           <img src="/favicon.svg" alt="" width={22} height={22} /> Osprey
         </a>
-        <button type="button" class="icon menu-btn" aria-label="Menu" aria-expanded={menu} onClick={() => setMenu(!menu)}>
+        <button
+          type="button"
+          class="icon menu-btn"
+          aria-label="Menu"
+          aria-expanded={menu}
+          onClick={() => setMenu(!menu)}
+        >
           ☰
         </button>
         <ul class={menu ? 'nav open' : 'nav'}>
           {NAV.map(([href, label]) => (
             <li key={href}>
-              <a href={href} class={route(href) === page ? 'active' : ''} aria-current={route(href) === page ? 'page' : undefined}>
+              <a
+                href={href}
+                class={route(href) === page ? 'active' : ''}
+                aria-current={route(href) === page ? 'page' : undefined}
+              >
                 {label}
               </a>
             </li>
           ))}
         </ul>
-        <button type="button" class="icon theme-btn" aria-label="Toggle dark mode" title="Toggle dark mode" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
+        <button
+          type="button"
+          class="icon theme-btn"
+          aria-label="Toggle dark mode"
+          title="Toggle dark mode"
+          onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+        >
           {theme === 'dark' ? '☀' : '☾'}
         </button>
       </nav>
       <main class="content">
-        <Suspense fallback={<Loading />}>{Page ? <Page path={loc.path} search={loc.search} /> : <div class="empty">Page not found.</div>}</Suspense>
+        <Suspense fallback={<Loading />}>
+          {Page ? <Page path={loc.path} search={loc.search} /> : <div class="empty">Page not found.</div>}
+        </Suspense>
       </main>
     </>
   );

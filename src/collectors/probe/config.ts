@@ -301,9 +301,18 @@ function buildModule(m: RawModule, issue: (path: string[], message: string) => v
   const g = m.grpc ?? { tls_config: { insecure_skip_verify: false } };
   if (h.fail_if_ssl && h.fail_if_not_ssl) issue(['http'], 'fail_if_ssl and fail_if_not_ssl are mutually exclusive');
   const authKinds = [h.basic_auth, h.bearer_token || h.bearer_token_file, h.authorization].filter(Boolean).length;
-  if (authKinds > 1) issue(['http'], 'at most one of basic_auth, bearer_token & bearer_token_file, authorization must be configured');
-  if (h.bearer_token && h.bearer_token_file) issue(['http'], 'at most one of bearer_token & bearer_token_file must be configured');
-  for (const k of ['proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header', 'oauth2', 'enable_http3'] as const) {
+  if (authKinds > 1)
+    issue(['http'], 'at most one of basic_auth, bearer_token & bearer_token_file, authorization must be configured');
+  if (h.bearer_token && h.bearer_token_file)
+    issue(['http'], 'at most one of bearer_token & bearer_token_file must be configured');
+  for (const k of [
+    'proxy_url',
+    'no_proxy',
+    'proxy_from_environment',
+    'proxy_connect_header',
+    'oauth2',
+    'enable_http3',
+  ] as const) {
     if (h[k] !== undefined && h[k] !== false) issue(['http', k], `${k} is not supported by Osprey's http prober`);
   }
   const method = h.method ?? 'GET';

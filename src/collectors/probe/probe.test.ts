@@ -52,7 +52,10 @@ describe('module file', () => {
     );
     bad('modules:\n  x:\n    prober: smtp\n', /^bb\.yml:3:13: modules\.x\.prober: unknown prober "smtp"/);
     bad('modules:\n  x:\n    prober: dns\n', /query name must be set/);
-    bad('modules:\n  x:\n    prober: http\n    http:\n      proxy_url: http://p:3128\n', /^bb\.yml:5:18: modules\.x\.http\.proxy_url: proxy_url is not supported/);
+    bad(
+      'modules:\n  x:\n    prober: http\n    http:\n      proxy_url: http://p:3128\n',
+      /^bb\.yml:5:18: modules\.x\.http\.proxy_url: proxy_url is not supported/,
+    );
     bad('modules:\n  x:\n    prober: http\n    timeout: 5 seconds\n', /^bb\.yml:4:14: .*not a valid duration/);
   });
 });

@@ -12,10 +12,12 @@ export {
 } from './records.ts';
 export {
   DEFAULT_SEGMENT_SIZE,
+  lastCheckpoint,
   listSegments,
   PAGE_SIZE,
   replayWAL,
   segmentName,
   WAL,
   WALCorruptionError,
+  writeCheckpoint,
 } from './wal.ts';

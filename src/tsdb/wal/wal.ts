@@ -5,6 +5,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   truncateSync,
   writeSync,
@@ -187,12 +188,17 @@ export class WALCorruptionError extends Error {
  * On a torn or corrupt tail it stops, truncates that segment to the last whole record, deletes any later
  * segments, and returns the corruption it repaired (a crash mid-write leaves exactly this).
  */
-export function replayWAL(dir: string, onRecord: (rec: Uint8Array) => void, from = 0): WALCorruptionError | null {
+export function replayWAL(
+  dir: string,
+  onRecord: (rec: Uint8Array, segment: number) => void,
+  from = 0,
+): WALCorruptionError | null {
   const segs = listSegments(dir).filter((s) => s >= from);
   for (let i = 0; i < segs.length; i++) {
     const file = join(dir, segmentName(segs[i]));
     const data = readFileSync(file);
-    const err = readSegment(segs[i], data, onRecord);
+    const seg = segs[i];
+    const err = readSegment(seg, data, (rec) => onRecord(rec, seg));
     if (err) {
       truncateSync(file, err.offset);
       for (const later of segs.slice(i + 1)) rmSync(join(dir, segmentName(later)));
@@ -274,4 +280,40 @@ function concat(parts: Uint8Array[]): Uint8Array {
     o += p.length;
   }
   return out;
+}
+
+/** The newest complete checkpoint in walDir (`checkpoint.NNNNNNNN`), covering segments up to n. */
+export function lastCheckpoint(walDir: string): { n: number; dir: string } | null {
+  let best: { n: number; dir: string } | null = null;
+  let names: string[] = [];
+  try {
+    names = readdirSync(walDir);
+  } catch {
+    return null;
+  }
+  for (const name of names) {
+    const m = /^checkpoint\.(\d+)$/.exec(name);
+    if (m && (best === null || Number(m[1]) > best.n)) best = { n: Number(m[1]), dir: join(walDir, name) };
+  }
+  return best;
+}
+
+/**
+ * Writes checkpoint.n (records that replace segments 0..n), atomically via a temporary directory, then
+ * deletes older checkpoints and segments 0..n.
+ */
+export function writeCheckpoint(walDir: string, n: number, records: Iterable<Uint8Array>): void {
+  const final = join(walDir, `checkpoint.${segmentName(n)}`);
+  const tmp = `${final}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  const w = new WAL(tmp);
+  for (const r of records) w.log(r);
+  w.close();
+  rmSync(final, { recursive: true, force: true });
+  renameSync(tmp, final);
+  for (const name of readdirSync(walDir)) {
+    const m = /^checkpoint\.(\d+)(\.tmp)?$/.exec(name);
+    if (m && Number(m[1]) < n) rmSync(join(walDir, name), { recursive: true, force: true });
+  }
+  for (const seg of listSegments(walDir)) if (seg <= n) rmSync(join(walDir, segmentName(seg)));
 }

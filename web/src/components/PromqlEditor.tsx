@@ -84,7 +84,6 @@ export function PromqlEditor({ value, onChange, onExecute }: Props) {
     });
     view.current = v;
     return () => v.destroy();
-    // biome-ignore lint/correctness/useExhaustiveDependencies: created once
   }, []);
 
   // Follow external changes (URL navigation, back/forward).

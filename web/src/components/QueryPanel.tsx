@@ -9,7 +9,24 @@ import { TimeChart } from './TimeChart.tsx';
 
 const PromqlEditor = lazy(() => import('./PromqlEditor.tsx').then((m) => ({ default: m.PromqlEditor })));
 
-const RANGE_STEPS = ['1m', '5m', '15m', '30m', '1h', '2h', '6h', '12h', '1d', '2d', '1w', '2w', '4w', '8w', '24w', '1y'];
+const RANGE_STEPS = [
+  '1m',
+  '5m',
+  '15m',
+  '30m',
+  '1h',
+  '2h',
+  '6h',
+  '12h',
+  '1d',
+  '2d',
+  '1w',
+  '2w',
+  '4w',
+  '8w',
+  '24w',
+  '1y',
+];
 
 interface Props {
   index: number;
@@ -48,7 +65,6 @@ export function QueryPanel({ index, state, onChange, onRemove }: Props) {
   };
 
   // Run whenever the committed expression, tab or time controls change (and on explicit Execute).
-  // biome-ignore lint/correctness/useExhaustiveDependencies: listed state is what the query depends on
   useEffect(() => {
     if (!state.expr.trim()) {
       setResult(undefined);
@@ -62,11 +78,23 @@ export function QueryPanel({ index, state, onChange, onRemove }: Props) {
     setLoading(true);
     const req =
       state.tab === 'graph'
-        ? apiV1<QueryResult>('query_range', { query: state.expr, start: String(start / 1000), end: String(end / 1000), step: String(stepSec) }, ctl.signal)
+        ? apiV1<QueryResult>(
+            'query_range',
+            { query: state.expr, start: String(start / 1000), end: String(end / 1000), step: String(stepSec) },
+            ctl.signal,
+          )
         : apiV1<QueryResult>('query', { query: state.expr, time: String(end / 1000) }, ctl.signal);
     req.then(
       (r) => {
-        setResult({ kind: state.tab, data: r.data, warnings: r.warnings, start, end, step: stepSec * 1000, tookMs: performance.now() - t0 });
+        setResult({
+          kind: state.tab,
+          data: r.data,
+          warnings: r.warnings,
+          start,
+          end,
+          step: stepSec * 1000,
+          tookMs: performance.now() - t0,
+        });
         setLoading(false);
       },
       (e: Error) => {
@@ -89,13 +117,30 @@ export function QueryPanel({ index, state, onChange, onRemove }: Props) {
     set({ end: next >= Date.now() ? '' : formatTime(next) });
   };
 
-  const seriesCount = useMemo(() => (result?.data && Array.isArray(result.data.result) && result.data.resultType !== 'scalar' && result.data.resultType !== 'string' ? result.data.result.length : undefined), [result]);
+  const seriesCount = useMemo(
+    () =>
+      result?.data &&
+      Array.isArray(result.data.result) &&
+      result.data.resultType !== 'scalar' &&
+      result.data.resultType !== 'string'
+        ? result.data.result.length
+        : undefined,
+    [result],
+  );
 
   return (
     <section class="card panel" data-panel={index}>
       <div class="query-row">
         <div class="editor-wrap">
-          <Suspense fallback={<textarea class="editor-fallback" value={draft} onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)} />}>
+          <Suspense
+            fallback={
+              <textarea
+                class="editor-fallback"
+                value={draft}
+                onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
+              />
+            }
+          >
             <PromqlEditor value={state.expr} onChange={setDraft} onExecute={execute} />
           </Suspense>
         </div>
@@ -109,14 +154,30 @@ export function QueryPanel({ index, state, onChange, onRemove }: Props) {
         )}
       </div>
       <div class="tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={state.tab === 'table'} class={state.tab === 'table' ? 'tab active' : 'tab'} onClick={() => set({ tab: 'table' })}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={state.tab === 'table'}
+          class={state.tab === 'table' ? 'tab active' : 'tab'}
+          onClick={() => set({ tab: 'table' })}
+        >
           Table
         </button>
-        <button type="button" role="tab" aria-selected={state.tab === 'graph'} class={state.tab === 'graph' ? 'tab active' : 'tab'} onClick={() => set({ tab: 'graph' })}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={state.tab === 'graph'}
+          class={state.tab === 'graph' ? 'tab active' : 'tab'}
+          onClick={() => set({ tab: 'graph' })}
+        >
           Graph
         </button>
         <span class="tab-info muted">
-          {loading ? 'Loading…' : result && !result.error ? `${Math.round(result.tookMs)} ms${seriesCount !== undefined ? ` · ${seriesCount} series` : ''}` : ''}
+          {loading
+            ? 'Loading…'
+            : result && !result.error
+              ? `${Math.round(result.tookMs)} ms${seriesCount !== undefined ? ` · ${seriesCount} series` : ''}`
+              : ''}
         </span>
       </div>
       <div class="controls">
@@ -125,10 +186,16 @@ export function QueryPanel({ index, state, onChange, onRemove }: Props) {
             <button type="button" class="icon" aria-label="Shorter range" onClick={() => stepRange(-1)}>
               −
             </button>
-            <input class="range-input" aria-label="Range" value={state.range} size={5} onChange={(e) => {
-              const v = (e.target as HTMLInputElement).value.trim();
-              if (parseDuration(v)) set({ range: formatDuration(parseDuration(v)!) });
-            }} />
+            <input
+              class="range-input"
+              aria-label="Range"
+              value={state.range}
+              size={5}
+              onChange={(e) => {
+                const v = (e.target as HTMLInputElement).value.trim();
+                if (parseDuration(v)) set({ range: formatDuration(parseDuration(v)!) });
+              }}
+            />
             <button type="button" class="icon" aria-label="Longer range" onClick={() => stepRange(1)}>
               +
             </button>
@@ -178,14 +245,24 @@ export function QueryPanel({ index, state, onChange, onRemove }: Props) {
                 }}
               />
             </span>
-            <span class="group seg" role="radiogroup" aria-label="Display mode">
-              <button type="button" role="radio" aria-checked={!state.stacked} class={!state.stacked ? 'seg-btn on' : 'seg-btn'} onClick={() => set({ stacked: false })}>
+            <fieldset class="group seg" aria-label="Display mode">
+              <button
+                type="button"
+                aria-pressed={!state.stacked}
+                class={!state.stacked ? 'seg-btn on' : 'seg-btn'}
+                onClick={() => set({ stacked: false })}
+              >
                 Lines
               </button>
-              <button type="button" role="radio" aria-checked={state.stacked} class={state.stacked ? 'seg-btn on' : 'seg-btn'} onClick={() => set({ stacked: true })}>
+              <button
+                type="button"
+                aria-pressed={state.stacked}
+                class={state.stacked ? 'seg-btn on' : 'seg-btn'}
+                onClick={() => set({ stacked: true })}
+              >
                 Stacked
               </button>
-            </span>
+            </fieldset>
           </>
         )}
       </div>
@@ -198,17 +275,26 @@ export function QueryPanel({ index, state, onChange, onRemove }: Props) {
         ))}
         {!state.expr.trim() && <div class="empty">Enter an expression and press Execute.</div>}
         {result?.data && result.kind === 'table' && state.tab === 'table' && <ResultTable data={result.data} />}
-        {result?.data && result.kind === 'graph' && state.tab === 'graph' && (
-          result.data.resultType === 'matrix' ? (
+        {result?.data &&
+          result.kind === 'graph' &&
+          state.tab === 'graph' &&
+          (result.data.resultType === 'matrix' ? (
             result.data.result.length === 0 ? (
               <div class="empty">Empty query result</div>
             ) : (
-              <TimeChart series={result.data.result} start={result.start} end={result.end} step={result.step} stacked={state.stacked} />
+              <TimeChart
+                series={result.data.result}
+                start={result.start}
+                end={result.end}
+                step={result.step}
+                stacked={state.stacked}
+              />
             )
           ) : (
-            <div class="alert warn">This query returns a {result.data.resultType}; only range vectors can be graphed.</div>
-          )
-        )}
+            <div class="alert warn">
+              This query returns a {result.data.resultType}; only range vectors can be graphed.
+            </div>
+          ))}
       </div>
     </section>
   );

@@ -23,14 +23,18 @@ export function ResultTable({ data }: { data: QueryResult }) {
       </table>
     );
   }
-  const rows = data.result as { metric: Labels; value?: [number, string]; values?: [number, string][]; histogram?: unknown }[];
+  const rows = data.result as {
+    metric: Labels;
+    value?: [number, string];
+    values?: [number, string][];
+    histogram?: unknown;
+  }[];
   if (rows.length === 0) return <div class="empty">Empty query result</div>;
   return (
     <>
       <table class="table data">
         <tbody>
           {rows.slice(0, MAX_ROWS).map((r, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: rows are static per result
             <tr key={i}>
               <td class="series">{seriesName(r.metric)}</td>
               <td class="num">
@@ -50,7 +54,11 @@ export function ResultTable({ data }: { data: QueryResult }) {
           ))}
         </tbody>
       </table>
-      {rows.length > MAX_ROWS && <div class="muted">Showing {MAX_ROWS} of {rows.length} series.</div>}
+      {rows.length > MAX_ROWS && (
+        <div class="muted">
+          Showing {MAX_ROWS} of {rows.length} series.
+        </div>
+      )}
     </>
   );
 }

@@ -24,7 +24,12 @@ interface Props {
 }
 
 /** Builds aligned columns on the step grid: one x array, one y array per series (null = gap). */
-function align(series: RangeSeries[], start: number, end: number, step: number): { xs: number[]; ys: (number | null)[][] } {
+function align(
+  series: RangeSeries[],
+  start: number,
+  end: number,
+  step: number,
+): { xs: number[]; ys: (number | null)[][] } {
   const n = Math.max(1, Math.floor((end - start) / step) + 1);
   const xs = new Array<number>(n);
   for (let i = 0; i < n; i++) xs[i] = (start + i * step) / 1000;
@@ -43,7 +48,17 @@ function align(series: RangeSeries[], start: number, end: number, step: number):
 }
 
 /** uPlot time-series chart with a legend (click isolates, Ctrl/Cmd-click toggles) and a hover tooltip. */
-export function TimeChart({ series, start, end, step, stacked = false, unit, height = 300, showLegend = true, legendFormat = seriesName }: Props) {
+export function TimeChart({
+  series,
+  start,
+  end,
+  step,
+  stacked = false,
+  unit,
+  height = 300,
+  showLegend = true,
+  legendFormat = seriesName,
+}: Props) {
   const host = useRef<HTMLDivElement>(null);
   const tip = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | undefined>(undefined);
@@ -91,7 +106,8 @@ export function TimeChart({ series, start, end, step, stacked = false, unit, hei
           stroke: muted,
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid },
-          size: 64,
+          // Wide enough for the longest tick label ("18.6 GiB/s").
+          size: (_u, values) => Math.max(40, Math.max(0, ...(values ?? []).map((v) => String(v).length)) * 7 + 18),
           values: (_u, splits) => splits.map((v) => formatNumber(v, unit)),
         },
       ],
@@ -165,6 +181,9 @@ export function TimeChart({ series, start, end, step, stacked = false, unit, hei
     };
     plot.current?.destroy();
     plot.current = new uPlot(opts, [xs, ...drawn] as uPlot.AlignedData, host.current!);
+    plot.current.over.addEventListener('mouseleave', () => {
+      if (tip.current) tip.current.style.display = 'none';
+    });
     return () => {
       plot.current?.destroy();
       plot.current = undefined;
@@ -179,21 +198,26 @@ export function TimeChart({ series, start, end, step, stacked = false, unit, hei
     } else {
       const isolated = hidden.size === series.length - 1 && !hidden.has(i);
       next.clear();
-      if (!isolated) series.forEach((_, j) => j !== i && next.add(j));
+      if (!isolated) for (let j = 0; j < series.length; j++) if (j !== i) next.add(j);
     }
     setHidden(next);
   };
 
   return (
     <div class="chart">
-      <div class="chart-canvas" ref={host} onMouseLeave={() => tip.current && (tip.current.style.display = 'none')}>
+      <div class="chart-canvas" ref={host}>
         <div class="chart-tip" ref={tip} />
       </div>
       {showLegend && series.length > 0 && (
         <ul class="legend" aria-label="Legend">
           {names.map((n, i) => (
             <li key={n} class={hidden.has(i) ? 'off' : ''}>
-              <button type="button" class="legend-item" title="Click to isolate, Ctrl/Cmd-click to toggle" onClick={(e) => onLegend(i, e as MouseEvent)}>
+              <button
+                type="button"
+                class="legend-item"
+                title="Click to isolate, Ctrl/Cmd-click to toggle"
+                onClick={(e) => onLegend(i, e as MouseEvent)}
+              >
                 <span class="swatch" style={{ background: seriesColor(i) }} />
                 <span class="legend-name">{n}</span>
               </button>

@@ -38,11 +38,28 @@ export function LabelBadges({ labels, skipName = false }: { labels: Labels; skip
 }
 
 export function HealthBadge({ health }: { health: string }) {
-  const cls = health === 'up' || health === 'ok' || health === 'active' ? 'ok' : health === 'down' || health === 'err' || health === 'firing' ? 'bad' : health === 'pending' || health === 'unknown' ? 'warn' : 'neutral';
+  const cls =
+    health === 'up' || health === 'ok' || health === 'active'
+      ? 'ok'
+      : health === 'down' || health === 'err' || health === 'firing'
+        ? 'bad'
+        : health === 'pending' || health === 'unknown'
+          ? 'warn'
+          : 'neutral';
   return <span class={`pill ${cls}`}>{health.toUpperCase()}</span>;
 }
 
-export function Collapsible({ title, children, open = true, right }: { title: ComponentChildren; children: ComponentChildren; open?: boolean; right?: ComponentChildren }) {
+export function Collapsible({
+  title,
+  children,
+  open = true,
+  right,
+}: {
+  title: ComponentChildren;
+  children: ComponentChildren;
+  open?: boolean;
+  right?: ComponentChildren;
+}) {
   const [isOpen, setOpen] = useState(open);
   return (
     <section class="card">

@@ -27,7 +27,11 @@ async function readError(r: Response): Promise<ApiRequestError> {
 }
 
 /** GET/POST a Prometheus API v1 endpoint and return its `data`. */
-export async function apiV1<T = any>(path: string, params?: Record<string, string | string[] | undefined>, signal?: AbortSignal): Promise<{ data: T; warnings?: string[]; infos?: string[] }> {
+export async function apiV1<T = any>(
+  path: string,
+  params?: Record<string, string | string[] | undefined>,
+  signal?: AbortSignal,
+): Promise<{ data: T; warnings?: string[]; infos?: string[] }> {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(params ?? {})) {
     if (v === undefined) continue;
@@ -49,13 +53,19 @@ export async function apiV1<T = any>(path: string, params?: Record<string, strin
 }
 
 /** Alertmanager API v2 (plain JSON bodies, no envelope). */
-export async function apiV2<T = any>(path: string, init?: { method?: string; body?: unknown; signal?: AbortSignal }): Promise<T> {
+export async function apiV2<T = any>(
+  path: string,
+  init?: { method?: string; body?: unknown; signal?: AbortSignal },
+): Promise<T> {
   let r: Response;
   try {
     r = await fetch(`/api/v2/${path}`, {
       method: init?.method ?? 'GET',
       signal: init?.signal,
-      headers: init?.body !== undefined ? { 'content-type': 'application/json', accept: 'application/json' } : { accept: 'application/json' },
+      headers:
+        init?.body !== undefined
+          ? { 'content-type': 'application/json', accept: 'application/json' }
+          : { accept: 'application/json' },
       body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
     });
   } catch (e) {

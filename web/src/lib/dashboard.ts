@@ -57,7 +57,16 @@ export async function listDashboards(signal?: AbortSignal): Promise<{ list: Dash
     return { list, fallback: false };
   } catch (e) {
     if (e instanceof ApiRequestError && e.status === 404) {
-      return { list: builtins().map((d) => ({ uid: d.uid, title: d.title, description: d.description, tags: d.tags, source: 'bundled' })), fallback: true };
+      return {
+        list: builtins().map((d) => ({
+          uid: d.uid,
+          title: d.title,
+          description: d.description,
+          tags: d.tags,
+          source: 'bundled',
+        })),
+        fallback: true,
+      };
     }
     throw e;
   }

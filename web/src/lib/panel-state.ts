@@ -13,7 +13,14 @@ export interface PanelState {
   step: string;
 }
 
-export const defaultPanel = (): PanelState => ({ expr: '', tab: 'table', stacked: false, range: '1h', end: '', step: '' });
+export const defaultPanel = (): PanelState => ({
+  expr: '',
+  tab: 'table',
+  stacked: false,
+  range: '1h',
+  end: '',
+  step: '',
+});
 
 export function parsePanels(q: URLSearchParams): PanelState[] {
   const ids = new Set<number>();

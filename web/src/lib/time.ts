@@ -1,6 +1,14 @@
 // Durations and timestamps as the Prometheus UI writes them: "1h", "1d2h", "30s"; end times as "YYYY-MM-DD HH:mm:ss" (UTC).
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+const UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+  y: 31_536_000_000,
+};
 const DUR_RE = /^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$/;
 
 /** Parses a Prometheus duration ("1h30m") into ms; null when invalid. A bare number is seconds. */

@@ -7,7 +7,11 @@ export interface FetchState<T> {
 }
 
 /** Runs `load` when deps change (and every `refreshMs` if given); aborts stale requests. */
-export function useFetch<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[], refreshMs = 0): FetchState<T> & { reload: () => void } {
+export function useFetch<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: unknown[],
+  refreshMs = 0,
+): FetchState<T> & { reload: () => void } {
   const [state, setState] = useState<FetchState<T>>({ loading: true });
   const [tick, setTick] = useState(0);
   useEffect(() => {
@@ -23,7 +27,6 @@ export function useFetch<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
       ctl.abort();
       if (timer) clearTimeout(timer);
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: caller supplies deps
   }, [...deps, tick, refreshMs]);
   return { ...state, reload: () => setTick((t) => t + 1) };
 }

@@ -42,7 +42,13 @@ function Annotations({ a }: { a: Labels }) {
 function AlertingRules() {
   const [states, setStates] = useState<Record<string, boolean>>({ firing: true, pending: true, inactive: true });
   const r = useFetch((s) => apiV1<{ groups: RuleGroup[] }>('rules', { type: 'alert' }, s), [], 15_000);
-  const rules = useMemo(() => (r.data?.data.groups ?? []).flatMap((g) => g.rules.filter((x) => x.type === 'alerting').map((x) => ({ ...x, group: g.name }))), [r.data]);
+  const rules = useMemo(
+    () =>
+      (r.data?.data.groups ?? []).flatMap((g) =>
+        g.rules.filter((x) => x.type === 'alerting').map((x) => ({ ...x, group: g.name })),
+      ),
+    [r.data],
+  );
   const counts = { firing: 0, pending: 0, inactive: 0 } as Record<string, number>;
   for (const x of rules) counts[x.state ?? 'inactive'] = (counts[x.state ?? 'inactive'] ?? 0) + 1;
   return (
@@ -52,7 +58,12 @@ function AlertingRules() {
         <div class="filters">
           {(['firing', 'pending', 'inactive'] as const).map((st) => (
             <label key={st} class="check">
-              <input type="checkbox" checked={states[st]} onChange={(e) => setStates({ ...states, [st]: (e.target as HTMLInputElement).checked })} /> {st} ({counts[st] ?? 0})
+              <input
+                type="checkbox"
+                checked={states[st]}
+                onChange={(e) => setStates({ ...states, [st]: (e.target as HTMLInputElement).checked })}
+              />{' '}
+              {st} ({counts[st] ?? 0})
             </label>
           ))}
         </div>
@@ -68,7 +79,10 @@ function AlertingRules() {
             open={rule.state === 'firing'}
             title={
               <span>
-                <HealthBadge health={rule.state ?? 'inactive'} /> <strong>{rule.name}</strong> <span class="muted small">({rule.alerts?.length ?? 0} active) · {rule.group}</span>
+                <HealthBadge health={rule.state ?? 'inactive'} /> <strong>{rule.name}</strong>{' '}
+                <span class="muted small">
+                  ({rule.alerts?.length ?? 0} active) · {rule.group}
+                </span>
               </span>
             }
           >
@@ -76,8 +90,16 @@ function AlertingRules() {
               alert: {rule.name}
               {'\n'}expr: <a href={queryLink(rule.query)}>{rule.query}</a>
               {rule.duration ? `\nfor: ${rule.duration}s` : ''}
-              {rule.labels && Object.keys(rule.labels).length ? `\nlabels:\n${Object.entries(rule.labels).map(([k, v]) => `  ${k}: ${v}`).join('\n')}` : ''}
-              {rule.annotations && Object.keys(rule.annotations).length ? `\nannotations:\n${Object.entries(rule.annotations).map(([k, v]) => `  ${k}: ${v}`).join('\n')}` : ''}
+              {rule.labels && Object.keys(rule.labels).length
+                ? `\nlabels:\n${Object.entries(rule.labels)
+                    .map(([k, v]) => `  ${k}: ${v}`)
+                    .join('\n')}`
+                : ''}
+              {rule.annotations && Object.keys(rule.annotations).length
+                ? `\nannotations:\n${Object.entries(rule.annotations)
+                    .map(([k, v]) => `  ${k}: ${v}`)
+                    .join('\n')}`
+                : ''}
             </pre>
             {(rule.alerts ?? []).length > 0 && (
               <table class="table">
@@ -100,7 +122,9 @@ function AlertingRules() {
                       <td>
                         <HealthBadge health={a.state} />
                       </td>
-                      <td title={a.activeAt}>{a.activeAt ? formatDurationShort(Date.now() - Date.parse(a.activeAt)) : ''}</td>
+                      <td title={a.activeAt}>
+                        {a.activeAt ? formatDurationShort(Date.now() - Date.parse(a.activeAt)) : ''}
+                      </td>
                       <td class="num">{a.value}</td>
                       <td>
                         <a class="button small" href={newSilenceLink(a.labels)}>
@@ -152,14 +176,26 @@ function AlertCard({ a }: { a: AmAlert }) {
 
 function AlertGroups() {
   const [showSuppressed, setShowSuppressed] = useState(false);
-  const r = useFetch((s) => apiV2<AmGroup[]>(`alerts/groups?silenced=${showSuppressed}&inhibited=${showSuppressed}&active=true`, { signal: s }), [showSuppressed], 15_000);
+  const r = useFetch(
+    (s) =>
+      apiV2<AmGroup[]>(`alerts/groups?silenced=${showSuppressed}&inhibited=${showSuppressed}&active=true`, {
+        signal: s,
+      }),
+    [showSuppressed],
+    15_000,
+  );
   const groups = r.data ?? [];
   return (
     <section>
       <div class="section-head">
         <h2>Active alerts (grouped as the alert manager groups them)</h2>
         <label class="check">
-          <input type="checkbox" checked={showSuppressed} onChange={(e) => setShowSuppressed((e.target as HTMLInputElement).checked)} /> show silenced and inhibited
+          <input
+            type="checkbox"
+            checked={showSuppressed}
+            onChange={(e) => setShowSuppressed((e.target as HTMLInputElement).checked)}
+          />{' '}
+          show silenced and inhibited
         </label>
       </div>
       {r.error && <ErrorBox error={r.error} title="Alertmanager API" />}
@@ -170,7 +206,10 @@ function AlertGroups() {
           key={`${g.receiver?.name}/${JSON.stringify(g.labels)}`}
           title={
             <span>
-              <LabelBadges labels={g.labels} /> <span class="muted small">→ {g.receiver?.name} · {g.alerts.length} alert{g.alerts.length === 1 ? '' : 's'}</span>
+              <LabelBadges labels={g.labels} />{' '}
+              <span class="muted small">
+                → {g.receiver?.name} · {g.alerts.length} alert{g.alerts.length === 1 ? '' : 's'}
+              </span>
             </span>
           }
         >

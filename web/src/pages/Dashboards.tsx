@@ -3,7 +3,17 @@ import { Empty, ErrorBox, Loading, PageTitle } from '../components/common.tsx';
 import { Gauge } from '../components/Gauge.tsx';
 import { TimeChart } from '../components/TimeChart.tsx';
 import { apiV1 } from '../lib/api.ts';
-import { ALL, type Dashboard, type DashboardPanel, type DashboardVariable, getDashboard, interpolate, legendText, listDashboards, parseLabelValues } from '../lib/dashboard.ts';
+import {
+  ALL,
+  type Dashboard,
+  type DashboardPanel,
+  type DashboardVariable,
+  getDashboard,
+  interpolate,
+  legendText,
+  listDashboards,
+  parseLabelValues,
+} from '../lib/dashboard.ts';
 import { formatNumber, type Labels, parseSampleValue, seriesName } from '../lib/format.ts';
 import { setSearch } from '../lib/router.ts';
 import { autoStep, parseDuration } from '../lib/time.ts';
@@ -19,8 +29,12 @@ function DashboardList() {
       <PageTitle>Dashboards</PageTitle>
       {r.error && <ErrorBox error={r.error} />}
       {r.loading && !r.data && <Loading />}
-      {r.data?.fallback && <div class="alert info">The server has no dashboards API; showing the dashboards built into the UI.</div>}
-      {r.data && r.data.list.length === 0 && <Empty>No dashboards. Put YAML or JSON definitions in the dashboards folder.</Empty>}
+      {r.data?.fallback && (
+        <div class="alert info">The server has no dashboards API; showing the dashboards built into the UI.</div>
+      )}
+      {r.data && r.data.list.length === 0 && (
+        <Empty>No dashboards. Put YAML or JSON definitions in the dashboards folder.</Empty>
+      )}
       <div class="dash-list">
         {r.data?.list.map((d) => (
           <a class="card dash-item" key={d.uid} href={`/dashboards/${encodeURIComponent(d.uid)}`}>
@@ -48,24 +62,41 @@ interface Frame {
   tick: number;
 }
 
-function VariablePicker({ v, value, onChange }: { v: DashboardVariable; value: string; onChange: (x: string) => void }) {
+function VariablePicker({
+  v,
+  value,
+  onChange,
+}: {
+  v: DashboardVariable;
+  value: string;
+  onChange: (x: string) => void;
+}) {
   const q = parseLabelValues(v.query);
   const r = useFetch(
     (s) => {
       if (!q) return Promise.reject(new Error(`unsupported variable query: ${v.query}`));
-      return apiV1<string[]>(`label/${encodeURIComponent(q.label)}/values`, { 'match[]': q.match ? [q.match] : undefined }, s).then((x) => x.data);
+      return apiV1<string[]>(
+        `label/${encodeURIComponent(q.label)}/values`,
+        { 'match[]': q.match ? [q.match] : undefined },
+        s,
+      ).then((x) => x.data);
     },
     [v.query],
   );
   const values = r.data ?? [];
   useEffect(() => {
     // Default to the first value (or All) once values are known.
-    if ((r.data || r.error) && (!value || (value !== ALL && !values.includes(value)))) onChange(v.includeAll || !values.length ? ALL : values[0]);
+    if ((r.data || r.error) && (!value || (value !== ALL && !values.includes(value))))
+      onChange(v.includeAll || !values.length ? ALL : values[0]);
   }, [r.data, r.error]);
   return (
     <label class="var">
       {v.label ?? v.name}{' '}
-      <select value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)} title={r.error ? r.error.message : undefined}>
+      <select
+        value={value}
+        onChange={(e) => onChange((e.target as HTMLSelectElement).value)}
+        title={r.error ? r.error.message : undefined}
+      >
         {(v.includeAll || !values.length) && <option value={ALL}>All</option>}
         {values.map((x) => (
           <option key={x} value={x}>
@@ -90,18 +121,44 @@ function PanelView({ panel, vars, frame }: { panel: DashboardPanel; vars: Record
   const r = useFetch(
     (s) =>
       ranged
-        ? apiV1('query_range', { query: expr, start: String(frame.start / 1000), end: String(frame.end / 1000), step: String(frame.step / 1000) }, s)
+        ? apiV1(
+            'query_range',
+            {
+              query: expr,
+              start: String(frame.start / 1000),
+              end: String(frame.end / 1000),
+              step: String(frame.step / 1000),
+            },
+            s,
+          )
         : apiV1('query', { query: expr, time: String(frame.end / 1000) }, s),
     [expr, frame.tick, frame.start, frame.end, ranged],
   );
   const data = r.data?.data as { resultType: string; result: any } | undefined;
-  const series: { metric: Labels; value?: [number, string]; values?: [number, string][] }[] = data && (data.resultType === 'vector' || data.resultType === 'matrix') ? data.result : data?.resultType === 'scalar' ? [{ metric: {}, value: data.result }] : [];
+  const series: { metric: Labels; value?: [number, string]; values?: [number, string][] }[] =
+    data && (data.resultType === 'vector' || data.resultType === 'matrix')
+      ? data.result
+      : data?.resultType === 'scalar'
+        ? [{ metric: {}, value: data.result }]
+        : [];
   const fmt = (l: Labels) => legendText(panel.legend, l, seriesName);
   let body: preact.ComponentChildren = null;
   if (r.error) body = <ErrorBox error={r.error} />;
   else if (!data) body = <Loading />;
   else if (series.length === 0) body = <div class="empty small">No data</div>;
-  else if (panel.type === 'timeseries') body = <TimeChart series={series} start={frame.start} end={frame.end} step={frame.step} unit={panel.unit} stacked={panel.stacked} height={200} legendFormat={fmt} />;
+  else if (panel.type === 'timeseries')
+    body = (
+      <TimeChart
+        series={series}
+        start={frame.start}
+        end={frame.end}
+        step={frame.step}
+        unit={panel.unit}
+        stacked={panel.stacked}
+        height={200}
+        legendFormat={fmt}
+      />
+    );
   else if (panel.type === 'stat' || panel.type === 'gauge') {
     body = (
       <div class="stat-values">
@@ -110,7 +167,13 @@ function PanelView({ panel, vars, frame }: { panel: DashboardPanel; vars: Record
           return (
             <div class="stat-one" key={seriesName(s.metric)}>
               {panel.type === 'gauge' ? (
-                <Gauge value={v} min={panel.min} max={panel.max ?? (panel.unit === 'percentunit' ? 1 : 100)} unit={panel.unit} color={colorFor(panel, v)} />
+                <Gauge
+                  value={v}
+                  min={panel.min}
+                  max={panel.max ?? (panel.unit === 'percentunit' ? 1 : 100)}
+                  unit={panel.unit}
+                  color={colorFor(panel, v)}
+                />
               ) : (
                 <div class="big" style={{ color: colorFor(panel, v) }}>
                   {formatNumber(v, panel.unit)}
@@ -149,9 +212,16 @@ function PanelView({ panel, vars, frame }: { panel: DashboardPanel; vars: Record
       </div>
     );
   }
-  const q = new URLSearchParams({ 'g0.expr': expr, 'g0.tab': ranged ? '0' : '1', 'g0.range_input': `${Math.round((frame.end - frame.start) / 1000)}s` });
+  const q = new URLSearchParams({
+    'g0.expr': expr,
+    'g0.tab': ranged ? '0' : '1',
+    'g0.range_input': `${Math.round((frame.end - frame.start) / 1000)}s`,
+  });
   return (
-    <div class={`card dash-panel type-${panel.type}`} style={{ gridColumn: `span ${Math.min(12, Math.max(2, panel.width ?? (panel.type === 'timeseries' ? 6 : 3)))}` }}>
+    <div
+      class={`card dash-panel type-${panel.type}`}
+      style={{ '--span': String(Math.min(12, Math.max(2, panel.width ?? (panel.type === 'timeseries' ? 6 : 3)))) }}
+    >
       <div class="dash-panel-head">
         <h3 title={expr}>{panel.title}</h3>
         <a class="small muted" href={`/graph?${q}`} title="Open in query page">
@@ -196,7 +266,11 @@ function DashboardView({ uid, search }: { uid: string; search: URLSearchParams }
           <>
             <label>
               Range{' '}
-              <select aria-label="Time range" value={range} onChange={(e) => setParam('range', (e.target as HTMLSelectElement).value)}>
+              <select
+                aria-label="Time range"
+                value={range}
+                onChange={(e) => setParam('range', (e.target as HTMLSelectElement).value)}
+              >
                 {(RANGES.includes(range) ? RANGES : [range, ...RANGES]).map((x) => (
                   <option key={x}>{x}</option>
                 ))}
@@ -204,7 +278,11 @@ function DashboardView({ uid, search }: { uid: string; search: URLSearchParams }
             </label>
             <label>
               Refresh{' '}
-              <select aria-label="Auto refresh" value={refresh} onChange={(e) => setParam('refresh', (e.target as HTMLSelectElement).value)}>
+              <select
+                aria-label="Auto refresh"
+                value={refresh}
+                onChange={(e) => setParam('refresh', (e.target as HTMLSelectElement).value)}
+              >
                 {(REFRESHES.includes(refresh) ? REFRESHES : [refresh, ...REFRESHES]).map((x) => (
                   <option key={x}>{x}</option>
                 ))}

@@ -12,12 +12,24 @@ export function GraphPage({ search }: { search: URLSearchParams }) {
       <PageTitle>Query</PageTitle>
       {panels.map((p, i) => (
         <QueryPanel
-          // biome-ignore lint/suspicious/noArrayIndexKey: panels are addressed by position, like g0, g1 in the URL
           key={i}
           index={i}
           state={p}
-          onChange={(s) => update(panels.map((x, j) => (j === i ? s : x)), s.expr !== p.expr)}
-          onRemove={panels.length > 1 ? () => update(panels.filter((_, j) => j !== i), true) : undefined}
+          onChange={(s) =>
+            update(
+              panels.map((x, j) => (j === i ? s : x)),
+              s.expr !== p.expr,
+            )
+          }
+          onRemove={
+            panels.length > 1
+              ? () =>
+                  update(
+                    panels.filter((_, j) => j !== i),
+                    true,
+                  )
+              : undefined
+          }
         />
       ))}
       <button type="button" class="secondary" onClick={() => update([...panels, defaultPanel()], true)}>

@@ -41,7 +41,8 @@ function normalize(e: RawEntry): Entry {
   const names = [...new Set(alerts.map((l) => l.alertname).filter(Boolean))];
   if (!names.length && e.groupLabels?.alertname) names.push(e.groupLabels.alertname);
   const firing = e.firing ?? (e.alerts ?? []).filter((a) => (a as { status?: string }).status !== 'resolved').length;
-  const resolved = e.resolved ?? (e.alerts ?? []).filter((a) => (a as { status?: string }).status === 'resolved').length;
+  const resolved =
+    e.resolved ?? (e.alerts ?? []).filter((a) => (a as { status?: string }).status === 'resolved').length;
   return {
     time: Date.parse(e.time ?? e.timestamp ?? ''),
     receiver: e.receiver ?? '',
@@ -59,7 +60,11 @@ export function NotificationsPage({ search }: { search: URLSearchParams }) {
   const receiver = search.get('receiver') ?? '';
   const alert = search.get('alert') ?? '';
   const status = search.get('status') ?? '';
-  const r = useFetch((s) => apiJson<RawEntry[] | { notifications: RawEntry[] }>('/api/v1/notifications', s), [], 15_000);
+  const r = useFetch(
+    (s) => apiJson<RawEntry[] | { notifications: RawEntry[] }>('/api/v1/notifications', s),
+    [],
+    15_000,
+  );
   const all = useMemo(() => {
     const d = r.data;
     const list = Array.isArray(d) ? d : (d?.notifications ?? []);
@@ -94,7 +99,13 @@ export function NotificationsPage({ search }: { search: URLSearchParams }) {
           </select>
         </label>
         <label>
-          Alert <input type="search" value={alert} placeholder="alertname" onInput={(e) => setFilter('alert', (e.target as HTMLInputElement).value)} />
+          Alert{' '}
+          <input
+            type="search"
+            value={alert}
+            placeholder="alertname"
+            onInput={(e) => setFilter('alert', (e.target as HTMLInputElement).value)}
+          />
         </label>
         <label>
           Status{' '}
@@ -107,7 +118,9 @@ export function NotificationsPage({ search }: { search: URLSearchParams }) {
       </div>
       {r.error && <ErrorBox error={r.error} />}
       {r.loading && !r.data && <Loading />}
-      {r.data && rows.length === 0 && <Empty>{all.length ? 'No notifications match the filter.' : 'No notifications have been sent yet.'}</Empty>}
+      {r.data && rows.length === 0 && (
+        <Empty>{all.length ? 'No notifications match the filter.' : 'No notifications have been sent yet.'}</Empty>
+      )}
       {rows.length > 0 && (
         <div class="table-scroll">
           <table class="table">
@@ -122,16 +135,19 @@ export function NotificationsPage({ search }: { search: URLSearchParams }) {
             </thead>
             <tbody>
               {rows.slice(0, 1000).map((e, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: history rows have no id
                 <tr key={i}>
-                  <td title={Number.isNaN(e.time) ? '' : new Date(e.time).toISOString()}>{Number.isNaN(e.time) ? '-' : ago(e.time)}</td>
+                  <td title={Number.isNaN(e.time) ? '' : new Date(e.time).toISOString()}>
+                    {Number.isNaN(e.time) ? '-' : ago(e.time)}
+                  </td>
                   <td>{e.receiver}</td>
                   <td>{e.integration}</td>
                   <td>
                     {e.alertnames.join(', ') || '-'} <span class="muted small">({e.count})</span>
                   </td>
                   <td>
-                    <HealthBadge health={e.status === 'success' ? 'ok' : e.status === 'failed' ? 'err' : e.status || 'unknown'} />
+                    <HealthBadge
+                      health={e.status === 'success' ? 'ok' : e.status === 'failed' ? 'err' : e.status || 'unknown'}
+                    />
                     {e.error && <div class="error-text small">{e.error}</div>}
                   </td>
                 </tr>

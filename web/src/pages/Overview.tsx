@@ -9,7 +9,17 @@ import { useFetch } from '../lib/use-fetch.ts';
 const REFRESH = 15_000;
 const INGEST = 'sum(rate(osprey_tsdb_head_samples_appended_total[1m]))';
 
-function Stat({ label, value, hint, cls }: { label: string; value: preact.ComponentChildren; hint?: preact.ComponentChildren; cls?: string }) {
+function Stat({
+  label,
+  value,
+  hint,
+  cls,
+}: {
+  label: string;
+  value: preact.ComponentChildren;
+  hint?: preact.ComponentChildren;
+  cls?: string;
+}) {
   return (
     <div class={`stat card ${cls ?? ''}`}>
       <div class="stat-label">{label}</div>
@@ -29,14 +39,40 @@ interface ActiveAlert {
 
 /** The page an operator leaves open: targets, alerts, ingestion, head series, last reload. */
 export function OverviewPage() {
-  const targets = useFetch((s) => apiV1<{ activeTargets: { labels: Labels; scrapePool: string; health: string }[] }>('targets', { state: 'active' }, s), [], REFRESH);
+  const targets = useFetch(
+    (s) =>
+      apiV1<{ activeTargets: { labels: Labels; scrapePool: string; health: string }[] }>(
+        'targets',
+        { state: 'active' },
+        s,
+      ),
+    [],
+    REFRESH,
+  );
   const alerts = useFetch((s) => apiV1<{ alerts: ActiveAlert[] }>('alerts', undefined, s), [], REFRESH);
-  const runtime = useFetch((s) => apiV1<{ reloadConfigSuccess: boolean; lastConfigTime: string; startTime: string }>('status/runtimeinfo', undefined, s), [], REFRESH);
-  const tsdb = useFetch((s) => apiV1<{ headStats: { numSeries: number; chunkCount: number } }>('status/tsdb', { limit: '1' }, s), [], REFRESH);
+  const runtime = useFetch(
+    (s) =>
+      apiV1<{ reloadConfigSuccess: boolean; lastConfigTime: string; startTime: string }>(
+        'status/runtimeinfo',
+        undefined,
+        s,
+      ),
+    [],
+    REFRESH,
+  );
+  const tsdb = useFetch(
+    (s) => apiV1<{ headStats: { numSeries: number; chunkCount: number } }>('status/tsdb', { limit: '1' }, s),
+    [],
+    REFRESH,
+  );
   const rate = useFetch(
     (s) => {
       const end = Date.now();
-      return apiV1<{ resultType: string; result: { metric: Labels; values: [number, string][] }[] }>('query_range', { query: INGEST, start: String((end - 3_600_000) / 1000), end: String(end / 1000), step: '30' }, s).then((r) => ({ ...r.data, end }));
+      return apiV1<{ resultType: string; result: { metric: Labels; values: [number, string][] }[] }>(
+        'query_range',
+        { query: INGEST, start: String((end - 3_600_000) / 1000), end: String(end / 1000), step: '30' },
+        s,
+      ).then((r) => ({ ...r.data, end }));
     },
     [],
     REFRESH,
@@ -66,10 +102,28 @@ export function OverviewPage() {
     <div>
       <PageTitle>Overview</PageTitle>
       <div class="stats">
-        <Stat label="Targets up" value={targets.data ? `${totalUp} / ${totalUp + totalDown}` : '…'} cls={totalDown ? 'bad' : 'ok'} hint={totalDown ? `${totalDown} down` : 'all healthy'} />
-        <Stat label="Firing alerts" value={alerts.data ? firing.length : '…'} cls={firing.length ? 'bad' : 'ok'} hint={`${pending.length} pending`} />
-        <Stat label="Ingestion rate" value={currentRate !== undefined ? `${formatNumber(currentRate)}/s` : '-'} hint="samples appended" />
-        <Stat label="Head series" value={tsdb.data ? formatNumber(tsdb.data.data.headStats.numSeries) : '…'} hint={tsdb.data ? `${formatNumber(tsdb.data.data.headStats.chunkCount)} chunks` : undefined} />
+        <Stat
+          label="Targets up"
+          value={targets.data ? `${totalUp} / ${totalUp + totalDown}` : '…'}
+          cls={totalDown ? 'bad' : 'ok'}
+          hint={totalDown ? `${totalDown} down` : 'all healthy'}
+        />
+        <Stat
+          label="Firing alerts"
+          value={alerts.data ? firing.length : '…'}
+          cls={firing.length ? 'bad' : 'ok'}
+          hint={`${pending.length} pending`}
+        />
+        <Stat
+          label="Ingestion rate"
+          value={currentRate !== undefined ? `${formatNumber(currentRate)}/s` : '-'}
+          hint="samples appended"
+        />
+        <Stat
+          label="Head series"
+          value={tsdb.data ? formatNumber(tsdb.data.data.headStats.numSeries) : '…'}
+          hint={tsdb.data ? `${formatNumber(tsdb.data.data.headStats.chunkCount)} chunks` : undefined}
+        />
         <Stat
           label="Last reload"
           value={runtime.data ? (runtime.data.data.reloadConfigSuccess ? 'Success' : 'Failed') : '…'}
@@ -114,13 +168,15 @@ export function OverviewPage() {
             <table class="table">
               <tbody>
                 {[...firing, ...pending].slice(0, 20).map((a, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: display only
                   <tr key={i}>
                     <td>
                       <HealthBadge health={a.state} />
                     </td>
                     <td>
-                      <strong>{a.labels.alertname}</strong> <LabelBadges labels={Object.fromEntries(Object.entries(a.labels).filter(([k]) => k !== 'alertname'))} />
+                      <strong>{a.labels.alertname}</strong>{' '}
+                      <LabelBadges
+                        labels={Object.fromEntries(Object.entries(a.labels).filter(([k]) => k !== 'alertname'))}
+                      />
                     </td>
                     <td class="muted">{a.activeAt ? ago(Date.parse(a.activeAt)) : ''}</td>
                   </tr>
@@ -136,8 +192,20 @@ export function OverviewPage() {
           Ingestion rate <span class="muted small mono">{INGEST}</span>
         </h2>
         {rate.error && <ErrorBox error={rate.error} />}
-        {rate.data && rate.data.result.length === 0 && <Empty>No data yet (Osprey's own metrics appear once it scrapes itself).</Empty>}
-        {rate.data && rate.data.result.length > 0 && <TimeChart series={rate.data.result} start={rate.data.end - 3_600_000} end={rate.data.end} step={30_000} height={180} showLegend={false} unit="/s" />}
+        {rate.data && rate.data.result.length === 0 && (
+          <Empty>No data yet (Osprey's own metrics appear once it scrapes itself).</Empty>
+        )}
+        {rate.data && rate.data.result.length > 0 && (
+          <TimeChart
+            series={rate.data.result}
+            start={rate.data.end - 3_600_000}
+            end={rate.data.end}
+            step={30_000}
+            height={180}
+            showLegend={false}
+            unit="/s"
+          />
+        )}
       </section>
     </div>
   );

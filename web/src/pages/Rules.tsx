@@ -44,7 +44,11 @@ export function RulesPage() {
       <PageTitle>Rules</PageTitle>
       {r.error && <ErrorBox error={r.error} />}
       {r.loading && !r.data && <Loading />}
-      {r.data && r.data.data.groups.length === 0 && <Empty>No rule groups loaded. Add rule files with <code>rule_files</code> in the configuration.</Empty>}
+      {r.data && r.data.data.groups.length === 0 && (
+        <Empty>
+          No rule groups loaded. Add rule files with <code>rule_files</code> in the configuration.
+        </Empty>
+      )}
       {r.data?.data.groups.map((g) => (
         <Collapsible
           key={`${g.file}/${g.name}`}

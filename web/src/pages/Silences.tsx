@@ -45,8 +45,12 @@ function SilenceList() {
     const f = filter.toLowerCase();
     return (r.data ?? [])
       .filter((s) => s.status.state === tab)
-      .filter((s) => !f || `${s.matchers.map(matcherString).join(' ')} ${s.createdBy} ${s.comment}`.toLowerCase().includes(f))
-      .sort((a, b) => (tab === 'expired' ? Date.parse(b.endsAt) - Date.parse(a.endsAt) : Date.parse(a.endsAt) - Date.parse(b.endsAt)));
+      .filter(
+        (s) => !f || `${s.matchers.map(matcherString).join(' ')} ${s.createdBy} ${s.comment}`.toLowerCase().includes(f),
+      )
+      .sort((a, b) =>
+        tab === 'expired' ? Date.parse(b.endsAt) - Date.parse(a.endsAt) : Date.parse(a.endsAt) - Date.parse(b.endsAt),
+      );
   }, [r.data, tab, filter]);
   const count = (st: string) => (r.data ?? []).filter((s) => s.status.state === st).length;
   return (
@@ -62,11 +66,24 @@ function SilenceList() {
       </PageTitle>
       <div class="tabs">
         {STATES.map((st) => (
-          <button type="button" key={st} class={tab === st ? 'tab active' : 'tab'} aria-selected={tab === st} role="tab" onClick={() => setTab(st)}>
+          <button
+            type="button"
+            key={st}
+            class={tab === st ? 'tab active' : 'tab'}
+            aria-selected={tab === st}
+            role="tab"
+            onClick={() => setTab(st)}
+          >
             {st[0].toUpperCase() + st.slice(1)} ({count(st)})
           </button>
         ))}
-        <input type="search" class="tab-search" placeholder="Filter" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+        <input
+          type="search"
+          class="tab-search"
+          placeholder="Filter"
+          value={filter}
+          onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
+        />
       </div>
       {r.error && <ErrorBox error={r.error} title="Alertmanager API" />}
       {actionError && <ErrorBox error={actionError} />}
@@ -96,8 +113,12 @@ function SilenceList() {
             )}
           </div>
           <div class="muted small">
-            {s.status.state === 'pending' ? `starts in ${formatDurationShort(Date.parse(s.startsAt) - Date.now())}` : s.status.state === 'active' ? `ends in ${formatDurationShort(Date.parse(s.endsAt) - Date.now())}` : `expired ${formatDurationShort(Date.now() - Date.parse(s.endsAt))} ago`} · by {s.createdBy} ·{' '}
-            <a href={`/silences/${encodeURIComponent(s.id)}`}>{s.id}</a>
+            {s.status.state === 'pending'
+              ? `starts in ${formatDurationShort(Date.parse(s.startsAt) - Date.now())}`
+              : s.status.state === 'active'
+                ? `ends in ${formatDurationShort(Date.parse(s.endsAt) - Date.now())}`
+                : `expired ${formatDurationShort(Date.now() - Date.parse(s.endsAt))} ago`}{' '}
+            · by {s.createdBy} · <a href={`/silences/${encodeURIComponent(s.id)}`}>{s.id}</a>
           </div>
           {s.comment && <div class="comment">{s.comment}</div>}
         </div>
@@ -148,7 +169,10 @@ const toLocalInput = (ms: number) => {
 
 /** Create or edit a silence; `id` set = edit (Alertmanager replaces the old one). */
 function SilenceForm({ id, search }: { id?: string; search: URLSearchParams }) {
-  const existing = useFetch((s) => (id ? apiV2<Silence>(`silence/${encodeURIComponent(id)}`, { signal: s }) : Promise.resolve(undefined)), [id]);
+  const existing = useFetch(
+    (s) => (id ? apiV2<Silence>(`silence/${encodeURIComponent(id)}`, { signal: s }) : Promise.resolve(undefined)),
+    [id],
+  );
   const [rows, setRows] = useState<{ name: string; op: Op; value: string }[]>([]);
   const [start, setStart] = useState(toLocalInput(Date.now()));
   const [duration, setDuration] = useState('2h');
@@ -187,7 +211,10 @@ function SilenceForm({ id, search }: { id?: string; search: URLSearchParams }) {
   const durMs = parseDuration(duration);
   const problems: string[] = [];
   if (!matchers.length) problems.push('at least one matcher is required');
-  if (matchers.length && matchers.every((m) => (m.isRegex ? new RegExp(`^(?:${safe(m.value)})$`).test('') : m.value === '') === m.isEqual))
+  if (
+    matchers.length &&
+    matchers.every((m) => (m.isRegex ? new RegExp(`^(?:${safe(m.value)})$`).test('') : m.value === '') === m.isEqual)
+  )
     problems.push('at least one matcher must not match the empty string');
   if (Number.isNaN(startMs)) problems.push('invalid start time');
   if (!durMs) problems.push('invalid duration (e.g. 2h, 1d)');
@@ -229,40 +256,82 @@ function SilenceForm({ id, search }: { id?: string; search: URLSearchParams }) {
         <fieldset>
           <legend>Matchers</legend>
           {rows.map((r, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place
             <div class="matcher-row" key={i}>
-              <input aria-label={`Matcher ${i + 1} label name`} placeholder="label" value={r.name} onInput={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, name: (e.target as HTMLInputElement).value } : x)))} />
-              <select aria-label={`Matcher ${i + 1} operator`} value={r.op} onChange={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, op: (e.target as HTMLSelectElement).value as Op } : x)))}>
+              <input
+                aria-label={`Matcher ${i + 1} label name`}
+                placeholder="label"
+                value={r.name}
+                onInput={(e) =>
+                  setRows(rows.map((x, j) => (j === i ? { ...x, name: (e.target as HTMLInputElement).value } : x)))
+                }
+              />
+              <select
+                aria-label={`Matcher ${i + 1} operator`}
+                value={r.op}
+                onChange={(e) =>
+                  setRows(rows.map((x, j) => (j === i ? { ...x, op: (e.target as HTMLSelectElement).value as Op } : x)))
+                }
+              >
                 {['=', '!=', '=~', '!~'].map((o) => (
                   <option key={o} value={o}>
                     {o}
                   </option>
                 ))}
               </select>
-              <input aria-label={`Matcher ${i + 1} value`} placeholder="value" value={r.value} onInput={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, value: (e.target as HTMLInputElement).value } : x)))} />
-              <button type="button" class="icon" aria-label="Remove matcher" onClick={() => setRows(rows.filter((_, j) => j !== i))}>
+              <input
+                aria-label={`Matcher ${i + 1} value`}
+                placeholder="value"
+                value={r.value}
+                onInput={(e) =>
+                  setRows(rows.map((x, j) => (j === i ? { ...x, value: (e.target as HTMLInputElement).value } : x)))
+                }
+              />
+              <button
+                type="button"
+                class="icon"
+                aria-label="Remove matcher"
+                onClick={() => setRows(rows.filter((_, j) => j !== i))}
+              >
                 ✕
               </button>
               {rowErrors[i] && <div class="error-text small">{rowErrors[i]}</div>}
             </div>
           ))}
-          <button type="button" class="secondary small" onClick={() => setRows([...rows, { name: '', op: '=', value: '' }])}>
+          <button
+            type="button"
+            class="secondary small"
+            onClick={() => setRows([...rows, { name: '', op: '=', value: '' }])}
+          >
             Add matcher
           </button>
         </fieldset>
         <div class="form-grid">
           <label>
             Start
-            <input type="datetime-local" value={start} onInput={(e) => setStart((e.target as HTMLInputElement).value)} />
+            <input
+              type="datetime-local"
+              value={start}
+              onInput={(e) => setStart((e.target as HTMLInputElement).value)}
+            />
           </label>
           <label>
             Duration
-            <input value={duration} onInput={(e) => setDuration((e.target as HTMLInputElement).value)} placeholder="2h" />
-            <span class="muted small">{durMs && !Number.isNaN(startMs) ? `ends ${new Date(startMs + durMs).toLocaleString()}` : ''}</span>
+            <input
+              value={duration}
+              onInput={(e) => setDuration((e.target as HTMLInputElement).value)}
+              placeholder="2h"
+            />
+            <span class="muted small">
+              {durMs && !Number.isNaN(startMs) ? `ends ${new Date(startMs + durMs).toLocaleString()}` : ''}
+            </span>
           </label>
           <label>
             Creator
-            <input value={createdBy} onInput={(e) => setCreatedBy((e.target as HTMLInputElement).value)} placeholder="you@example.com" />
+            <input
+              value={createdBy}
+              onInput={(e) => setCreatedBy((e.target as HTMLInputElement).value)}
+              placeholder="you@example.com"
+            />
           </label>
           <label class="wide">
             Comment
@@ -338,7 +407,10 @@ function SilenceView({ id }: { id: string }) {
               <tr>
                 <th>State</th>
                 <td>
-                  <span class={`pill ${s.status.state === 'active' ? 'ok' : s.status.state === 'pending' ? 'warn' : 'neutral'}`} data-testid="silence-state">
+                  <span
+                    class={`pill ${s.status.state === 'active' ? 'ok' : s.status.state === 'pending' ? 'warn' : 'neutral'}`}
+                    data-testid="silence-state"
+                  >
                     {s.status.state.toUpperCase()}
                   </span>
                 </td>

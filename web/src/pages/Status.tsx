@@ -20,7 +20,17 @@ function KeyValueTable({ data }: { data: Record<string, unknown> }) {
   );
 }
 
-function Section<T>({ title, path, render, open = true }: { title: string; path: string; render: (d: T) => preact.ComponentChildren; open?: boolean }) {
+function Section<T>({
+  title,
+  path,
+  render,
+  open = true,
+}: {
+  title: string;
+  path: string;
+  render: (d: T) => preact.ComponentChildren;
+  open?: boolean;
+}) {
   const r = useFetch((s) => apiV1<T>(path, undefined, s), [path]);
   return (
     <Collapsible title={title} open={open}>
@@ -70,7 +80,8 @@ function TopTable({ title, rows, col }: { title: string; rows: { name: string; v
   );
 }
 
-const timeOrDash = (ms: number) => (Number.isFinite(ms) && Math.abs(ms) < 8.64e15 && ms > 0 ? `${formatTime(ms)} UTC` : '-');
+const timeOrDash = (ms: number) =>
+  Number.isFinite(ms) && Math.abs(ms) < 8.64e15 && ms > 0 ? `${formatTime(ms)} UTC` : '-';
 
 /** Runtime & build information, TSDB head statistics, flags and the running configuration. */
 export function StatusPage() {
@@ -78,8 +89,16 @@ export function StatusPage() {
     <div>
       <PageTitle>Status</PageTitle>
       <div class="grid2">
-        <Section<Record<string, unknown>> title="Runtime information" path="status/runtimeinfo" render={(d) => <KeyValueTable data={d} />} />
-        <Section<Record<string, unknown>> title="Build information" path="status/buildinfo" render={(d) => <KeyValueTable data={d} />} />
+        <Section<Record<string, unknown>>
+          title="Runtime information"
+          path="status/runtimeinfo"
+          render={(d) => <KeyValueTable data={d} />}
+        />
+        <Section<Record<string, unknown>>
+          title="Build information"
+          path="status/buildinfo"
+          render={(d) => <KeyValueTable data={d} />}
+        />
       </div>
       <Section<TsdbStatus>
         title="TSDB status"
@@ -113,7 +132,12 @@ export function StatusPage() {
           </>
         )}
       />
-      <Section<Record<string, string>> title="Command-line flags" path="status/flags" open={false} render={(d) => <KeyValueTable data={d} />} />
+      <Section<Record<string, string>>
+        title="Command-line flags"
+        path="status/flags"
+        open={false}
+        render={(d) => <KeyValueTable data={d} />}
+      />
       <Section<{ yaml: string }>
         title="Configuration"
         path="status/config"

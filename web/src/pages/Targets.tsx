@@ -22,7 +22,16 @@ interface Target {
 export function TargetsPage() {
   const [filter, setFilter] = useState('');
   const [unhealthy, setUnhealthy] = useState(false);
-  const r = useFetch((s) => apiV1<{ activeTargets: Target[]; droppedTargetCounts?: Record<string, number> }>('targets', { state: 'active' }, s), [], 15_000);
+  const r = useFetch(
+    (s) =>
+      apiV1<{ activeTargets: Target[]; droppedTargetCounts?: Record<string, number> }>(
+        'targets',
+        { state: 'active' },
+        s,
+      ),
+    [],
+    15_000,
+  );
   const pools = useMemo(() => {
     const m = new Map<string, Target[]>();
     const f = filter.toLowerCase();
@@ -41,9 +50,19 @@ export function TargetsPage() {
       <PageTitle
         right={
           <>
-            <input type="search" placeholder="Filter by endpoint or labels" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+            <input
+              type="search"
+              placeholder="Filter by endpoint or labels"
+              value={filter}
+              onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
+            />
             <label class="check">
-              <input type="checkbox" checked={unhealthy} onChange={(e) => setUnhealthy((e.target as HTMLInputElement).checked)} /> Unhealthy only
+              <input
+                type="checkbox"
+                checked={unhealthy}
+                onChange={(e) => setUnhealthy((e.target as HTMLInputElement).checked)}
+              />{' '}
+              Unhealthy only
             </label>
           </>
         }
@@ -52,12 +71,22 @@ export function TargetsPage() {
       </PageTitle>
       {r.error && <ErrorBox error={r.error} />}
       {r.loading && !r.data && <Loading />}
-      {r.data && pools.length === 0 && <Empty>No targets{filter || unhealthy ? ' match the filter' : ' configured'}.</Empty>}
+      {r.data && pools.length === 0 && (
+        <Empty>No targets{filter || unhealthy ? ' match the filter' : ' configured'}.</Empty>
+      )}
       {pools.map(([pool, list]) => {
         const up = list.filter((t) => t.health === 'up').length;
         const dropped = r.data?.data.droppedTargetCounts?.[pool];
         return (
-          <Collapsible key={pool} title={<span class="pool-name">{pool}</span>} right={<span class={up === list.length ? 'pill ok' : 'pill bad'}>{up} / {list.length} up{dropped ? ` · ${dropped} dropped` : ''}</span>}>
+          <Collapsible
+            key={pool}
+            title={<span class="pool-name">{pool}</span>}
+            right={
+              <span class={up === list.length ? 'pill ok' : 'pill bad'}>
+                {up} / {list.length} up{dropped ? ` · ${dropped} dropped` : ''}
+              </span>
+            }
+          >
             <div class="table-scroll">
               <table class="table">
                 <thead>
@@ -88,7 +117,9 @@ export function TargetsPage() {
                           <LabelBadges labels={t.discoveredLabels ?? {}} />
                         </details>
                       </td>
-                      <td title={t.lastScrape}>{t.lastScrape && !t.lastScrape.startsWith('0001') ? ago(Date.parse(t.lastScrape)) : 'never'}</td>
+                      <td title={t.lastScrape}>
+                        {t.lastScrape && !t.lastScrape.startsWith('0001') ? ago(Date.parse(t.lastScrape)) : 'never'}
+                      </td>
                       <td>
                         {formatSeconds(t.lastScrapeDuration)}
                         {t.scrapeInterval && <div class="muted small">every {t.scrapeInterval}</div>}
