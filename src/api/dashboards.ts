@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { parse as parseYaml } from 'yaml';
 import { sendError, sendSuccess } from './respond.ts';
@@ -12,6 +13,9 @@ import { sendError, sendSuccess } from './respond.ts';
  * Built-in definitions (web/dashboards) come first; a file in the user folder with the same uid replaces one.
  * Folders are read on every request, so edits show up without a restart (the files are small and few).
  */
+/** The built-in dashboards shipped with the UI sources: <repo>/web/dashboards. */
+export const BUILTIN_DASHBOARDS_DIR = fileURLToPath(new URL('../../web/dashboards', import.meta.url));
+
 export interface DashboardRouteOptions {
   builtinDir: string;
   /** --web.dashboards.dir; optional. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -12,6 +13,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
  * index.html is revalidated on every load so a new build is picked up at once. Compressible files are gzipped once
  * and kept in memory (the whole build is well under a megabyte).
  */
+
+/** Where `npm run build:web` writes the UI: <repo>/dist/web. */
+export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
 /** Client-side routes answered with index.html (the app's router renders the page). */
 export const UI_CLIENT_ROUTES = [

@@ -47,6 +47,20 @@ function align(
   return { xs, ys };
 }
 
+/**
+ * Lines hide lone samples (a gap on each side), e.g. a series that just appeared: draw those as dots.
+ * When the points are sparse anyway, draw them all.
+ */
+function pointsFor(col: (number | null)[], n: number, width: number): uPlot.Series.Points {
+  if (n * 8 <= width) return { show: true, size: 5 };
+  const lone: number[] = [];
+  for (let i = 0; i < col.length; i++) {
+    if (col[i] !== null && (i === 0 || col[i - 1] === null) && (i === col.length - 1 || col[i + 1] === null))
+      lone.push(i);
+  }
+  return lone.length ? { show: true, size: 5, filter: lone } : { show: false };
+}
+
 /** uPlot time-series chart with a legend (click isolates, Ctrl/Cmd-click toggles) and a hover tooltip. */
 export function TimeChart({
   series,
@@ -107,7 +121,7 @@ export function TimeChart({
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid },
           // Wide enough for the longest tick label ("18.6 GiB/s").
-          size: (_u, values) => Math.max(40, Math.max(0, ...(values ?? []).map((v) => String(v).length)) * 7 + 18),
+          size: (_u, values) => Math.max(40, Math.max(0, ...(values ?? []).map((v) => String(v).length)) * 8 + 24),
           values: (_u, splits) => splits.map((v) => formatNumber(v, unit)),
         },
       ],
@@ -119,6 +133,7 @@ export function TimeChart({
           width: 1.5,
           show: !hidden.has(i),
           spanGaps: false,
+          points: pointsFor(ys[i], xs.length, width),
           fill: stacked ? `${seriesColor(i)}55` : undefined,
         })),
       ],
