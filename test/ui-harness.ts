@@ -99,6 +99,53 @@ function registerAlertmanagerStub(app: FastifyInstance, silences: Map<string, Si
     s.status.state = 'expired';
     return reply.code(200).send();
   });
+  // Rules in Prometheus's /api/v1/rules shape (Osprey answers an empty list until rule evaluation lands).
+  app.get('/api/v1/rules', async () => ({
+    status: 'success',
+    data: {
+      groups: [
+        {
+          name: 'web',
+          file: '/etc/osprey/rules/web.yml',
+          interval: 15,
+          evaluationTime: 0.0012,
+          lastEvaluation: new Date(Date.now() - 5000).toISOString(),
+          rules: [
+            {
+              type: 'alerting',
+              name: 'HighLatency',
+              query: 'histogram_quantile(0.99, rate(http_duration_seconds_bucket[5m])) > 0.5',
+              duration: 300,
+              labels: { severity: 'page' },
+              annotations: { summary: `latency high ${XSS_IMG}` },
+              state: 'firing',
+              health: 'ok',
+              evaluationTime: 0.0008,
+              lastEvaluation: new Date(Date.now() - 5000).toISOString(),
+              alerts: [
+                {
+                  labels: { ...labels },
+                  annotations: { summary: `latency high ${XSS_IMG}` },
+                  state: 'firing',
+                  activeAt: startsAt,
+                  value: '0.73',
+                },
+              ],
+            },
+            {
+              type: 'recording',
+              name: 'job:up:sum',
+              query: 'sum by (job) (up)',
+              health: 'err',
+              lastError: 'query timed out',
+              evaluationTime: 0.0003,
+              lastEvaluation: new Date(Date.now() - 5000).toISOString(),
+            },
+          ],
+        },
+      ],
+    },
+  }));
   app.get('/api/v1/notifications', async () => ({
     status: 'success',
     data: [

@@ -175,6 +175,13 @@ test('label values with markup are shown as text and never run', opts, async () 
 
   await open('/alerts', 'alerts-xss');
   await page.locator('.alert-card').waitFor();
+  // The alerting rule is listed as firing, with its alert and a silence button.
+  await page
+    .locator('section .card', { hasText: 'HighLatency' })
+    .locator('.pill', { hasText: 'FIRING' })
+    .first()
+    .waitFor();
+  assert.match(await text(page.locator('.filters')), /firing \(1\)/);
   const card = await text(page.locator('.alert-card'));
   assert.ok(card.includes(`evil="${XSS}"`), card);
   assert.ok(card.includes(XSS_IMG), card);
@@ -230,7 +237,15 @@ test('overview, rules, dashboards and notifications load without console errors'
   assert.deepEqual(problems, []);
 
   await open('/rules', 'rules');
-  await page.locator('.empty, .card').first().waitFor();
+  const recording = page.locator('tr', { hasText: 'job:up:sum' });
+  await recording.waitFor();
+  assert.equal(await text(recording.locator('.pill')), 'ERR');
+  assert.match(await text(recording), /query timed out/);
+  assert.equal(await text(page.locator('tr', { hasText: 'HighLatency' }).locator('.pill')), 'OK');
+  // Expressions link to the graph page.
+  await page.locator('a', { hasText: 'sum by (job) (up)' }).click();
+  await page.waitForURL(/\/graph\?g0\.expr=sum/);
+  await shot('rules');
   assert.deepEqual(problems, []);
 
   await open('/dashboards', 'dashboards');
@@ -296,6 +311,20 @@ test('a silence created from an alert is active, silences the alert, and can be 
   await page.locator('text=No active alerts.').waitFor();
   await page.getByLabel('show silenced and inhibited').check();
   await page.locator('.alert-card .pill', { hasText: 'silenced' }).waitFor();
+
+  // Edit keeps the silence's id (Alertmanager replaces it in place).
+  const id = [...env.silences.keys()][0];
+  await open(`/silences/${id}`, 'silence-view');
+  await page.locator('a.button', { hasText: 'Edit' }).click();
+  await page.waitForURL(/\/edit$/);
+  const comment = page.locator('label', { hasText: 'Comment' }).locator('textarea');
+  await comment.waitFor();
+  assert.equal(await comment.inputValue(), 'maintenance');
+  await comment.fill('maintenance, extended');
+  await page.getByRole('button', { name: 'Update' }).click();
+  await page.waitForURL(new RegExp(`/silences/${id}$`));
+  await page.locator('.comment', { hasText: 'maintenance, extended' }).waitFor();
+  assert.equal(env.silences.size, 1);
 
   await open('/silences', 'silences');
   await page.locator('.card.silence').waitFor();

@@ -95,6 +95,20 @@ const DEFAULTS: Record<IntegrationKind, Record<string, unknown>> = {
   mattermost: { send_resolved: true, text: t('mattermost.default.text') },
   jira: { send_resolved: true },
   incidentio: { send_resolved: true },
+  // Osprey extensions; the same defaults as src/notify's notifiers apply.
+  dingtalk: {
+    send_resolved: true,
+    message_type: 'markdown',
+    title: t('dingtalk.default.title'),
+    message: t('dingtalk.default.message'),
+  },
+  feishu: {
+    send_resolved: true,
+    message_type: 'interactive',
+    title: t('feishu.default.title'),
+    message: t('feishu.default.message'),
+  },
+  wecom_robot: { send_resolved: true, message_type: 'markdown', message: t('wecom_robot.default.message') },
 };
 
 const has = (v: unknown) => v !== undefined && v !== '';
@@ -242,7 +256,11 @@ const BUILDERS: Partial<Record<IntegrationKind, Builder>> = {
     fileKeys(c, dir, ['api_url_file', 'app_token_file']);
   },
   webhook(c, p, { dir, issues }) {
-    oneOf(c, 'url', 'url_file', p, issues);
+    // With a command (Osprey extension) the URL is optional: the notification may be the command alone.
+    const command = c.command as string[] | undefined;
+    if (command !== undefined && command.length === 0) issues.add([...p, 'command'], 'command must not be empty');
+    if (command?.length) atMostOne(c, 'url', 'url_file', p, issues);
+    else oneOf(c, 'url', 'url_file', p, issues);
     checkUrl(c, 'url', p, issues);
     fileKeys(c, dir, ['url_file']);
   },
@@ -367,10 +385,39 @@ const BUILDERS: Partial<Record<IntegrationKind, Builder>> = {
       issues.add(p, 'missing webhook_url or webhook_url_file on mattermost_config');
     fileKeys(c, dir, ['webhook_url_file']);
   },
+  dingtalk(c, p, ctx) {
+    robotChecks('dingtalk', c, p, ctx, ['markdown', 'text'], true);
+  },
+  feishu(c, p, ctx) {
+    robotChecks('feishu', c, p, ctx, ['interactive', 'post', 'text'], true);
+  },
+  wecom_robot(c, p, ctx) {
+    robotChecks('wecom_robot', c, p, ctx, ['markdown', 'text'], false);
+  },
   jira(c, _p, { global: g }) {
     if (!has(c.api_url) && has(g.jira_api_url)) c.api_url = g.jira_api_url;
   },
 };
+
+/** Checks shared by the chat-robot webhooks (DingTalk, Feishu, WeCom robot). */
+function robotChecks(
+  kind: string,
+  c: Record<string, unknown>,
+  p: ConfigPath,
+  { dir, issues }: Ctx,
+  messageTypes: string[],
+  signed: boolean,
+): void {
+  oneOf(c, 'webhook_url', 'webhook_url_file', p, issues);
+  checkUrl(c, 'webhook_url', p, issues);
+  if (signed) atMostOne(c, 'secret', 'secret_file', p, issues);
+  if (!messageTypes.includes(c.message_type as string))
+    issues.add(
+      [...p, 'message_type'],
+      `${kind} message_type ${JSON.stringify(c.message_type)} not allowed, must be one of ${messageTypes.join(', ')}`,
+    );
+  fileKeys(c, dir, signed ? ['webhook_url_file', 'secret_file'] : ['webhook_url_file']);
+}
 
 /** Builds one integration config (defaults, own checks, inheritance). */
 export function buildIntegration(

@@ -211,6 +211,8 @@ const webhookSchema = integration({
   url_file: s(),
   max_alerts: zuint.optional(),
   timeout: zduration.optional(),
+  /** Osprey: argv of a local command run with the webhook JSON on stdin. */
+  command: zstrlist().optional(),
 });
 
 const opsgenieSchema = integration({
@@ -364,14 +366,49 @@ const mattermostSchema = integration({
   priority: zanymap.optional(),
 });
 
+// Osprey extensions (chat robots Alertmanager has no integration for).
+const dingtalkSchema = integration({
+  webhook_url: s(),
+  webhook_url_file: s(),
+  secret: s(),
+  secret_file: s(),
+  message_type: s(),
+  title: s(),
+  message: s(),
+  at_mobiles: zstrlist().optional(),
+  at_user_ids: zstrlist().optional(),
+  at_all: zbool.optional(),
+});
+
+const feishuSchema = integration({
+  webhook_url: s(),
+  webhook_url_file: s(),
+  secret: s(),
+  secret_file: s(),
+  message_type: s(),
+  title: s(),
+  message: s(),
+});
+
+const wecomRobotSchema = integration({
+  webhook_url: s(),
+  webhook_url_file: s(),
+  message_type: s(),
+  message: s(),
+  mentioned_list: zstrlist().optional(),
+  mentioned_mobile_list: zstrlist().optional(),
+});
+
 /** Rarer integrations: documented top-level keys are not enforced; values come back as plain JS. */
 const looseSchema = z
   .looseObject({ send_resolved: zbool.optional(), http_config: httpConfigSchema.optional() })
   .transform((o) => o as Record<string, unknown>);
 
 export const INTEGRATION_SCHEMAS = {
+  dingtalk: dingtalkSchema,
   discord: discordSchema,
   email: emailSchema,
+  feishu: feishuSchema,
   incidentio: looseSchema,
   jira: looseSchema,
   mattermost: mattermostSchema,
@@ -388,6 +425,7 @@ export const INTEGRATION_SCHEMAS = {
   webex: webexSchema,
   webhook: webhookSchema,
   wechat: wechatSchema,
+  wecom_robot: wecomRobotSchema,
 } as const;
 
 const receiverSchema = z.strictObject({

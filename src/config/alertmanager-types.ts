@@ -135,8 +135,10 @@ export interface IntegrationConfig {
 
 /** Receiver integration kinds, by their YAML key without `_configs`. */
 export const INTEGRATION_KINDS = [
+  'dingtalk',
   'discord',
   'email',
+  'feishu',
   'incidentio',
   'jira',
   'mattermost',
@@ -153,6 +155,8 @@ export const INTEGRATION_KINDS = [
   'webex',
   'webhook',
   'wechat',
+  // Osprey extensions
+  'wecom_robot',
 ] as const;
 export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
 

@@ -53,6 +53,8 @@ const KIND_SECRETS: Record<string, Set<string>> = {
   slack_configs: new Set(['api_url']),
   webhook_configs: new Set(['url']),
   pagerduty_configs: new Set(['routing_key']),
+  dingtalk_configs: new Set(['secret']),
+  feishu_configs: new Set(['secret']),
 };
 
 const DURATION_KEYS = new Set([

@@ -1,7 +1,9 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Labels, Matcher } from '../model/index.ts';
 import {
+  addInterval,
   Block,
   compactBlocks,
   deleteBlocksBeyondRetention,
@@ -9,8 +11,16 @@ import {
   openBlocks,
   repairDataDir,
   writeBlockFromQuerier,
+  writeTombstones,
 } from './block/index.ts';
 import { DEFAULT_CHUNK_RANGE, Head, type HeadOptions } from './head.ts';
+import {
+  decodeTombstonesRecord,
+  encodeTombstonesRecord,
+  HeadTombstones,
+  MAX_TOMBSTONE_TIME,
+  TombstonedQuerier,
+} from './head-tombstones.ts';
 import {
   AppendError,
   type Appendable,
@@ -29,6 +39,7 @@ import {
   listSegments,
   RECORD_SAMPLES,
   RECORD_SERIES,
+  RECORD_TOMBSTONES,
   RecordBuffer,
   replayWAL,
   WAL,
@@ -43,10 +54,21 @@ export interface DBOptions extends HeadOptions {
   retentionMs?: number;
   /** Size retention in bytes (0 = none). */
   retentionBytes?: number;
+  /** Test hook: builds the WAL (e.g. one whose writes fail as on a full disk). */
+  walFactory?: (dir: string, segmentSize?: number) => WAL;
   logger?: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 
 export class LockError extends Error {}
+
+/** A commit failed because its WAL write failed (e.g. ENOSPC): nothing of the batch was applied. */
+export class WALWriteError extends Error {
+  readonly code: string | undefined;
+  constructor(cause: Error) {
+    super(`write to WAL: ${cause.message}`);
+    this.code = (cause as NodeJS.ErrnoException).code;
+  }
+}
 
 /** What replay found, for logs and metrics. */
 export interface ReplayStats {
@@ -72,7 +94,12 @@ export class DB implements Appendable, Queryable {
   compactionsTotal = 0;
   compactionFailuresTotal = 0;
   private blocks: Block[] = [];
-  private readonly wal: WAL;
+  walWriteFailuresTotal = 0;
+  /** Deleted intervals of head series (delete_series), applied at query time and on head compaction. */
+  readonly headTombstones = new HeadTombstones();
+  private wal: WAL;
+  /** Set after a failed WAL write until a fresh segment could be opened. */
+  private walBroken = false;
   private readonly walDir: string;
   private readonly lockFile: string | null;
   private readonly rec = new RecordBuffer();
@@ -106,7 +133,7 @@ export class DB implements Appendable, Queryable {
     // Samples already persisted in blocks are not appended again (Prometheus's minValidTime).
     const blocksMaxT = this.blocksMaxTime();
     if (blocksMaxT > Number.NEGATIVE_INFINITY) this.head.truncate(blocksMaxT);
-    this.wal = new WAL(this.walDir, opts.walSegmentSize);
+    this.wal = this.newWAL();
     this.head.setCommitListener((b) => {
       const rec = this.rec;
       const out: Uint8Array[] = [];
@@ -128,7 +155,7 @@ export class DB implements Appendable, Queryable {
         const seg = this.wal.currentSegment;
         if (maxT > (this.segmentMaxT.get(seg) ?? Number.NEGATIVE_INFINITY)) this.segmentMaxT.set(seg, maxT);
       }
-      if (out.length > 0) this.wal.log(...out);
+      if (out.length > 0) this.logToWAL(out);
     });
   }
 
@@ -142,7 +169,124 @@ export class DB implements Appendable, Queryable {
   }
 
   querier(): Querier {
-    return new DBQuerier(this.blocks, this.head.querier());
+    return new DBQuerier(this.blocks, this.headQuerier());
+  }
+
+  /** The head's querier with deleted intervals hidden. */
+  private headQuerier(): Querier {
+    const q = this.head.querier();
+    if (this.headTombstones.size === 0) return q;
+    return new TombstonedQuerier(q, this.headTombstones, (s) => this.head.lookup(s.labels)?.ref);
+  }
+
+  private newWAL(): WAL {
+    return this.opts.walFactory
+      ? this.opts.walFactory(this.walDir, this.opts.walSegmentSize)
+      : new WAL(this.walDir, this.opts.walSegmentSize);
+  }
+
+  /**
+   * Writes a commit's records. On failure (full disk, I/O error) the torn tail of the segment is cut off
+   * so replay does not stop there, and writing continues in a fresh segment once that can be created;
+   * the commit fails with a WALWriteError and nothing of it is applied, so nothing unlogged is acknowledged.
+   */
+  private logToWAL(records: Uint8Array[]): void {
+    if (this.walBroken) {
+      try {
+        this.wal = this.newWAL();
+        this.walBroken = false;
+        this.opts.logger?.info({ segment: this.wal.currentSegment }, 'WAL writable again');
+      } catch (e) {
+        this.walWriteFailuresTotal++;
+        throw new WALWriteError(e as Error);
+      }
+    }
+    try {
+      this.wal.log(...records);
+    } catch (e) {
+      this.walWriteFailuresTotal++;
+      this.abandonSegment();
+      this.opts.logger?.error({ error: (e as Error).message }, 'WAL write failed; the commit was rejected');
+      throw new WALWriteError(e as Error);
+    }
+  }
+
+  /** Drops the failed WAL (without flushing its page again) and cuts its segment after the last whole record. */
+  private abandonSegment(): void {
+    const seg = this.wal.currentSegment;
+    const fd = (this.wal as unknown as { fd: number }).fd;
+    try {
+      if (typeof fd === 'number' && fd >= 0) closeSync(fd);
+    } catch {
+      // already closed
+    }
+    try {
+      replayWAL(this.walDir, () => {}, seg);
+    } catch {
+      // unreadable: replay on start repairs it
+    }
+    this.walBroken = true;
+    try {
+      this.wal = this.newWAL();
+      this.walBroken = false;
+    } catch {
+      // still failing: retried on the next commit
+    }
+  }
+
+  /**
+   * delete_series: hides the samples of matching series in [mint, maxt] (inclusive) — tombstones in each
+   * overlapping block, and deleted intervals for the head (logged to the WAL so they survive a restart).
+   */
+  deleteSeries(matchers: readonly Matcher[], mint = -MAX_TOMBSTONE_TIME, maxt = MAX_TOMBSTONE_TIME): void {
+    for (const b of this.blocks) {
+      if (b.meta.maxTime <= mint || b.meta.minTime > maxt) continue;
+      const refs = b.postingsFor(matchers);
+      if (refs.length === 0) continue;
+      for (const ref of refs) addInterval(b.tombstones, ref, mint, maxt);
+      writeTombstones(b.dir, b.tombstones);
+    }
+    const entries: { ref: number; mint: number; maxt: number }[] = [];
+    for (const s of this.head.querier().select(matchers, mint, maxt)) {
+      const ms = this.head.lookup(s.labels);
+      if (ms) entries.push({ ref: ms.ref, mint, maxt });
+    }
+    if (entries.length === 0) return;
+    this.logToWAL([encodeTombstonesRecord(entries)]);
+    for (const e of entries) this.headTombstones.add(e.ref, e.mint, e.maxt);
+  }
+
+  /** clean_tombstones: rewrites every block that has tombstones without the deleted data. */
+  cleanTombstones(): void {
+    for (const b of [...this.blocks]) {
+      if (b.tombstones.size === 0) continue;
+      const meta = compactBlocks(this.dir, [b.dir]);
+      b.close();
+      this.blocks = this.blocks.filter((x) => x !== b);
+      if (meta) this.blocks.push(new Block(join(this.dir, meta.ulid)));
+      rmSync(b.dir, { recursive: true, force: true });
+      this.opts.logger?.info({ ulid: b.ulid, replacement: meta?.ulid ?? null }, 'Cleaned tombstones of block');
+    }
+    this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
+  }
+
+  /**
+   * snapshot: hard links of every block, plus (unless skipHead) a block of the head, into
+   * <data>/snapshots/<name>. Returns the name (Prometheus's form: 20060102T150405Z-<16 hex>).
+   */
+  snapshot(skipHead = false, now = new Date()): string {
+    const iso = now.toISOString();
+    const name = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z-${randomBytes(8).toString('hex')}`;
+    const dir = join(this.dir, 'snapshots', name);
+    mkdirSync(dir, { recursive: true });
+    for (const b of this.blocks) linkTree(b.dir, join(dir, b.ulid));
+    if (!skipHead) {
+      const minT = this.head.minTime();
+      const maxT = this.head.maxTime();
+      const q = this.headQuerier();
+      if (Number.isFinite(minT) && q.select([], minT, maxT).length > 0) writeBlockFromQuerier(dir, q, minT, maxT + 1);
+    }
+    return name;
   }
 
   /** The open blocks, oldest first. */
@@ -182,7 +326,7 @@ export class DB implements Appendable, Queryable {
       const mint = Math.floor(minT / range) * range;
       const maxt = mint + range;
       const started = Date.now();
-      const q = this.head.querier();
+      const q = this.headQuerier();
       if (q.select([], mint, maxt - 1).length > 0) {
         const meta = writeBlockFromQuerier(this.dir, q, mint, maxt);
         this.blocks.push(new Block(join(this.dir, meta.ulid)));
@@ -194,6 +338,7 @@ export class DB implements Appendable, Queryable {
         );
       }
       this.head.truncate(maxt);
+      this.headTombstones.truncate(maxt, (ref) => this.head.seriesByRef(ref) !== undefined);
       this.truncateWAL(maxt);
     }
   }
@@ -225,6 +370,10 @@ export class DB implements Appendable, Queryable {
       if (batch.length >= 1000) flush();
     }
     flush();
+    const kept: { ref: number; mint: number; maxt: number }[] = [];
+    for (const [ref, list] of this.headTombstones.intervals)
+      for (const [a, b] of list) kept.push({ ref, mint: a, maxt: b });
+    if (kept.length > 0) records.push(encodeTombstonesRecord(kept));
     writeCheckpoint(this.walDir, last, records);
     for (const seg of [...this.segmentMaxT.keys()]) if (seg <= last) this.segmentMaxT.delete(seg);
   }
@@ -317,6 +466,11 @@ export class DB implements Appendable, Queryable {
         });
         app.commit();
         if (segment >= 0) this.segmentMaxT.set(segment, maxT);
+      } else if (rec[0] === RECORD_TOMBSTONES) {
+        decodeTombstonesRecord(rec, (ref, mint, maxt) => {
+          const r = refMap.get(ref);
+          if (r !== undefined) this.headTombstones.add(r, mint, maxt);
+        });
       }
     };
     const cp = lastCheckpoint(this.walDir);
@@ -385,6 +539,16 @@ function acquireLock(dir: string): string {
     }
   }
   throw new LockError(`opening storage failed: cannot create lock file in ${dir}`);
+}
+
+/** Recreates a directory tree with hard links to its files. */
+function linkTree(src: string, dst: string): void {
+  mkdirSync(dst, { recursive: true });
+  for (const name of readdirSync(src)) {
+    const from = join(src, name);
+    if (statSync(from).isDirectory()) linkTree(from, join(dst, name));
+    else linkSync(from, join(dst, name));
+  }
 }
 
 function isAlive(pid: number): boolean {

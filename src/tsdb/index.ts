@@ -15,4 +15,5 @@ export {
 } from './postings.ts';
 export { MemSeries, sameBits } from './mem-series.ts';
 export { SeriesSnapshot } from './series-iterator.ts';
-export { DB, type DBOptions, LockError, type ReplayStats } from './db.ts';
+export { DB, type DBOptions, LockError, type ReplayStats, WALWriteError } from './db.ts';
+export { HeadTombstones, MAX_TOMBSTONE_TIME } from './head-tombstones.ts';

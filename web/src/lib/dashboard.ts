@@ -1,6 +1,5 @@
 // Dashboard definitions (served by GET /api/v1/dashboards[/:uid], see src/api/dashboards.ts) and helpers.
 import { apiJson, ApiRequestError } from './api.ts';
-import type { Labels } from './format.ts';
 
 export type PanelType = 'timeseries' | 'stat' | 'gauge' | 'table';
 

@@ -41,7 +41,8 @@ export function validateMatcher(m: Matcher): string | null {
 /** Parses `{a="b", c=~"d"}` or `a="b",c=~"d"`; throws with a readable message. */
 export function parseMatchers(input: string): Matcher[] {
   let s = input.trim();
-  if (s.startsWith('{') && s.endsWith('}')) s = s.slice(1, -1);
+  if (s.startsWith('{')) s = s.slice(1);
+  if (s.endsWith('}')) s = s.slice(0, -1);
   const out: Matcher[] = [];
   let i = 0;
   const skipWs = () => {

@@ -1,0 +1,115 @@
+import snappy from 'snappyjs';
+import type { Labels } from '../model/index.ts';
+
+const enc = new TextEncoder();
+
+/** The repeated `Label` fields of a TimeSeries, encoded once per series and reused in every request. */
+export function encodeLabelFields(labels: Labels): Uint8Array {
+  const parts: number[] = [];
+  labels.forEach((n, v) => {
+    const nb = enc.encode(n);
+    const vb = enc.encode(v);
+    const inner: number[] = [];
+    inner.push(0x0a);
+    pushVarint(inner, nb.length);
+    for (const b of nb) inner.push(b);
+    inner.push(0x12);
+    pushVarint(inner, vb.length);
+    for (const b of vb) inner.push(b);
+    parts.push(0x0a);
+    pushVarint(parts, inner.length);
+    for (const b of inner) parts.push(b);
+  });
+  return Uint8Array.from(parts);
+}
+
+function pushVarint(out: number[], v: number): void {
+  while (v >= 0x80) {
+    out.push((v % 128) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+}
+
+function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Builds a remote-write 1.0 WriteRequest in a reusable buffer: one TimeSeries per sample run of a series,
+ * labels copied from their pre-encoded bytes, timestamps as int64 varints, values as doubles.
+ */
+export class WriteRequestBuilder {
+  private buf = new Uint8Array(64 * 1024);
+  private dv = new DataView(this.buf.buffer);
+  private len = 0;
+
+  reset(): void {
+    this.len = 0;
+  }
+
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+    this.dv = new DataView(b.buffer);
+  }
+
+  private varint(v: number): void {
+    const b = this.buf;
+    if (v < 0) {
+      let x = BigInt.asUintN(64, BigInt(v));
+      while (x >= 0x80n) {
+        b[this.len++] = Number(x & 0x7fn) | 0x80;
+        x >>= 7n;
+      }
+      b[this.len++] = Number(x);
+      return;
+    }
+    while (v >= 0x80) {
+      b[this.len++] = (v % 128) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    b[this.len++] = v;
+  }
+
+  /** Appends a TimeSeries with samples ts[from..to), vs[from..to). */
+  series(labelFields: Uint8Array, ts: ArrayLike<number>, vs: Float64Array, idx: ArrayLike<number>, from: number, to: number): void {
+    let body = labelFields.length;
+    for (let i = from; i < to; i++) {
+      const t = ts[idx[i]];
+      const sampleLen = 9 + 1 + (t < 0 ? 10 : varintSize(t));
+      body += 1 + varintSize(sampleLen) + sampleLen;
+    }
+    this.ensure(body + 16);
+    this.buf[this.len++] = 0x0a;
+    this.varint(body);
+    this.buf.set(labelFields, this.len);
+    this.len += labelFields.length;
+    for (let i = from; i < to; i++) {
+      const j = idx[i];
+      const t = ts[j];
+      const sampleLen = 9 + 1 + (t < 0 ? 10 : varintSize(t));
+      this.buf[this.len++] = 0x12;
+      this.varint(sampleLen);
+      this.buf[this.len++] = 0x09;
+      this.dv.setFloat64(this.len, vs[j], true);
+      this.len += 8;
+      this.buf[this.len++] = 0x10;
+      this.varint(t);
+    }
+  }
+
+  /** The snappy-compressed request body. */
+  compressed(): Uint8Array {
+    return snappy.compress(this.buf.subarray(0, this.len)) as Uint8Array;
+  }
+}
