@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import Fastify from 'fastify';
 import { Alertmanager, registerAlertmanagerRoutes } from './alertmanager/index.ts';
+import { BUILTIN_DASHBOARDS_DIR, registerDashboardRoutes } from './api/dashboards.ts';
 import { createHttpServer, type ApiDeps, type QueryService } from './api/index.ts';
+import { DEFAULT_UI_DIR, registerUiRoutes } from './api/ui-static.ts';
 import { parseListenAddress, type FlagValues } from './cli/flags.ts';
 import {
   createProbeHandler,
@@ -202,6 +204,12 @@ export class OspreyServer {
       extraRoutes: [
         (app) => registerAlertmanagerRoutes(app, this.alertmanager),
         (app) => registerRulesRoutes(app, this.rules),
+        (app) => registerUiRoutes(app, DEFAULT_UI_DIR),
+        (app) =>
+          registerDashboardRoutes(app, {
+            builtinDir: BUILTIN_DASHBOARDS_DIR,
+            userDir: flags['web.dashboards.dir'] ? resolve(flags['web.dashboards.dir']) : undefined,
+          }),
         (app) =>
           app.get('/probe', async (req: { query: unknown; headers: Record<string, unknown> }, reply: any) => {
             const q = req.query as Record<string, string>;

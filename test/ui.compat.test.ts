@@ -134,6 +134,11 @@ test('graph page: completion, table row, chart with legend, URL keeps the expres
     .click({ modifiers: ['Control'] });
   assert.equal(await page.locator('.legend li.off').count(), 0);
   await shot('graph-chart');
+  // Dark theme: toggled from the top bar, the chart is redrawn with the theme's colours.
+  await page.getByRole('button', { name: 'Toggle dark mode' }).click();
+  assert.equal(await page.evaluate('document.documentElement.dataset.theme'), 'dark');
+  await page.locator('.chart-canvas canvas').first().waitFor();
+  await shot('graph-chart-dark');
 
   // A shared link restores the panel (Prometheus parameter names).
   const shared = `/graph?g0.expr=${encodeURIComponent('sum by (code) (demo_requests_total)')}&g0.tab=1&g0.range_input=30m`;

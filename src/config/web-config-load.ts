@@ -7,9 +7,21 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { IssueList, YamlSource } from './yaml-errors.ts';
 import { parseWithSchema } from './yaml-schema.ts';
-import { CLIENT_AUTH_TYPES, TLS_VERSIONS, type WebConfigRaw, webConfigSchema, webConfigTypeNameAt } from './web-config-schema.ts';
+import {
+  CLIENT_AUTH_TYPES,
+  TLS_VERSIONS,
+  type WebConfigRaw,
+  webConfigSchema,
+  webConfigTypeNameAt,
+} from './web-config-schema.ts';
 import { GO_CIPHER_SUITES, GO_CURVES } from './web-config-tls-names.ts';
-import type { ClientAuthType, HttpServerConfig, TlsServerConfig, TlsVersionName, WebConfig } from './web-config-types.ts';
+import type {
+  ClientAuthType,
+  HttpServerConfig,
+  TlsServerConfig,
+  TlsVersionName,
+  WebConfig,
+} from './web-config-types.ts';
 
 /** Headers the toolkit lets a user set, by lower-case name -> canonical name. */
 const ALLOWED_HEADERS = new Map(
@@ -132,7 +144,8 @@ function buildTls(
     // The toolkit verifies client certificates whenever a CA is given without an explicit type.
     out.client_auth_type = 'RequireAndVerifyClientCert';
   }
-  const verifies = out.client_auth_type === 'RequireAndVerifyClientCert' || out.client_auth_type === 'VerifyClientCertIfGiven';
+  const verifies =
+    out.client_auth_type === 'RequireAndVerifyClientCert' || out.client_auth_type === 'VerifyClientCertIfGiven';
   if (verifies && !out.client_ca_file) {
     issues.add(at('client_auth_type'), `client_ca_file is required with client_auth_type ${out.client_auth_type}`);
   }

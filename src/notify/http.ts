@@ -77,6 +77,8 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+const MAX_CONNECTIONS_PER_ORIGIN = 32;
+
 /** An HTTP client for one integration config. Created once per notifier; the dispatcher is made lazily. */
 export class HttpClient {
   private dispatcher?: Dispatcher;
@@ -155,7 +157,9 @@ export class HttpClient {
       const connect = tlsOptions(this.cfg?.tls_config);
       this.dispatcher = this.cfg?.proxy_url
         ? new ProxyAgent({ uri: this.cfg.proxy_url, requestTls: connect, proxyTls: connect })
-        : new Agent({ connect });
+        : // A burst of groups flushing at once (group_wait: 0s) would otherwise open one TCP connection per
+          // notification; a bounded pool reuses kept-alive connections and queues the rest briefly.
+          new Agent({ connect, connections: MAX_CONNECTIONS_PER_ORIGIN });
     }
     return this.dispatcher;
   }

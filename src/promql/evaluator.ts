@@ -210,6 +210,23 @@ export class Evaluator {
     let total = 0;
     for (const s of series) {
       this.tick();
+      const fast = n === 1 ? (s as Partial<NewestSampleSource>) : undefined;
+      if (fast?.newestInRange !== undefined) {
+        // instant query: only the newest sample in (t - lookback, t] counts; the head can hand it over
+        // without decoding the chunk
+        if (fast.newestInRange(newest)) {
+          const pt = newest.t;
+          const pv = newest.v;
+          if (!(Number.isNaN(pv) && isStaleNaN(pv))) {
+            const res = newStepSeries(s.labels, 1, false);
+            res.has[0] = 1;
+            res.vals[0] = wantTimestamps ? pt / 1000 : pv;
+            out.push(res);
+            this.addSamples(1);
+          }
+          continue;
+        }
+      }
       const it = s.iterator();
       let more = it.seek(first - lookback + 1);
       let pt = Number.NEGATIVE_INFINITY;
@@ -378,6 +395,15 @@ export class Evaluator {
     };
   }
 }
+
+/**
+ * Offered by the head's series snapshots (structurally, so other queriers need not know about it): the newest
+ * sample of the selected range when it is available without decoding.
+ */
+interface NewestSampleSource {
+  newestInRange(out: { t: number; v: number }): boolean;
+}
+const newest = { t: 0, v: 0 };
 
 const growBuf: { t: { a: Float64Array }; v: { a: Float64Array } } = {
   t: { a: new Float64Array(1024) },

@@ -22,6 +22,7 @@ export class SeriesSnapshot implements Series {
   private readonly openCount: number;
   private readonly openBits: number;
   private readonly openMaxT: number;
+  private readonly openLastV: number;
   private readonly mint: number;
   private readonly maxt: number;
 
@@ -42,6 +43,7 @@ export class SeriesSnapshot implements Series {
     this.openCount = o === null ? 0 : o.numSamples;
     this.openBits = o === null ? 0 : o.bitLen;
     this.openMaxT = o === null ? 0 : o.maxT;
+    this.openLastV = o === null ? 0 : o.lastV;
     this.mint = mint;
     this.maxt = maxt;
   }
@@ -64,6 +66,20 @@ export class SeriesSnapshot implements Series {
     const m = this.closedMeta;
     const end = k + 1 < this.totalClosed ? m[(k + 1) * META_FIELDS + 3] : this.closedLen;
     it.reset(this.closedBytes, m[k * META_FIELDS + 2], end * 8, m[k * META_FIELDS + 3]);
+  }
+
+  /**
+   * The newest sample of the selected range without decoding anything, when that sample is the open chunk's
+   * last one (the usual case for an instant query at or after the newest scrape): sets out.t/out.v and returns
+   * true. Returns false when the caller has to iterate. Same result as iterating to the end.
+   */
+  newestInRange(out: { t: number; v: number }): boolean {
+    if (this.openBuf === null || this.openCount === 0) return false;
+    const t = this.openMaxT;
+    if (t > this.maxt || t < this.mint) return false;
+    out.t = t;
+    out.v = this.openLastV;
+    return true;
   }
 
   iterator(): SampleIterator {

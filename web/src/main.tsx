@@ -53,10 +53,9 @@ function App() {
   const loc = useLocation();
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [menu, setMenu] = useState(false);
-  useEffect(() => {
-    document.documentElement.dataset.theme = theme;
-    localStorage.setItem('osprey.theme', theme);
-  }, [theme]);
+  // Set before children render: charts read the theme's colours while rendering.
+  document.documentElement.dataset.theme = theme;
+  useEffect(() => localStorage.setItem('osprey.theme', theme), [theme]);
   const page = route(loc.path);
   const Page = page ? pages[page] : null;
   useEffect(() => {

@@ -37,7 +37,7 @@ export function LabelBadges({ labels, skipName = false }: { labels: Labels; skip
   );
 }
 
-export function HealthBadge({ health }: { health: string }) {
+export function HealthBadge({ health, label }: { health: string; label?: string }) {
   const cls =
     health === 'up' || health === 'ok' || health === 'active'
       ? 'ok'
@@ -46,7 +46,7 @@ export function HealthBadge({ health }: { health: string }) {
         : health === 'pending' || health === 'unknown'
           ? 'warn'
           : 'neutral';
-  return <span class={`pill ${cls}`}>{health.toUpperCase()}</span>;
+  return <span class={`pill ${cls}`}>{(label ?? health).toUpperCase()}</span>;
 }
 
 export function Collapsible({

@@ -147,6 +147,7 @@ export function NotificationsPage({ search }: { search: URLSearchParams }) {
                   <td>
                     <HealthBadge
                       health={e.status === 'success' ? 'ok' : e.status === 'failed' ? 'err' : e.status || 'unknown'}
+                      label={e.status || 'unknown'}
                     />
                     {e.error && <div class="error-text small">{e.error}</div>}
                   </td>

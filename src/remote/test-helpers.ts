@@ -1,0 +1,95 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RemoteWriteConfig } from '../config/types.ts';
+import { type DecodedSeries, decodeWriteRequestBody } from './write-request.ts';
+
+/** A remote_write entry with Prometheus's defaults, for tests and benchmarks. */
+export function remoteWriteConfig(url: string, over: Partial<RemoteWriteConfig> = {}): RemoteWriteConfig {
+  return {
+    url,
+    remote_timeout: 30_000,
+    headers: {},
+    write_relabel_configs: [],
+    send_exemplars: false,
+    send_native_histograms: false,
+    protobuf_message: 'prometheus.WriteRequest',
+    round_robin_dns: false,
+    tls_config: { insecure_skip_verify: false },
+    proxy_from_environment: false,
+    follow_redirects: true,
+    enable_http2: true,
+    metadata_config: { send: true, send_interval: 60_000, max_samples_per_send: 500 },
+    ...over,
+    queue_config: {
+      capacity: 10_000,
+      max_shards: 50,
+      min_shards: 1,
+      max_samples_per_send: 2000,
+      batch_send_deadline: 50,
+      min_backoff: 10,
+      max_backoff: 100,
+      retry_on_http_429: false,
+      sample_age_limit: 0,
+      ...over.queue_config,
+    },
+  };
+}
+
+export interface ReceivedRequest {
+  headers: IncomingMessage['headers'];
+  series: DecodedSeries[];
+}
+
+/** A remote-write receiver on 127.0.0.1 that decodes every request; `respond` picks the status code. */
+export async function startReceiver(respond: (n: number) => number = () => 204): Promise<{
+  url: string;
+  requests: ReceivedRequest[];
+  /** Samples of accepted requests, by series string, in arrival order. */
+  samples: Map<string, { t: number; v: number }[]>;
+  close(): Promise<void>;
+  server: Server;
+}> {
+  const requests: ReceivedRequest[] = [];
+  const samples = new Map<string, { t: number; v: number }[]>();
+  let count = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const status = respond(count++);
+      const series = decodeWriteRequestBody(Buffer.concat(chunks));
+      requests.push({ headers: req.headers, series });
+      if (status < 300) {
+        for (const s of series) {
+          const k = s.labels.toString();
+          let list = samples.get(k);
+          if (!list) samples.set(k, (list = []));
+          for (let i = 0; i < s.timestamps.length; i++) list.push({ t: s.timestamps[i], v: s.values[i] });
+        }
+      }
+      res.statusCode = status;
+      res.end(status < 300 ? '' : 'nope');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/api/v1/write`,
+    requests,
+    samples,
+    server,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting for condition');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

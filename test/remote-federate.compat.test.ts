@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Fastify from 'fastify';
+import { registerFederateRoute } from '../src/api/federate.ts';
+import { Labels, STALE_NAN } from '../src/model/index.ts';
+import { parseSelectorForApi } from '../src/query-service.ts';
+import { DB } from '../src/tsdb/index.ts';
+import { getJSON, tempDir, waitFor } from './helpers.ts';
+
+// Osprey's /federate in Prometheus's format; Debian's Prometheus scrapes it hierarchically with honor_labels.
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+test('/federate serves the latest samples with external labels; Prometheus federates them', async () => {
+  const db = DB.open(tempDir('osprey-fed-'));
+  const now = Date.now();
+  const app = db.appender();
+  const up1 = Labels.fromObject({ __name__: 'up', job: 'node', instance: 'a:9100' });
+  const up2 = Labels.fromObject({ __name__: 'up', job: 'node', instance: 'b:9100', region: 'own' });
+  const temp = Labels.fromObject({ __name__: 'temp_celsius', job: 'node', room: 'x"y' });
+  const gone = Labels.fromObject({ __name__: 'up', job: 'node', instance: 'gone:1' });
+  const old = Labels.fromObject({ __name__: 'up', job: 'node', instance: 'old:1' });
+  app.append(0, up1, now - 30_000, 0);
+  app.append(0, up1, now - 15_000, 1);
+  app.append(0, up2, now - 15_000, 1);
+  app.append(0, temp, now - 15_000, 21.5);
+  app.append(0, gone, now - 30_000, 1);
+  app.append(0, gone, now - 15_000, STALE_NAN);
+  app.append(0, old, now - 10 * 60_000, 1);
+  app.commit();
+  const fastify = Fastify();
+  registerFederateRoute(fastify, {
+    storage: db,
+    parseSelector: parseSelectorForApi,
+    externalLabels: () => Labels.fromObject({ region: 'eu' }),
+  });
+  const addr = await fastify.listen({ host: '127.0.0.1', port: 0 });
+  let prom: ChildProcess | undefined;
+  try {
+    const r = await fetch(`${addr}/federate?match[]=${encodeURIComponent('{job="node"}')}`);
+    assert.equal(r.status, 200);
+    assert.match(String(r.headers.get('content-type')), /^text\/plain; version=0\.0\.4/);
+    const body = await r.text();
+    assert.equal(
+      body,
+      [
+        '# TYPE temp_celsius untyped',
+        `temp_celsius{job="node",region="eu",room="x\\"y"} 21.5 ${now - 15_000}`,
+        '# TYPE up untyped',
+        `up{instance="a:9100",job="node",region="eu"} 1 ${now - 15_000}`,
+        `up{instance="b:9100",job="node",region="own"} 1 ${now - 15_000}`,
+        '',
+      ].join('\n'),
+    );
+    assert.equal((await fetch(`${addr}/federate`)).status, 400);
+    assert.equal((await fetch(`${addr}/federate?match[]=${encodeURIComponent('{')}`)).status, 400);
+
+    const dir = tempDir('osprey-fed-prom-');
+    const hostPort = addr.replace('http://', '');
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: federate\n    honor_labels: true\n    metrics_path: /federate\n    params:\n      'match[]': ['{job="node"}']\n    static_configs:\n      - targets: ['${hostPort}']\n`,
+    );
+    const port = await freePort();
+    prom = spawn(
+      '/usr/bin/prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const q = `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('up{job="node"}')}&time=${(now - 15_000) / 1000}`;
+    const res = await waitFor(
+      async () => {
+        const j = (await getJSON(q)).json;
+        return j.data?.result?.length === 2 ? j.data.result : null;
+      },
+      30_000,
+      'prometheus federated up',
+    );
+    const got = (res as { metric: Record<string, string>; value: [number, string] }[])
+      .map((s) => `${s.metric.instance} ${s.metric.region} ${s.metric.job} ${s.value[1]}`)
+      .sort();
+    assert.deepEqual(got, ['a:9100 eu node 1', 'b:9100 own node 1']);
+  } finally {
+    prom?.kill('SIGKILL');
+    await fastify.close();
+    db.close();
+  }
+});

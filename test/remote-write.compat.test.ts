@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Labels } from '../src/model/index.ts';
+import { RemoteWriteManager } from '../src/remote/index.ts';
+import { remoteWriteConfig } from '../src/remote/test-helpers.ts';
+import { DB } from '../src/tsdb/index.ts';
+import { getJSON, tempDir, waitFor } from './helpers.ts';
+
+// Debian's Prometheus 2.42 with --web.enable-remote-write-receiver receives what Osprey's queue ships from its WAL,
+// including everything written while Prometheus was down.
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function startPrometheus(dir: string, port: number): ChildProcess {
+  return spawn(
+    '/usr/bin/prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-remote-write-receiver',
+    ],
+    { stdio: 'ignore' },
+  );
+}
+
+async function stopProcess(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null) return;
+  await new Promise<void>((r) => {
+    p.once('exit', () => r());
+    p.kill('SIGTERM');
+  });
+}
+
+test('Debian Prometheus receives every sample Osprey stored, across a receiver outage', async () => {
+  const promDir = tempDir('osprey-rw-prom-');
+  writeFileSync(join(promDir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
+  const port = await freePort();
+  const promUrl = `http://127.0.0.1:${port}`;
+  let prom = startPrometheus(promDir, port);
+  const ospreyDir = tempDir('osprey-rw-');
+  const db = DB.open(ospreyDir);
+  const mgr = new RemoteWriteManager({ walDir: join(ospreyDir, 'wal'), dataDir: ospreyDir, pollInterval: 20 });
+  try {
+    await waitFor(async () => (await fetch(`${promUrl}/-/ready`)).ok, 30_000, 'prometheus ready');
+    await mgr.applyConfig(
+      [remoteWriteConfig(`${promUrl}/api/v1/write`, { name: 'prom' })],
+      Labels.fromObject({ osprey: 'one' }),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const base = Date.now() - 20 * 60_000;
+    const write = (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const app = db.appender();
+        for (let s = 0; s < 20; s++) {
+          app.append(0, Labels.fromObject({ __name__: 'osprey_rw_test', series: String(s) }), base + i * 1000, i * s);
+        }
+        app.commit();
+      }
+    };
+    write(0, 300);
+    const q = `${promUrl}/api/v1/query?query=${encodeURIComponent('sum(count_over_time(osprey_rw_test{osprey="one"}[1h]))')}`;
+    await waitFor(async () => (await getJSON(q)).json.data?.result?.[0]?.value?.[1] === '6000', 20_000, '6000 samples');
+    // Outage: Prometheus stops, Osprey keeps storing, then Prometheus comes back.
+    await stopProcess(prom);
+    write(300, 600);
+    await waitFor(async () => mgr.stats()[0].samplesRetried > 0, 10_000, 'retries');
+    prom = startPrometheus(promDir, port);
+    await waitFor(async () => (await getJSON(q)).json.data?.result?.[0]?.value?.[1] === '12000', 60_000, '12000');
+    // Values agree with what Osprey stored.
+    const sumQ = `${promUrl}/api/v1/query?query=${encodeURIComponent('sum(sum_over_time(osprey_rw_test[1h]))')}`;
+    const got = Number((await getJSON(sumQ)).json.data.result[0].value[1]);
+    const osq = db.querier();
+    let want = 0;
+    for (const s of osq.select([], 0, Date.now())) {
+      const it = s.iterator();
+      while (it.next()) want += it.v;
+    }
+    assert.equal(got, want);
+    assert.equal(mgr.stats()[0].samplesFailed, 0);
+  } finally {
+    await mgr.stop();
+    db.close();
+    await stopProcess(prom);
+  }
+});
