@@ -161,3 +161,26 @@ test('the built-in alert manager accepts alerts on the Alertmanager API v2 and l
   });
   assert.equal(bad.status, 400);
 });
+
+test('the built-in default config scrapes Osprey, its host and a probe of its UI', async () => {
+  const d = await startOsprey(null);
+  try {
+    // The first scrapes are jittered across the 15s interval; trigger them by waiting for all three jobs.
+    const jobs = await waitFor(
+      async () => {
+        const r = await getJSON(`${d.url}/api/v1/query?query=up`);
+        const up = (r.json.data?.result ?? []).filter((s: any) => s.value[1] === '1').map((s: any) => s.metric.job);
+        return up.length === 3 ? up.sort() : null;
+      },
+      25_000,
+      'three healthy default targets',
+    );
+    assert.deepEqual(jobs, ['node', 'osprey', 'probe']);
+    const probe = await getJSON(`${d.url}/api/v1/query?query=probe_success`);
+    assert.equal(probe.json.data.result[0].value[1], '1');
+    const cpu = await getJSON(`${d.url}/api/v1/query?query=count(node_cpu_seconds_total)`);
+    assert.ok(Number(cpu.json.data.result[0].value[1]) > 0);
+  } finally {
+    await d.server.stop();
+  }
+});

@@ -35,7 +35,8 @@ function times(db: DB, s: string): number[] {
 function server(db: DB, enabled = true) {
   const app = Fastify();
   app.setErrorHandler((err, _req, reply) => {
-    if (err instanceof ApiError) return reply.code(400).send({ status: 'error', errorType: err.type, error: err.message });
+    if (err instanceof ApiError)
+      return reply.code(400).send({ status: 'error', errorType: err.type, error: err.message });
     return reply.code(500).send({ status: 'error', error: err.message });
   });
   registerAdminRoutes(app, db, { enabled, parseSelector: parseMetricSelector });

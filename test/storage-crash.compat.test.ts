@@ -72,7 +72,9 @@ test(`no acknowledged sample is lost across ${KILLS} SIGKILLs during remote writ
   const dir = mkdtempSync(join(tmpdir(), 'osprey-crash-'));
   const target = await startHttp((_req, res) => {
     res.setHeader('Content-Type', 'text/plain; version=0.0.4');
-    res.end(`crash_scraped ${Math.random()}\n${Array.from({ length: 50 }, (_, i) => `crash_scraped_x{i="${i}"} ${i}`).join('\n')}\n`);
+    res.end(
+      `crash_scraped ${Math.random()}\n${Array.from({ length: 50 }, (_, i) => `crash_scraped_x{i="${i}"} ${i}`).join('\n')}\n`,
+    );
   });
   const config = join(dir, 'prometheus.yml');
   writeFileSync(
@@ -97,7 +99,9 @@ test(`no acknowledged sample is lost across ${KILLS} SIGKILLs during remote writ
         const res = await fetch(
           `${url}/api/v1/query?query=${encodeURIComponent('crash_rw[1h]')}&time=${(Date.now() / 1000).toFixed(3)}`,
         );
-        const body = (await res.json()) as { data: { result: { metric: { s: string }; values: [number, string][] }[] } };
+        const body = (await res.json()) as {
+          data: { result: { metric: { s: string }; values: [number, string][] }[] };
+        };
         const seen = new Map<string, Set<number>>();
         for (const r of body.data.result) seen.set(r.metric.s, new Set(r.values.map(([t]) => Math.round(t * 1000))));
         for (let s = 0; s < SERIES; s++) {
@@ -105,7 +109,8 @@ test(`no acknowledged sample is lost across ${KILLS} SIGKILLs during remote writ
           for (const k of acked) {
             for (let i = 0; i < PER_BATCH; i++) {
               const t = base + k * PER_BATCH + i;
-              if (!have.has(t)) assert.fail(`round ${round}: acknowledged sample s=${s} t=${t} (batch ${k}) is missing`);
+              if (!have.has(t))
+                assert.fail(`round ${round}: acknowledged sample s=${s} t=${t} (batch ${k}) is missing`);
             }
           }
         }

@@ -43,7 +43,10 @@ test('a torn WAL segment is cut at the corruption, logged and counted, and the s
   appendBatches(db, 'w', 10);
   db.close();
   const walDir = join(dir, 'wal');
-  const seg = readdirSync(walDir).filter((n) => /^\d+$/.test(n)).sort().at(-1)!;
+  const seg = readdirSync(walDir)
+    .filter((n) => /^\d+$/.test(n))
+    .sort()
+    .at(-1)!;
   const file = join(walDir, seg);
   truncateSync(file, statSync(file).size - 10); // the last record loses its tail
   const log = logger();

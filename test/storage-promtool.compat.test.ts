@@ -35,7 +35,12 @@ test('promtool tsdb list and analyze agree with Osprey on a data directory its D
       const app = db.appender();
       for (let s = 0; s < SERIES; s++) {
         if (s % 2 === 1 && t > t0 + 3 * H) continue;
-        app.append(0, Labels.fromObject({ __name__: `m${s % 4}`, job: 'j', instance: `i${s}` }), t, Math.sin(t / 1e6) * s);
+        app.append(
+          0,
+          Labels.fromObject({ __name__: `m${s % 4}`, job: 'j', instance: `i${s}` }),
+          t,
+          Math.sin(t / 1e6) * s,
+        );
       }
       app.commit();
     }
@@ -47,7 +52,11 @@ test('promtool tsdb list and analyze agree with Osprey on a data directory its D
     assert.equal(persistedEnd - blocks[0].minTime, 4 * H);
     let expected = 0;
     for (let t = t0; t < persistedEnd; t += 30_000) expected += t > t0 + 3 * H ? SERIES / 2 : SERIES;
-    const rows = promtool('tsdb', 'list', '-r', dir).trim().split('\n').slice(1).map((l) => l.split(/\s{2,}/));
+    const rows = promtool('tsdb', 'list', '-r', dir)
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s{2,}/));
     assert.equal(rows.length, blocks.length);
     let total = 0;
     for (const b of blocks) {
@@ -90,7 +99,8 @@ test('Osprey answers query_range over promtool-made blocks exactly like Promethe
     // Prometheus 3) open; with no sample on a boundary both select the same samples
     const lines: string[] = ['# TYPE temp gauge'];
     for (const room of ['a', 'b', 'c'])
-      for (let t = start + 7; t <= end; t += 15) lines.push(`temp{room="${room}"} ${(20 + Math.sin(t / 600) * 5).toFixed(3)} ${t}`);
+      for (let t = start + 7; t <= end; t += 15)
+        lines.push(`temp{room="${room}"} ${(20 + Math.sin(t / 600) * 5).toFixed(3)} ${t}`);
     lines.push('# TYPE reqs counter');
     for (const code of ['200', '500']) {
       let v = 0;

@@ -4,7 +4,7 @@
  * permanent with the body in the error), and URL redaction so secrets in webhook URLs never reach errors.
  */
 import { readFileSync } from 'node:fs';
-import { Agent, type Dispatcher, ProxyAgent, fetch as undiciFetch } from 'undici';
+import { Agent, type Dispatcher, interceptors, ProxyAgent } from 'undici';
 import type { NotifyResult } from '../alertmanager/notifier.ts';
 import type { HTTPClientConfig, TLSConfig } from '../config/alertmanager-index.ts';
 
@@ -82,6 +82,7 @@ const MAX_CONNECTIONS_PER_ORIGIN = 32;
 /** An HTTP client for one integration config. Created once per notifier; the dispatcher is made lazily. */
 export class HttpClient {
   private dispatcher?: Dispatcher;
+  private following?: Dispatcher;
 
   constructor(
     private readonly cfg: HTTPClientConfig | undefined,
@@ -105,11 +106,23 @@ export class HttpClient {
       signal,
       redirect: this.cfg?.follow_redirects === false ? ('manual' as const) : ('follow' as const),
     };
-    let res: Response;
-    if (this.customFetch) res = await this.customFetch(url, init);
-    else res = (await undiciFetch(url, { ...init, dispatcher: this.getDispatcher() })) as unknown as Response;
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text };
+    if (this.customFetch) {
+      const res = await this.customFetch(url, init);
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: text };
+    }
+    // undici's request API rather than fetch: a fraction of fetch's per-request cost (no web streams), which
+    // matters when a burst of groups flushes at once.
+    const res = await this.getDispatcher(init.redirect === 'follow').request({
+      origin: new URL(url).origin,
+      path: pathAndQuery(url),
+      method: init.method as Dispatcher.HttpMethod,
+      headers,
+      body,
+      signal,
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, headers: toHeaders(res.headers), body: text };
   }
 
   /**
@@ -152,7 +165,11 @@ export class HttpClient {
     }
   }
 
-  private getDispatcher(): Dispatcher {
+  private getDispatcher(follow = false): Dispatcher {
+    if (follow) {
+      this.following ??= this.getDispatcher().compose(interceptors.redirect({ maxRedirections: 10 }));
+      return this.following;
+    }
     if (!this.dispatcher) {
       const connect = tlsOptions(this.cfg?.tls_config);
       this.dispatcher = this.cfg?.proxy_url
@@ -163,6 +180,20 @@ export class HttpClient {
     }
     return this.dispatcher;
   }
+}
+
+function pathAndQuery(url: string): string {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
+}
+
+function toHeaders(h: Record<string, string | string[] | undefined>): Headers {
+  const out = new Headers();
+  for (const [k, v] of Object.entries(h)) {
+    if (Array.isArray(v)) for (const x of v) out.append(k, x);
+    else if (v !== undefined) out.set(k, v);
+  }
+  return out;
 }
 
 function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
