@@ -69,8 +69,11 @@ class Hook {
         const now = performance.now();
         this.notifications++;
         try {
-          const msg = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alerts: { labels: { alertname: string } }[] };
-          for (const a of msg.alerts) if (!this.arrivals.has(a.labels.alertname)) this.arrivals.set(a.labels.alertname, now);
+          const msg = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+            alerts: { labels: { alertname: string } }[];
+          };
+          for (const a of msg.alerts)
+            if (!this.arrivals.has(a.labels.alertname)) this.arrivals.set(a.labels.alertname, now);
         } catch {
           // counted, not parsed
         }
@@ -284,7 +287,9 @@ export async function runAlertmanagerBench(): Promise<AlertmanagerBenchResult> {
   await hook.start();
   const amFile = join(dir, 'alertmanager.yml');
   writeFileSync(amFile, alertmanagerYml(hook.port));
-  console.log(`alertmanager bench: ${alerts} alerts accepted (batches of 500), ${groups} groups delivered, ${samples} latency samples`);
+  console.log(
+    `alertmanager bench: ${alerts} alerts accepted (batches of 500), ${groups} groups delivered, ${samples} latency samples`,
+  );
 
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toPrecision(3));
   const row = (name: string, r: AlertmanagerSideResult) =>

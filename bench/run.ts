@@ -5,6 +5,7 @@ const all: Record<string, () => Promise<unknown>> = {
   tsdb: async () => (await import('./tsdb.ts')).runTsdbBench(),
   scrape: async () => (await import('./scrape.ts')).runScrapeBench(),
   promql: async () => (await import('./promql.ts')).runPromqlBench(),
+  collectors: async () => (await import('./collectors.ts')).runCollectorsBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in all);

@@ -298,13 +298,15 @@ export class OspreyServer {
       this.sender = localAlertSender(this.alertmanager, next.global.external_labels, alerting.alert_relabel_configs);
     }
     const osprey = (next.osprey ?? {}) as Record<string, unknown>;
-    this.logCollector?.stop();
+    this.logCollector?.stop().catch(() => {});
     const logs = logsConfigFromValue(osprey.logs);
     this.logCollector =
       logs.length > 0
         ? new LogCollector(logs, { positionsFile: resolve(this.flags['storage.tsdb.path'], 'log-positions.json') })
         : null;
-    this.logCollector?.start();
+    this.logCollector
+      ?.start()
+      .catch((e) => this.log.error({ error: (e as Error).message }, 'Log collector failed to start'));
     this.processCollector = new ProcessCollector(processGroupsFromValue(osprey.processes));
     this.probeModules =
       typeof osprey.probe_modules_file === 'string'
@@ -337,7 +339,7 @@ export class OspreyServer {
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
     this.rules.stop();
     await this.scrape.stop();
-    this.logCollector?.stop();
+    await this.logCollector?.stop().catch(() => {});
     this.alertmanager.stop();
     await this.http.close();
     await this.amHttp?.close();

@@ -108,7 +108,10 @@ receivers:
       - webhook_url: https://mm.example/S3CRET-mattermost
 `;
 
-/** Receivers that only reach closed local ports, so a running server can try (and fail) to notify. */
+/**
+ * Receivers that only reach local ports (HOOK is replaced by a test server that answers 500; the rest are
+ * closed), so a running server tries and fails to notify, and logs the failures.
+ */
 export const ALERTMANAGER_LOCAL_SECRETS_YAML = `global:
   smtp_smarthost: 127.0.0.1:1
   smtp_from: osprey@example.org
@@ -124,7 +127,7 @@ receivers:
     email_configs:
       - to: ops@example.org
     webhook_configs:
-      - url: http://127.0.0.1:1/hook/S3CRET-local-webhook-url
+      - url: HOOK/hook/S3CRET-local-webhook-url
         http_config:
           basic_auth: {username: u, password: S3CRET-local-webhook-password}
     slack_configs:

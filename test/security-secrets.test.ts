@@ -14,7 +14,7 @@ import { validateFlags } from '../src/cli/flags.ts';
 import { alertmanagerConfigToYaml, loadAlertmanagerConfigFile } from '../src/config/alertmanager-index.ts';
 import { configToYaml, loadPrometheusConfigFile } from '../src/config/index.ts';
 import { OspreyServer } from '../src/server.ts';
-import { tempDir, waitFor } from './helpers.ts';
+import { startHttp, tempDir, waitFor } from './helpers.ts';
 import {
   PROMETHEUS_SECRETS_YAML,
   ALERTMANAGER_SECRETS_YAML,
@@ -87,8 +87,30 @@ function secretValues(text: string): string[] {
   return out;
 }
 
-function assertNoneIn(printed: string, secrets: string[], what: string): void {
-  for (const s of secrets) assert.ok(!printed.includes(s), `${what}: secret ${JSON.stringify(s)} is printed`);
+/**
+ * Documented public defaults that some upstream files also put in a secret field (the old workaround of
+ * setting slack_api_url to chat.postMessage); printing the default elsewhere is not a leak.
+ */
+const PUBLIC_DEFAULTS = new Set(['https://slack.com/api/chat.postMessage']);
+
+/** Values that the file also uses in a non-secret field (`username: abcdef` beside `password: abcdef`). */
+function alsoPublic(text: string, secrets: string[]): Set<string> {
+  const all: string[] = [];
+  const walk = (node: unknown) => {
+    if (isMap(node)) for (const p of node.items) walk(p.value);
+    else if (isSeq(node)) for (const it of node.items) walk(it);
+    else if (isScalar(node) && typeof node.value === 'string') all.push(node.value);
+  };
+  walk(parseDocument(text).contents);
+  const count = (v: string, list: string[]) => list.filter((x) => x === v).length;
+  return new Set(secrets.filter((s) => count(s, all) > count(s, secrets)));
+}
+
+function assertNoneIn(printed: string, secrets: string[], what: string, source = ''): void {
+  const skip = alsoPublic(source, secrets);
+  for (const s of secrets)
+    if (!PUBLIC_DEFAULTS.has(s) && !skip.has(s))
+      assert.ok(!printed.includes(s), `${what}: secret ${JSON.stringify(s)} is printed`);
 }
 
 test('synthetic prometheus.yml: a marker in every secret field, none printed', () => {
@@ -96,7 +118,7 @@ test('synthetic prometheus.yml: a marker in every secret field, none printed', (
   const file = join(dir, 'prometheus.yml');
   writeFileSync(file, PROMETHEUS_SECRETS_YAML);
   const markers = PROMETHEUS_SECRETS_YAML.match(MARKER) ?? [];
-  assert.ok(markers.length >= 12);
+  assert.ok(markers.length >= 11);
   const printed = configToYaml(loadPrometheusConfigFile(file));
   assert.deepEqual(printed.match(MARKER), null);
   assert.ok((printed.match(/<secret>/g) ?? []).length >= markers.length);
@@ -128,8 +150,9 @@ test('conformance prometheus-config/*.good.yml: no secret value printed', () => 
     } catch {
       continue; // loading is the conformance runner's business (agent mode, env vars, ...)
     }
-    const values = secretValues(readFileSync(path, 'utf8'));
-    assertNoneIn(printed, values, f);
+    const text = readFileSync(path, 'utf8');
+    const values = secretValues(text);
+    assertNoneIn(printed, values, f, text);
     assert.ok(!printed.includes('mysecret'), f);
     files++;
     secrets += values.length;
@@ -151,10 +174,11 @@ test('conformance alertmanager-config: every loadable file prints no secret valu
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.yml') && !bad.has(n))) {
     const path = join(dir, f);
     const cfg = loadAlertmanagerConfigFile(path);
-    const values = secretValues(readFileSync(path, 'utf8'));
+    const text = readFileSync(path, 'utf8');
+    const values = secretValues(text);
     for (const compact of [false, true]) {
       const printed = alertmanagerConfigToYaml(cfg, { compact });
-      assertNoneIn(printed, values, f);
+      assertNoneIn(printed, values, f, text);
       assert.ok(!printed.includes('mysecret'), f);
     }
     files++;
@@ -167,8 +191,10 @@ test('conformance alertmanager-config: every loadable file prints no secret valu
 // --- end to end: a running server with secrets in both configs -------------------------------------
 
 const servers: OspreyServer[] = [];
+const closers: (() => Promise<void> | void)[] = [];
 after(async () => {
   for (const s of servers) await s.stop();
+  for (const c of closers) await c();
 });
 
 test('a running server shows no secret in API answers, reload errors or log lines', async () => {
@@ -177,7 +203,14 @@ test('a running server shows no secret in API answers, reload errors or log line
   writeFileSync(promFile, PROMETHEUS_SECRETS_YAML);
   // Beside prometheus.yml, so the server picks it up; its receivers point at closed local ports, so
   // notifications fail and their errors are logged.
-  writeFileSync(join(dir, 'alertmanager.yml'), ALERTMANAGER_LOCAL_SECRETS_YAML);
+  const hits: string[] = [];
+  const hook = await startHttp((req, res) => {
+    hits.push(req.url ?? '');
+    res.writeHead(500, { 'content-type': 'text/plain' }).end('receiver down');
+  });
+  closers.push(() => new Promise<void>((r) => hook.server.close(() => r())));
+  const amYaml = ALERTMANAGER_LOCAL_SECRETS_YAML.replace('HOOK', hook.url);
+  writeFileSync(join(dir, 'alertmanager.yml'), amYaml);
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -198,10 +231,7 @@ test('a running server shows no secret in API answers, reload errors or log line
   await server.start();
   servers.push(server);
   const url = server.address;
-  const markers = [
-    ...(PROMETHEUS_SECRETS_YAML.match(MARKER) ?? []),
-    ...(ALERTMANAGER_LOCAL_SECRETS_YAML.match(MARKER) ?? []),
-  ];
+  const markers = [...(PROMETHEUS_SECRETS_YAML.match(MARKER) ?? []), ...(amYaml.match(MARKER) ?? [])];
 
   // An alert, so the pipeline sends to every receiver and logs the failures.
   const post = await fetch(`${url}/api/v2/alerts`, {
@@ -210,13 +240,10 @@ test('a running server shows no secret in API answers, reload errors or log line
     body: JSON.stringify([{ labels: { alertname: 'LeakCheck' }, annotations: { summary: 'x' } }]),
   });
   assert.equal(post.status, 200);
-  await waitFor(
-    async () => lines.some((l) => /notif|integration|receiver/i.test(l) && /error|fail/i.test(l)),
-    8000,
-    'a failed notification to be logged',
-  );
-  // Let the scrape loops (basic auth, oauth2 token fetch against a closed port) fail once too.
-  await waitFor(async () => lines.some((l) => /scrape/i.test(l)) || true, 1500);
+  await waitFor(async () => hits.length > 0, 8000, 'the webhook receiver to be called');
+  assert.match(hits[0], /S3CRET-local-webhook-url/);
+  // Give the failed notifications (500 and closed ports) and scrapes time to be logged.
+  await new Promise((r) => setTimeout(r, 1500));
 
   const bodies: string[] = [];
   for (const path of [

@@ -126,3 +126,26 @@ test('redactURL keeps only the origin; Retry-After parses seconds and dates', ()
   assert.equal(parseRetryAfter('soon'), undefined);
   assert.equal(parseRetryAfter(null), undefined);
 });
+
+test('follow_redirects: a 307 is followed by default and returned as is when false', async () => {
+  const target = await startStandIn((req) =>
+    req.url === '/old' ? { status: 307, headers: { location: '/new' } } : { status: 200, body: 'ok' },
+  );
+  try {
+    const send = (follow: boolean) =>
+      new WebhookNotifier(
+        { url: `${target.base}/old`, send_resolved: true, http_config: httpConfig({ follow_redirects: follow }) },
+        deps(),
+      ).notify(context(), [firingAlert('a:9100')]);
+    const followed = await send(true);
+    assert.equal(followed.error, undefined);
+    const reqs = target.requests.map((r) => `${r.method} ${r.url}`);
+    assert.deepEqual(reqs, ['POST /old', 'POST /new'], 'a 307 keeps the method and body');
+    assert.equal(target.requests[1]!.body, target.requests[0]!.body);
+    const notFollowed = await send(false);
+    assert.match(String(notFollowed.error?.message), /unexpected status code 307/);
+    assert.equal(target.requests.length, 3);
+  } finally {
+    await target.close();
+  }
+});
