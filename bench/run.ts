@@ -6,6 +6,7 @@ const all: Record<string, () => Promise<unknown>> = {
   scrape: async () => (await import('./scrape.ts')).runScrapeBench(),
   promql: async () => (await import('./promql.ts')).runPromqlBench(),
   collectors: async () => (await import('./collectors.ts')).runCollectorsBench(),
+  alertmanager: async () => (await import('./alertmanager.ts')).runAlertmanagerBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in all);

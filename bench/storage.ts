@@ -20,6 +20,8 @@ export interface StorageBenchResult {
   ospreyReplayMs: number;
   ospreyStartupMs: number;
   prometheusStartupMs: number;
+  ospreyLoggedReplayMs: number;
+  prometheusLoggedReplayMs: number;
   ospreyRssPerSeries: number;
   prometheusRssPerSeries: number;
   ospreyRssPerSeriesAfterCompaction: number;
@@ -97,6 +99,16 @@ interface Started {
   child: ChildProcess;
   url: string;
   startupMs: number;
+  /** What the process logged on stderr (Prometheus logs its WAL replay duration there). */
+  log: () => string;
+}
+
+/** Go duration as logged by Prometheus (e.g. 301.5ms, 1.2s, 250µs) in ms. */
+function goDurationMs(s: string): number {
+  const m = /^([\d.]+)(ns|µs|us|ms|s|m)$/.exec(s);
+  if (!m) return Number.NaN;
+  const f: Record<string, number> = { ns: 1e-6, µs: 1e-3, us: 1e-3, ms: 1, s: 1000, m: 60_000 };
+  return Number(m[1]) * f[m[2]];
 }
 
 async function startPrometheus(dataDir: string, cfg: string, extra: string[] = []): Promise<Started> {
@@ -105,11 +117,15 @@ async function startPrometheus(dataDir: string, cfg: string, extra: string[] = [
   const child = spawn(
     '/usr/bin/prometheus',
     [`--config.file=${cfg}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, ...extra],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    log += d.toString();
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, child);
-  return { child, url, startupMs: Date.now() - started };
+  return { child, url, startupMs: Date.now() - started, log: () => log };
 }
 
 async function startOsprey(dataDir: string, cfg: string): Promise<Started> {
@@ -124,11 +140,17 @@ async function startOsprey(dataDir: string, cfg: string): Promise<Started> {
       `--storage.tsdb.path=${dataDir}`,
       `--web.listen-address=127.0.0.1:${port}`,
     ],
-    { stdio: 'ignore', cwd: ROOT },
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT },
   );
+  let log = '';
+  const collect = (d: Buffer) => {
+    log += d.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, child);
-  return { child, url, startupMs: Date.now() - started };
+  return { child, url, startupMs: Date.now() - started, log: () => log };
 }
 
 function blocksBytesPerSample(dir: string): { bytes: number; samples: number; blocks: number } {
@@ -298,6 +320,12 @@ export async function runStorageBench(
     const ospreyRss = rssBytes(o2.child.pid!);
     await stop(o2.child);
 
+    const promLogged = goDurationMs(/total_replay_duration=(\S+)/.exec(p2.log())?.[1] ?? '');
+    const replayLine = o2.log().split('\n').find((l) => l.includes('WAL replay completed')) ?? '';
+    const ospreyLogged = Number(/"durationMs":(\d+)/.exec(replayLine)?.[1]);
+    console.log(
+      `WAL replay as each logs it: osprey ${ospreyLogged} ms (in-process DB.open ${ospreyReplayMs} ms) | prometheus ${promLogged.toFixed(0)} ms | ratio ${(ospreyLogged / promLogged).toFixed(2)}`,
+    );
     const promReplay = p2.startupMs - emptyProm.startupMs;
     const ospreyProcReplay = o2.startupMs - emptyOsprey.startupMs;
     console.log(`WAL replay, ${N} series x ${M} samples (${replayed} replayed by Osprey):`);
@@ -341,6 +369,8 @@ export async function runStorageBench(
       ospreyReplayMs,
       ospreyStartupMs: o2.startupMs,
       prometheusStartupMs: p2.startupMs,
+      ospreyLoggedReplayMs: ospreyLogged,
+      prometheusLoggedReplayMs: promLogged,
       ospreyRssPerSeries: oPer,
       prometheusRssPerSeries: pPer,
       ospreyRssPerSeriesAfterCompaction: oc,

@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import Fastify from 'fastify';
@@ -97,7 +98,7 @@ export class OspreyServer {
       dataDir: resolve(flags['storage.tsdb.path'], 'alertmanager'),
       notifierFactory: createNotifierFactory({ logger: log.child({ component: 'notify' }) }),
       logger: log.child({ component: 'alertmanager' }),
-      externalURL: flags['web.external-url'] || undefined,
+      externalURL: this.externalURL(),
     });
     const host = new HostCollector();
     const hostMetrics = async () => ({ body: writeText(await host.collect()), contentType: CONTENT_TYPE_TEXT });
@@ -134,7 +135,7 @@ export class OspreyServer {
       appendable: this.db,
       // Delegates to the current sender, which a reload may switch (built-in vs external Alertmanagers).
       sender: { send: (alerts) => this.sender.send(alerts) },
-      externalURL: flags['web.external-url'] || undefined,
+      externalURL: this.externalURL(),
       logger: log.child({ component: 'rules' }),
       resendDelay: parseDuration(flags['rules.alert.resend-delay']),
       outageTolerance: parseDuration(flags['rules.alert.for-outage-tolerance']),
@@ -219,6 +220,14 @@ export class OspreyServer {
           }),
       ],
     });
+  }
+
+  /** --web.external-url, or as Prometheus defaults it: http://<hostname>:<port>. */
+  private externalURL(): string {
+    if (this.flags['web.external-url']) return this.flags['web.external-url'].replace(/\/$/, '');
+    const { host, port } = parseListenAddress(this.flags['web.listen-address']);
+    const h = host === '0.0.0.0' || host === '::' || host === '' ? hostname() : host;
+    return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
   }
 
   /**

@@ -37,7 +37,7 @@ function server(db: DB, enabled = true) {
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof ApiError)
       return reply.code(400).send({ status: 'error', errorType: err.type, error: err.message });
-    return reply.code(500).send({ status: 'error', error: err.message });
+    return reply.code(500).send({ status: 'error', error: (err as Error).message });
   });
   registerAdminRoutes(app, db, { enabled, parseSelector: parseMetricSelector });
   return app;

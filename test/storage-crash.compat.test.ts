@@ -35,16 +35,26 @@ function start(dir: string, port: number, config: string): ChildProcess {
       '--web.enable-remote-write-receiver',
       `--config.file=${config}`,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  child.stderr?.on('data', () => {});
+  // keep the tail of the output for the error message of a failed start
+  let out = '';
+  const keep = (d: Buffer) => {
+    out = (out + d.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  (child as ChildProcess & { output: () => string }).output = () => out;
   return child;
 }
 
 async function waitReady(base: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`osprey exited with ${child.exitCode} before becoming ready`);
+    if (child.exitCode !== null) {
+      const out = (child as ChildProcess & { output?: () => string }).output?.() ?? '';
+      throw new Error(`osprey exited with ${child.exitCode} before becoming ready:\n${out}`);
+    }
     try {
       const r = await fetch(`${base}/-/ready`);
       if (r.status === 200) return;
@@ -57,7 +67,7 @@ async function waitReady(base: string, child: ChildProcess): Promise<void> {
 }
 
 /** Timestamps per batch: batch k holds base + k*PER_BATCH + i for i < PER_BATCH, for every series. */
-function batchBody(base: number, k: number): Buffer {
+function batchBody(base: number, k: number): Uint8Array {
   const ts = Array.from({ length: PER_BATCH }, (_, i) => base + k * PER_BATCH + i);
   return encodeWriteRequestBody(
     Array.from({ length: SERIES }, (_, s) => ({

@@ -9,7 +9,7 @@ import { equalMatcher, Labels } from '../src/model/index.ts';
 import { encodeWriteRequestBody } from '../src/remote/index.ts';
 import { DB, WALWriteError } from '../src/tsdb/index.ts';
 import { WAL } from '../src/tsdb/wal/index.ts';
-import { getJSON, startOsprey } from './helpers.ts';
+import { startOsprey } from './helpers.ts';
 
 const H = 3600_000;
 const tmp = () => mkdtempSync(join(tmpdir(), 'osprey-faults-'));

@@ -152,10 +152,12 @@ test('Osprey answers query_range over promtool-made blocks exactly like Promethe
     let same = 0;
     for (const q of queries) {
       const qs = `query=${encodeURIComponent(q)}&start=${start}&end=${end}&step=300`;
-      const [a, b] = await Promise.all([
+      const url = osprey.url;
+      type Answer = { status: string; data: { result: unknown[] } };
+      const [a, b] = (await Promise.all([
         fetch(`${promUrl}/api/v1/query_range?${qs}`).then((r) => r.json()),
-        fetch(`${osprey.url}/api/v1/query_range?${qs}`).then((r) => r.json()),
-      ]);
+        fetch(`${url}/api/v1/query_range?${qs}`).then((r) => r.json()),
+      ])) as [Answer, Answer];
       assert.equal(a.status, 'success', JSON.stringify(a));
       assert.ok(a.data.result.length > 0, `${q}: Prometheus returns data`);
       assert.deepEqual(b.data, a.data, `${q}: Osprey and Prometheus disagree`);

@@ -4,7 +4,7 @@
  * program with the same JSON on stdin, instead of or besides the HTTP call.
  */
 import type { AlertForNotify, NotifyContext, NotifyResult } from '../alertmanager/notifier.ts';
-import type { Data, KV } from '../template/index.ts';
+import { type Data, type GoTime, type KV, UTC } from '../template/index.ts';
 import { notifyByCommand } from './command.ts';
 import { secret } from './http.ts';
 import { type BaseConfig, BaseNotifier, type NotifierDeps } from './notifier-base.ts';
@@ -49,6 +49,21 @@ function sortedObject(kv: KV): Record<string, string> {
   return out;
 }
 
+const YEAR_1_MS = -62135596800000;
+const YEAR_10000_MS = 253402300800000;
+
+/**
+ * Go's time.Time JSON (RFC 3339 with trailing zeros of the fraction cut). A fast path for the usual UTC
+ * millisecond times; anything else goes through the Go layout formatter.
+ */
+export function rfc3339Nano(t: GoTime): string {
+  if (t.loc !== UTC || t.extraNs !== 0 || t.ms < YEAR_1_MS || t.ms >= YEAR_10000_MS) return t.toJSON();
+  const iso = new Date(t.ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+  let end = 23;
+  while (end > 20 && iso.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  return end === 20 ? `${iso.slice(0, 19)}Z` : `${iso.slice(0, end)}Z`;
+}
+
 export function webhookMessageFromData(data: Data, groupKey: string, truncatedAlerts: number): WebhookMessage {
   return {
     receiver: data.Receiver,
@@ -57,8 +72,8 @@ export function webhookMessageFromData(data: Data, groupKey: string, truncatedAl
       status: a.Status,
       labels: sortedObject(a.Labels),
       annotations: sortedObject(a.Annotations),
-      startsAt: a.StartsAt.toJSON(),
-      endsAt: a.EndsAt.toJSON(),
+      startsAt: rfc3339Nano(a.StartsAt),
+      endsAt: rfc3339Nano(a.EndsAt),
       generatorURL: a.GeneratorURL,
       fingerprint: a.Fingerprint,
     })),
@@ -86,8 +101,13 @@ export class WebhookNotifier extends BaseNotifier<WebhookConfig> {
     super('webhook', conf, deps, index, true);
   }
 
-  protected async send(ctx: NotifyContext, alerts: AlertForNotify[], _r: Renderer): Promise<NotifyResult> {
-    const msg = webhookMessage(ctx, alerts, this.conf.max_alerts ?? 0);
+  protected async send(ctx: NotifyContext, alerts: AlertForNotify[], r: Renderer): Promise<NotifyResult> {
+    const max = this.conf.max_alerts ?? 0;
+    // Without a cut, the renderer's data already is this notification's data.
+    const msg =
+      max > 0 && alerts.length > max
+        ? webhookMessage(ctx, alerts, max)
+        : webhookMessageFromData(r.data, ctx.groupKey, 0);
     const body = JSON.stringify(msg);
     const hasURL = Boolean(this.conf.url || this.conf.url_file);
     const cmd = this.conf.command?.length ? this.runCommand(ctx, msg, body) : undefined;

@@ -2,7 +2,7 @@
  * Aggregation operators. Each input series is assigned to its group once (hash of the grouping
  * labels); per-step state lives in typed arrays indexed by group * steps + step.
  */
-import { isValidLabelName, Labels, METRIC_NAME } from '../model/index.ts';
+import { hashFlat, isValidLabelName, Labels, METRIC_NAME } from '../model/index.ts';
 import type { AggregateExpr } from './ast.ts';
 import { type EvalValue, SeriesCollector, type StepSeries } from './engine-types.ts';
 import { execError } from './errors.ts';
@@ -21,16 +21,29 @@ interface Grouping {
   dropName: boolean[];
 }
 
-function groupingLabels(l: Labels, names: string[], without: boolean): Labels {
+/** Grouping label pairs of the series being grouped (reused, so grouping allocates only per group). */
+const scratch: string[] = [];
+
+/** Fills `scratch` with the grouping pairs of `l`; returns their count times two. */
+function fillGrouping(l: Labels, names: string[], without: boolean): number {
   const f = l.flat;
-  const out: string[] = [];
+  let k = 0;
   for (let i = 0; i < f.length; i += 2) {
     const n = f[i];
     const listed = names.includes(n);
-    if (without ? !listed && n !== METRIC_NAME : listed) out.push(n, f[i + 1]);
+    if (without ? !listed && n !== METRIC_NAME : listed) {
+      scratch[k++] = n;
+      scratch[k++] = f[i + 1];
+    }
   }
-  if (out.length === f.length) return l;
-  return Labels.fromSortedFlat(out);
+  return k;
+}
+
+function sameAsScratch(l: Labels, len: number): boolean {
+  const f = l.flat;
+  if (f.length !== len) return false;
+  for (let i = 0; i < len; i++) if (f[i] !== scratch[i]) return false;
+  return true;
 }
 
 function groupSeries(series: StepSeries[], names: string[], without: boolean): Grouping {
@@ -40,24 +53,26 @@ function groupSeries(series: StepSeries[], names: string[], without: boolean): G
   const index = new Map<number, number[]>();
   for (let k = 0; k < series.length; k++) {
     const s = series[k];
-    const gl = groupingLabels(s.labels, names, without);
-    const h = gl.hash();
+    // the series' grouping labels, without building a Labels for series of known groups
+    const len = fillGrouping(s.labels, names, without);
+    const whole = len === s.labels.flat.length;
+    const h = whole ? s.labels.hash() : hashFlat(scratch, 0, len);
     let cands = index.get(h);
     if (!cands) index.set(h, (cands = []));
     let g = -1;
     for (const c of cands) {
-      if (labels[c].equals(gl)) {
+      if (whole ? labels[c].equals(s.labels) : sameAsScratch(labels[c], len)) {
         g = c;
         break;
       }
     }
     if (g < 0) {
       g = labels.length;
-      labels.push(gl);
+      labels.push(whole ? s.labels : Labels.fromSortedFlat(scratch.slice(0, len)));
       dropName.push(false);
       cands.push(g);
     }
-    if (s.dropName && gl.has(METRIC_NAME)) dropName[g] = true;
+    if (s.dropName && labels[g].has(METRIC_NAME)) dropName[g] = true;
     groupOf[k] = g;
   }
   return { groupOf, labels, dropName };

@@ -305,32 +305,45 @@ export class Evaluator {
     const maxt = last + (vs.smoothed ? this.ctx.lookback : 0);
     const sel = this.ctx.querier.select(vs.matchers, mint, maxt, { range });
     const series: RangeSeries[] = [];
-    const tbuf = growBuf.t;
-    const vbuf = growBuf.v;
+    // Samples of all series go into shared arenas, each series getting views: one small typed array
+    // per series instead of two off-heap allocations. Arenas grow geometrically, so small queries stay small.
+    let cap = 1024;
+    let tb = new Float64Array(cap);
+    let vb = new Float64Array(cap);
+    let base = 0;
     for (const s of sel) {
       this.tick();
       const it = s.iterator();
       let k = 0;
-      let tb: Float64Array = tbuf.a;
-      let vb: Float64Array = vbuf.a;
       if (it.seek(mint)) {
         do {
           const t = it.t;
           if (t > maxt) break;
           const v = it.v;
           if (Number.isNaN(v) && isStaleNaN(v)) continue;
-          if (k === tb.length) {
-            tbuf.a = tb = grow(tb);
-            vbuf.a = vb = grow(vb);
+          if (base + k === tb.length) {
+            // arena full: continue this series in a new, larger one (earlier views keep the old one)
+            cap = Math.min(Math.max(cap * 2, k * 2), 1 << 20);
+            if (cap < k * 2) cap = k * 2;
+            const nt = new Float64Array(cap);
+            const nv = new Float64Array(cap);
+            for (let j = 0; j < k; j++) {
+              nt[j] = tb[base + j];
+              nv[j] = vb[base + j];
+            }
+            tb = nt;
+            vb = nv;
+            base = 0;
           }
-          tb[k] = t;
-          vb[k] = v;
+          tb[base + k] = t;
+          vb[base + k] = v;
           k++;
         } while (it.next());
       }
       if (k === 0) continue;
       this.addSamples(k);
-      series.push({ labels: s.labels, ts: tb.slice(0, k), vs: vb.slice(0, k), dropName: false });
+      series.push({ labels: s.labels, ts: tb.subarray(base, base + k), vs: vb.subarray(base, base + k), dropName: false });
+      base += k;
     }
     return {
       series,
@@ -404,17 +417,6 @@ interface NewestSampleSource {
   newestInRange(out: { t: number; v: number }): boolean;
 }
 const newest = { t: 0, v: 0 };
-
-const growBuf: { t: { a: Float64Array }; v: { a: Float64Array } } = {
-  t: { a: new Float64Array(1024) },
-  v: { a: new Float64Array(1024) },
-};
-
-function grow(a: Float64Array): Float64Array {
-  const b = new Float64Array(a.length * 2);
-  b.set(a);
-  return b;
-}
 
 function emptyLabels(): Labels {
   return Labels.EMPTY;

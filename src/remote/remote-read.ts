@@ -61,7 +61,9 @@ export class RemoteReadClient {
   async read(matchers: readonly Matcher[], mint: number, maxt: number, signal?: AbortSignal): Promise<ArraySeries[]> {
     const ms = [...matchers];
     const ext = this.cfg.filter_external_labels === false ? Labels.EMPTY : this.externalLabels;
-    ext.forEach((n, v) => ms.push(new Matcher(MatchType.Equal, n, v)));
+    ext.forEach((n, v) => {
+      ms.push(new Matcher(MatchType.Equal, n, v));
+    });
     const res = await fetch(this.cfg.url, {
       method: 'POST',
       body: encodeReadRequestBody([{ start: mint, end: maxt, matchers: ms }]),

@@ -16,6 +16,7 @@ import {
   addInterval,
   Block,
   compactBlocks,
+  deleteBlockDir,
   deleteBlocksBeyondRetention,
   MergeQuerier,
   openBlocks,
@@ -274,7 +275,7 @@ export class DB implements Appendable, Queryable {
       b.close();
       this.blocks = this.blocks.filter((x) => x !== b);
       if (meta) this.blocks.push(new Block(join(this.dir, meta.ulid)));
-      rmSync(b.dir, { recursive: true, force: true });
+      deleteBlockDir(b.dir);
       this.opts.logger?.info({ ulid: b.ulid, replacement: meta?.ulid ?? null }, 'Cleaned tombstones of block');
     }
     this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);

@@ -210,10 +210,13 @@ export class XorChunk extends BitWriter {
  * Decodes an XOR chunk. Usage: while (it.next()) use(it.t, it.v).
  * Reads only `numSamples` samples so it can iterate a snapshot of a chunk that is still being appended to.
  */
+/** Shared empty buffer for iterators not yet pointed at a chunk (saves a typed array per iterator). */
+const NO_BYTES = new Uint8Array(0);
+
 export class XorIterator {
   t = 0;
   v = 0;
-  private r = new BitReader(new Uint8Array(0));
+  private r = new BitReader(NO_BYTES);
   private total = 0;
   private read = 0;
   private tDelta = 0;

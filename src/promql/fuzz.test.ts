@@ -1,0 +1,139 @@
+/**
+ * Hostile-query fuzzing of the PromQL parser: only PromQLParseError escapes, every query is parsed within
+ * a time budget (no catastrophic backtracking, no deep-recursion crash), and error messages are short.
+ * parser-fuzz.test.ts covers round-trips; this file covers what an attacker sends. FUZZ_RUNS=<n> for longer.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { PromQLParseError, parseExpr } from './parser.ts';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const BUDGET_MS = 200;
+
+const PIECES = [
+  'sum',
+  'rate',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '5m',
+  ':1m',
+  'by',
+  'on',
+  'group_left',
+  'offset',
+  '@',
+  'start()',
+  '=~',
+  '!~',
+  '"',
+  "'",
+  '`',
+  '\\',
+  '.*',
+  '(a|b)*',
+  '+',
+  '-',
+  '/',
+  '^',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  '0x1f',
+  '1e400',
+  'NaN',
+  'Inf',
+  'foo',
+  '__name__',
+  ',',
+  ' ',
+  '\n',
+  '#',
+  'histogram_quantile',
+  'label_replace',
+  '\u00e9',
+];
+
+const SEEDS = [
+  'sum by (job) (rate(http_requests_total{code=~"5.."}[5m])) / on(job) group_left sum(x)',
+  'histogram_quantile(0.9, sum by (le) (rate(b_bucket[1m] offset 1h @ 1609746000)))',
+  'max_over_time(deriv(rate(distance_covered_total[5s])[30s:5s])[10m:])',
+  'label_replace(up{job="api-server"}, "foo", "$1", "service", "(.*):.*")',
+];
+
+const mutated = fc
+  .tuple(
+    fc.constantFrom(...SEEDS),
+    fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 2 }))), {
+      maxLength: 6,
+    }),
+  )
+  .map(([seed, edits]) => {
+    let s = seed;
+    for (const [at, del, ins] of edits) {
+      const i = at % (s.length + 1);
+      s = s.slice(0, i) + ins + s.slice(i + del);
+    }
+    return s;
+  });
+
+const query = fc.oneof(
+  mutated,
+  fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((a) => a.join('')),
+  fc.string({ maxLength: 120 }),
+);
+
+test('promql: hostile queries give PromQLParseError or a tree, quickly', { timeout: 5000 }, () => {
+  let ok = 0;
+  let bad = 0;
+  fc.assert(
+    fc.property(query, (q) => {
+      const t = performance.now();
+      try {
+        parseExpr(q);
+        ok++;
+      } catch (e) {
+        if (!(e instanceof PromQLParseError)) throw e;
+        assert.ok(e.message.length < 4 * q.length + 500, 'error message does not blow up');
+        bad++;
+      }
+      assert.ok(performance.now() - t < BUDGET_MS, `${q}: took ${performance.now() - t} ms`);
+    }),
+    { numRuns: RUNS },
+  );
+  assert.ok(ok > 0 && bad > 0, `accepted ${ok}, rejected ${bad}`);
+});
+
+test('promql: deep nesting is an error or a tree, never a stack overflow', { timeout: 5000 }, () => {
+  for (const depth of [100, 5_000, 50_000]) {
+    for (const q of [
+      '('.repeat(depth) + '1' + ')'.repeat(depth),
+      `${'-'.repeat(depth)}1`,
+      `${'sum('.repeat(depth)}x${')'.repeat(depth)}`,
+    ]) {
+      try {
+        parseExpr(q);
+      } catch (e) {
+        assert.ok(
+          e instanceof PromQLParseError,
+          `depth ${depth}: ${(e as Error).name}: ${(e as Error).message.slice(0, 200)}`,
+        );
+      }
+    }
+  }
+});
+
+test('promql: pathological regex matchers parse in linear time (RE2)', { timeout: 5000 }, () => {
+  const t = performance.now();
+  parseExpr(`x{a=~"${'(a*)*'.repeat(2000)}b"}`);
+  parseExpr(`x{a=~"${'(a|aa)*'.repeat(200)}"}`);
+  // Perl-only syntax is refused by RE2 as a parse error, not evaluated by JavaScript's RegExp.
+  assert.throws(() => parseExpr('x{a=~"(?<=x)y"}'), PromQLParseError);
+  assert.throws(() => parseExpr('x{a=~"(a)\\1"}'), PromQLParseError);
+  assert.ok(performance.now() - t < 2000);
+});
