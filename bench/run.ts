@@ -6,6 +6,7 @@ const all: Record<string, () => Promise<unknown>> = {
   scrape: async () => (await import('./scrape.ts')).runScrapeBench(),
   promql: async () => (await import('./promql.ts')).runPromqlBench(),
   collectors: async () => (await import('./collectors.ts')).runCollectorsBench(),
+  storage: async () => (await import('./storage.ts')).runStorageBench(),
   alertmanager: async () => (await import('./alertmanager.ts')).runAlertmanagerBench(),
 };
 

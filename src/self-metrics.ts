@@ -11,6 +11,8 @@ export interface SelfMetricSources {
   outOfOrderSamples(): number;
   targetsActive(): number;
   walCorruptions(): number;
+  blockCorruptions(): number;
+  walWriteFailures(): number;
 }
 
 export class SelfMetrics {
@@ -94,6 +96,12 @@ export class SelfMetrics {
       'Total number of WAL corruptions repaired (torn or corrupt tails cut off).',
       sources.walCorruptions,
     );
+    counter(
+      'osprey_tsdb_block_corruptions_total',
+      'Total number of unreadable blocks skipped at startup.',
+      sources.blockCorruptions,
+    );
+    counter('osprey_tsdb_wal_write_failures_total', 'Total number of failed WAL writes.', sources.walWriteFailures);
     gauge('osprey_target_active', 'Number of active scrape targets.', sources.targetsActive);
   }
 

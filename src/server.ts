@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import Fastify from 'fastify';
 import { Alertmanager, registerAlertmanagerRoutes } from './alertmanager/index.ts';
 import { BUILTIN_DASHBOARDS_DIR, registerDashboardRoutes } from './api/dashboards.ts';
+import { registerAdminRoutes } from './api/v1-admin.ts';
 import { createHttpServer, type ApiDeps, type QueryService } from './api/index.ts';
 import { DEFAULT_UI_DIR, registerUiRoutes } from './api/ui-static.ts';
 import { parseListenAddress, type FlagValues } from './cli/flags.ts';
@@ -119,6 +120,8 @@ export class OspreyServer {
         headChunks: () => this.head.numChunksStored,
         outOfOrderSamples: () => this.head.outOfOrderSamplesTotal,
         walCorruptions: () => this.db.walCorruptionsTotal,
+        blockCorruptions: () => this.db.blockCorruptionsTotal,
+        walWriteFailures: () => this.db.walWriteFailuresTotal,
         targetsActive: () => this.scrape.targets().activeTargets.length,
       },
       VERSION,
@@ -205,6 +208,11 @@ export class OspreyServer {
       extraRoutes: [
         (app) => registerAlertmanagerRoutes(app, this.alertmanager),
         (app) => registerRulesRoutes(app, this.rules),
+        (app) =>
+          registerAdminRoutes(app, this.db, {
+            enabled: flags['web.enable-admin-api'] === 'true',
+            parseSelector: parseSelectorForApi,
+          }),
         (app) => registerUiRoutes(app, DEFAULT_UI_DIR),
         (app) =>
           registerDashboardRoutes(app, {

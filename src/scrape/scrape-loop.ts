@@ -237,11 +237,18 @@ export class ScrapeLoop {
     }
     const duration = (Date.now() - start) / 1000;
     this.appendReport(app, appendTime, err === null ? 1 : 0, duration, res.total, res.added, res.seriesAdded);
-    app.commit();
+    let commitErr: string | null = null;
+    try {
+      app.commit();
+    } catch (e) {
+      // Storage refused the batch (e.g. a full disk): nothing was stored, so the target shows as down.
+      commitErr = `storage: ${(e as Error).message}`;
+    }
     this.lastScrapeTime = appendTime;
     const t = this.target;
-    t.health = err === null ? 'up' : 'down';
-    t.lastError = err ?? '';
+    const finalErr = err ?? commitErr;
+    t.health = finalErr === null ? 'up' : 'down';
+    t.lastError = finalErr ?? '';
     t.lastScrape = start;
     t.lastScrapeDuration = duration;
   }

@@ -522,3 +522,59 @@ describe('Head stats and truncate', () => {
     assert.equal(Object.keys(samples(h.querier(), [eq('__name__', 'pending')])).length, 1);
   });
 });
+
+describe('newest sample shortcut of head snapshots', () => {
+  type Newest = { newestInRange(out: { t: number; v: number }): boolean };
+  const lastByIteration = (s: { iterator(): { next(): boolean; t: number; v: number } }) => {
+    const it = s.iterator();
+    let t = Number.NaN;
+    let v = Number.NaN;
+    while (it.next()) {
+      t = it.t;
+      v = it.v;
+    }
+    return { t, v };
+  };
+
+  it('gives the same newest sample as iterating, and declines when the range ends before it', () => {
+    const head = new Head();
+    const a = head.appender();
+    for (let i = 0; i < SAMPLES_PER_CHUNK + 10; i++) a.append(0, L({ __name__: 'x' }), 1000 * i, i * 1.5);
+    a.append(0, L({ __name__: 'y' }), 5000, STALE_NAN);
+    a.commit();
+    const q = head.querier();
+    const out = { t: 0, v: 0 };
+    for (const [mint, maxt] of [
+      [0, 1_000_000],
+      [100_000, 129_000],
+      [125_000, 200_000],
+    ]) {
+      const [s] = q.select([eq('__name__', 'x')], mint, maxt);
+      assert.equal((s as unknown as Newest).newestInRange(out), true);
+      assert.deepEqual(out, lastByIteration(s));
+    }
+    // the range ends before the newest sample: the caller has to iterate
+    const [early] = q.select([eq('__name__', 'x')], 0, 50_000);
+    assert.equal((early as unknown as Newest).newestInRange(out), false);
+    assert.equal(lastByIteration(early).t, 50_000);
+    // staleness markers keep their bits
+    const [stale] = q.select([eq('__name__', 'y')], 0, 10_000);
+    assert.equal((stale as unknown as Newest).newestInRange(out), true);
+    assert.equal(out.t, 5000);
+    assert.ok(isStaleNaN(out.v));
+  });
+
+  it('does not see samples appended after the snapshot', () => {
+    const head = new Head();
+    let a = head.appender();
+    a.append(0, L({ __name__: 'x' }), 1000, 1);
+    a.commit();
+    const [s] = head.querier().select([eq('__name__', 'x')], 0, 10_000);
+    a = head.appender();
+    a.append(0, L({ __name__: 'x' }), 2000, 2);
+    a.commit();
+    const out = { t: 0, v: 0 };
+    assert.equal((s as unknown as Newest).newestInRange(out), true);
+    assert.deepEqual(out, { t: 1000, v: 1 });
+  });
+});
