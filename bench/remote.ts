@@ -39,7 +39,9 @@ async function startReceiver(): Promise<{ url: string; proc: ChildProcess; count
   const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--receiver'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const port = await new Promise<number>((resolve) => proc.stdout?.once('data', (d) => resolve(Number(String(d).trim()))));
+  const port = await new Promise<number>((resolve) =>
+    proc.stdout?.once('data', (d) => resolve(Number(String(d).trim()))),
+  );
   const base = `http://127.0.0.1:${port}`;
   return { url: `${base}/api/v1/write`, proc, count: async () => Number(await (await fetch(base)).text()) };
 }
@@ -157,7 +159,11 @@ async function benchPrometheus(): Promise<{ rate: number; cpuPerSample: number }
   });
   const prom = spawn(
     '/usr/bin/prometheus',
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
     { stdio: 'ignore' },
   );
   try {

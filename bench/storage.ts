@@ -321,7 +321,11 @@ export async function runStorageBench(
     await stop(o2.child);
 
     const promLogged = goDurationMs(/total_replay_duration=(\S+)/.exec(p2.log())?.[1] ?? '');
-    const replayLine = o2.log().split('\n').find((l) => l.includes('WAL replay completed')) ?? '';
+    const replayLine =
+      o2
+        .log()
+        .split('\n')
+        .find((l) => l.includes('WAL replay completed')) ?? '';
     const ospreyLogged = Number(/"durationMs":(\d+)/.exec(replayLine)?.[1]);
     console.log(
       `WAL replay as each logs it: osprey ${ospreyLogged} ms (in-process DB.open ${ospreyReplayMs} ms) | prometheus ${promLogged.toFixed(0)} ms | ratio ${(ospreyLogged / promLogged).toFixed(2)}`,

@@ -6,6 +6,8 @@ import Fastify from 'fastify';
 import { Alertmanager, registerAlertmanagerRoutes } from './alertmanager/index.ts';
 import { BUILTIN_DASHBOARDS_DIR, registerDashboardRoutes } from './api/dashboards.ts';
 import { registerAdminRoutes } from './api/v1-admin.ts';
+import { applyWebConfig, fastifyTlsOptions, readOnlyGuard, reloadTls } from './api/web-config.ts';
+import { loadWebConfigFile, type WebConfig } from './config/web-config-index.ts';
 import { createHttpServer, type ApiDeps, type QueryService } from './api/index.ts';
 import { DEFAULT_UI_DIR, registerUiRoutes } from './api/ui-static.ts';
 import { parseListenAddress, type FlagValues } from './cli/flags.ts';
@@ -72,6 +74,7 @@ export class OspreyServer {
   private config!: PrometheusConfig;
   private amConfig: AlertmanagerYmlConfig;
   private amHttp: ReturnType<typeof Fastify> | null = null;
+  private webConfig: WebConfig | null = null;
   private readonly http: ReturnType<typeof createHttpServer>;
   private readonly startTime = Date.now();
   private lastReload = { success: true, time: Date.now() };
@@ -201,7 +204,9 @@ export class OspreyServer {
       },
       limits: { maxBodyBytes: 32 * 1024 * 1024, maxSeriesResponse: 0 },
     };
+    this.webConfig = this.loadWebConfig();
     this.http = createHttpServer({
+      tls: fastifyTlsOptions(this.webConfig),
       deps,
       parseSelector: parseSelectorForApi,
       logger: log.child({ component: 'web' }),
@@ -228,6 +233,13 @@ export class OspreyServer {
           }),
       ],
     });
+    applyWebConfig(this.http, () => this.webConfig);
+    readOnlyGuard(this.http, flags['web.read-only'] === 'true');
+  }
+
+  private loadWebConfig(): WebConfig | null {
+    const f = this.flags['web.config.file'];
+    return f ? loadWebConfigFile(resolve(f)) : null;
   }
 
   /** --web.external-url, or as Prometheus defaults it: http://<hostname>:<port>. */
@@ -272,7 +284,8 @@ export class OspreyServer {
     await this.http.listen({ host, port });
     const addr = this.http.server.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : port;
-    this.address = `http://${host === '0.0.0.0' ? 'localhost' : host}:${this.boundPort}`;
+    const scheme = this.webConfig?.tls_server_config ? 'https' : 'http';
+    this.address = `${scheme}://${host === '0.0.0.0' ? 'localhost' : host}:${this.boundPort}`;
     this.apply(this.loadConfig(), this.amConfig);
     this.rules.start();
     this.self.configLastReloadSuccessful.set(1);
@@ -280,7 +293,11 @@ export class OspreyServer {
     const amAddr = this.flags['alertmanager.listen-address'];
     if (amAddr) {
       const am = parseListenAddress(amAddr);
-      this.amHttp = Fastify();
+      this.amHttp = Fastify({ ...fastifyTlsOptions(this.webConfig) } as object) as unknown as ReturnType<
+        typeof Fastify
+      >;
+      applyWebConfig(this.amHttp, () => this.webConfig);
+      readOnlyGuard(this.amHttp, this.flags['web.read-only'] === 'true');
       registerAlertmanagerRoutes(this.amHttp, this.alertmanager);
       this.amHttp.get('/-/healthy', async () => 'OK');
       this.amHttp.get('/-/ready', async () => 'OK');
@@ -339,7 +356,11 @@ export class OspreyServer {
   /** Atomic reload: a config that fails to load leaves the running one in place. Loading is synchronous. */
   async reload(): Promise<void> {
     try {
+      const nextWeb = this.loadWebConfig();
       this.apply(this.loadConfig(), this.loadAlertmanagerConfig());
+      this.webConfig = nextWeb;
+      reloadTls(this.http.server, nextWeb);
+      if (this.amHttp) reloadTls(this.amHttp.server, nextWeb);
       this.lastReload = { success: true, time: Date.now() };
       this.self.configLastReloadSuccessful.set(1);
       this.self.configLastReloadSuccessTimestamp.set(Date.now() / 1000);

@@ -99,10 +99,9 @@ test('remote read both ways with Debian Prometheus', async () => {
     assert.deepEqual(Array.from(got[0].values), Array.from(vs));
 
     // required_matchers: the endpoint is skipped unless the selector has them.
-    const rq = createRemoteReadQuerier(
-      [readConfig(`${promUrl}/api/v1/read`, { required_matchers: { k: 'a' } })],
-      { localStartTime: () => now - 60_000 },
-    );
+    const rq = createRemoteReadQuerier([readConfig(`${promUrl}/api/v1/read`, { required_matchers: { k: 'a' } })], {
+      localStartTime: () => now - 60_000,
+    });
     const sel = [new Matcher(MatchType.Regex, '__name__', 'prom_side|osprey_local')];
     const skipped = await rq.prepare(db, [sel], now - 120_000, now);
     assert.equal(skipped, db);

@@ -44,15 +44,15 @@ async function stopProcess(p: ChildProcess): Promise<void> {
   });
 }
 
-test('Debian Prometheus receives every sample Osprey stored, across a receiver outage', async () => {
+test('Debian Prometheus receives every sample Osprey stored, across a receiver outage and an Osprey restart', async () => {
   const promDir = tempDir('osprey-rw-prom-');
   writeFileSync(join(promDir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
   const port = await freePort();
   const promUrl = `http://127.0.0.1:${port}`;
   let prom = startPrometheus(promDir, port);
   const ospreyDir = tempDir('osprey-rw-');
-  const db = DB.open(ospreyDir);
-  const mgr = new RemoteWriteManager({ walDir: join(ospreyDir, 'wal'), dataDir: ospreyDir, pollInterval: 20 });
+  let db = DB.open(ospreyDir);
+  let mgr = new RemoteWriteManager({ walDir: join(ospreyDir, 'wal'), dataDir: ospreyDir, pollInterval: 20 });
   try {
     await waitFor(async () => (await fetch(`${promUrl}/-/ready`)).ok, 30_000, 'prometheus ready');
     await mgr.applyConfig(
@@ -62,6 +62,7 @@ test('Debian Prometheus receives every sample Osprey stored, across a receiver o
     await new Promise((r) => setTimeout(r, 100));
     const base = Date.now() - 20 * 60_000;
     const write = (from: number, to: number) => {
+      // Reads `db` at call time: it is reopened below.
       for (let i = from; i < to; i++) {
         const app = db.appender();
         for (let s = 0; s < 20; s++) {
@@ -78,7 +79,18 @@ test('Debian Prometheus receives every sample Osprey stored, across a receiver o
     write(300, 600);
     await waitFor(async () => mgr.stats()[0].samplesRetried > 0, 10_000, 'retries');
     prom = startPrometheus(promDir, port);
-    await waitFor(async () => (await getJSON(q)).json.data?.result?.[0]?.value?.[1] === '12000', 60_000, '12000');
+    // Osprey restarts mid-stream while Prometheus is still down; the new queue resumes from its saved position.
+    await mgr.stop();
+    db.close();
+    db = DB.open(ospreyDir);
+    write(600, 900);
+    mgr = new RemoteWriteManager({ walDir: join(ospreyDir, 'wal'), dataDir: ospreyDir, pollInterval: 20 });
+    await mgr.applyConfig(
+      [remoteWriteConfig(`${promUrl}/api/v1/write`, { name: 'prom' })],
+      Labels.fromObject({ osprey: 'one' }),
+    );
+    prom = startPrometheus(promDir, port);
+    await waitFor(async () => (await getJSON(q)).json.data?.result?.[0]?.value?.[1] === '18000', 60_000, '18000');
     // Values agree with what Osprey stored.
     const sumQ = `${promUrl}/api/v1/query?query=${encodeURIComponent('sum(sum_over_time(osprey_rw_test[1h]))')}`;
     const got = Number((await getJSON(sumQ)).json.data.result[0].value[1]);

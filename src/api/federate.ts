@@ -27,7 +27,10 @@ export function registerFederateRoute(app: FastifyInstance, opts: FederateOption
     try {
       sets = matchSets.map((m) => opts.parseSelector(m));
     } catch (e) {
-      return reply.code(400).type('text/plain').send(`${(e as Error).message}\n`);
+      return reply
+        .code(400)
+        .type('text/plain')
+        .send(`${(e as Error).message}\n`);
     }
     const now = Date.now();
     const mint = now - (opts.lookbackDelta ?? 5 * 60_000);

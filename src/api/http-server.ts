@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { ApiDeps } from './deps.ts';
+import { applyRequestLimits, serverTimeoutOptions } from './request-limits.ts';
 import { ApiError, sendError } from './respond.ts';
 import { registerQueryRoutes } from './v1-query.ts';
 import { registerSeriesRoutes, type SelectorParser } from './v1-series.ts';
@@ -11,6 +12,8 @@ export interface HttpServerOptions {
   parseSelector: SelectorParser;
   /** A pino logger; none when undefined. */
   logger?: FastifyBaseLogger;
+  /** TLS (and HTTP/2) options from the web config, spread into Fastify's options. */
+  tls?: { https?: object; http2?: true };
   /** More routes from other parts (alert manager, rules, UI), registered after the core API. */
   extraRoutes?: ((app: FastifyInstance<any, any, any, any>) => void)[];
 }
@@ -18,7 +21,10 @@ export interface HttpServerOptions {
 /** Builds the HTTP server: Prometheus API v1, lifecycle endpoints, /metrics, remote write. */
 export function createHttpServer(opts: HttpServerOptions): FastifyInstance<any, any, any, any> {
   const { deps } = opts;
+  // The options object is typed loosely: with TLS/HTTP2 from the web config Fastify's overloads differ.
   const app = Fastify({
+    ...((opts.tls ?? {}) as object),
+    ...serverTimeoutOptions(),
     ...(opts.logger ? { loggerInstance: opts.logger } : {}),
     // One log line per event: no per-request access logs.
     logController: new LogController({ disableRequestLogging: true }),
@@ -26,8 +32,9 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance<any, 
     bodyLimit: deps.limits.maxBodyBytes,
     // Prometheus matches paths exactly; keep "/api/v1/query/" a 404 like it does.
     routerOptions: { ignoreTrailingSlash: false },
-  });
+  } as object) as unknown as FastifyInstance;
 
+  applyRequestLimits(app);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     const out: Record<string, string | string[]> = {};
     for (const [k, v] of new URLSearchParams(body as string)) {

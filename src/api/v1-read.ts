@@ -37,7 +37,10 @@ export function registerRemoteReadRoute(app: FastifyInstance, opts: RemoteReadRo
     }
     const types = parsed.acceptedResponseTypes;
     if (types.length > 0 && !types.includes(RESPONSE_SAMPLES)) {
-      return reply.code(400).type('text/plain').send(`unsupported response types ${types.join(',')}; only SAMPLES\n`);
+      return reply
+        .code(400)
+        .type('text/plain')
+        .send(`unsupported response types ${types.join(',')}; only SAMPLES\n`);
     }
     const ext = opts.externalLabels();
     const limit = opts.sampleLimit ?? 5e7;

@@ -79,7 +79,6 @@ function get(
   });
 }
 
-
 test('parseBasicAuth splits at the first colon and rejects other schemes', () => {
   assert.deepEqual(parseBasicAuth(`Basic ${Buffer.from('a:b:c').toString('base64')}`), { user: 'a', password: 'b:c' });
   assert.equal(parseBasicAuth('Bearer abc'), null);

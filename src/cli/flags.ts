@@ -71,6 +71,12 @@ export const SERVER_FLAGS: FlagDef[] = [
     kind: 'bool',
   },
   {
+    name: 'web.read-only',
+    help: 'Serve queries only: refuse silences, alerts, reload, admin and remote write with 403.',
+    default: 'false',
+    kind: 'bool',
+  },
+  {
     name: 'web.enable-admin-api',
     help: 'Enable API endpoints for admin control actions.',
     default: 'false',

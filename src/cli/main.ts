@@ -3,6 +3,7 @@ import { FlagError, SERVER_FLAGS, validateFlags } from './flags.ts';
 import { createLogger } from './logger.ts';
 import { registerAlertmanagerCommands } from './alertmanager-commands.ts';
 import { registerExporterCommand } from './exporter-command.ts';
+import { registerHashPasswordCommand } from './hash-password.ts';
 import { registerQueryCommand } from './query-command.ts';
 import { registerRulesCommands } from './rules-commands.ts';
 import { registerTsdbCommand } from './tsdb-command.ts';
@@ -82,6 +83,7 @@ registerAlertmanagerCommands(check, program);
 registerTsdbCommand(program);
 registerRulesCommands(program);
 registerExporterCommand(program);
+registerHashPasswordCommand(program);
 
 async function version(): Promise<string> {
   const { readFile } = await import('node:fs/promises');

@@ -24,3 +24,4 @@ export { RELABEL_ACTIONS, RELABEL_DEFAULTS } from './relabel.ts';
 export { configToYaml, redactedConfig, SECRET_PLACEHOLDER } from './config-yaml.ts';
 export { parseFileSD, parseTargetGroupYaml } from './file-sd.ts';
 export { type CheckResult, checkConfigFiles } from './check.ts';
+export * from './web-config-index.ts';

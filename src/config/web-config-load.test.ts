@@ -116,7 +116,10 @@ test('unreadable certificate files are reported when files are checked', () => {
   const dir = mkdtempSync(join(tmpdir(), 'osprey-webcfg-'));
   const file = join(dir, 'web.yml');
   writeFileSync(file, 'tls_server_config:\n  cert_file: nope.crt\n  key_file: nope.key\n');
-  assert.throws(() => loadWebConfigFile(file), /web\.yml:2:14: tls_server_config\.cert_file: cannot read cert_file .*ENOENT/);
+  assert.throws(
+    () => loadWebConfigFile(file),
+    /web\.yml:2:14: tls_server_config\.cert_file: cannot read cert_file .*ENOENT/,
+  );
 });
 
 test('headers: only the toolkit set, with checked values', () => {

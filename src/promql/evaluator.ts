@@ -342,7 +342,12 @@ export class Evaluator {
       }
       if (k === 0) continue;
       this.addSamples(k);
-      series.push({ labels: s.labels, ts: tb.subarray(base, base + k), vs: vb.subarray(base, base + k), dropName: false });
+      series.push({
+        labels: s.labels,
+        ts: tb.subarray(base, base + k),
+        vs: vb.subarray(base, base + k),
+        dropName: false,
+      });
       base += k;
     }
     return {

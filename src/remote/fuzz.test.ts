@@ -16,6 +16,8 @@ import {
 } from './write-request.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
+// Long runs (npm run fuzz) have no per-test timeout; the short default must finish in seconds.
+const TIMEOUT = process.env.FUZZ_RUNS ? Number.POSITIVE_INFINITY : 5000;
 const BUDGET_MS = 100;
 
 const VALID = encodeWriteRequestBody([
@@ -59,7 +61,7 @@ function check(decode: () => { labels: Labels; timestamps: Float64Array }[], inp
 }
 
 test('remote write: corrupt protobuf inside valid snappy gives RemoteWriteDecodeError or bounded series', {
-  timeout: 5000,
+  timeout: TIMEOUT,
 }, () => {
   const seen = { ok: 0, bad: 0 };
   fc.assert(
@@ -72,27 +74,11 @@ test('remote write: corrupt protobuf inside valid snappy gives RemoteWriteDecode
   assert.ok(seen.ok > 0 && seen.bad > 0, JSON.stringify(seen));
 });
 
-/** The decompressed length a snappy block claims (its leading varint); -1 when unreadable. */
-function claimedLength(body: Uint8Array): number {
-  let n = 0;
-  for (let i = 0, shift = 1; i < Math.min(body.length, 5); i++, shift *= 128) {
-    n += (body[i] & 0x7f) * shift;
-    if (body[i] < 0x80) return n;
-  }
-  return -1;
-}
-
-/** Snappy's densest element (a 3-byte copy of 64 bytes) expands about 22 times. */
-const plausible = (body: Uint8Array) => claimedLength(body) <= 22 * body.length + 64;
-
-test('remote write: corrupt snappy framing and arbitrary bytes', { timeout: 5000 }, () => {
-  // Implausible length claims are the subject of the amplification test below.
-  const bodies = fc
-    .oneof(
-      edits.map((e) => mutate(VALID, e)),
-      fc.uint8Array({ maxLength: 300 }),
-    )
-    .filter(plausible);
+test('remote write: corrupt snappy framing and arbitrary bytes', { timeout: TIMEOUT }, () => {
+  const bodies = fc.oneof(
+    edits.map((e) => mutate(VALID, e)),
+    fc.uint8Array({ maxLength: 300 }),
+  );
   fc.assert(
     fc.property(bodies, (body) => {
       check(() => decodeWriteRequestBody(body), 64 * body.length + 64);
@@ -124,11 +110,7 @@ test('remote write: a tiny body claiming a huge decompressed size is refused wit
   }
 });
 
-test('remote write: a 4-byte body claiming 32 MiB is refused quickly (decompression amplification)', {
-  // Known failure in src/remote: the snappy length is checked only against the 256 MiB cap, not against
-  // the body size, and a short stream is not detected, so the server allocates and scans the claimed size.
-  todo: 'src/remote: reject claimed length > ~22x body size and check the output was fully written',
-}, () => {
+test('remote write: a 4-byte body claiming 32 MiB is refused quickly (decompression amplification)', () => {
   const body = Uint8Array.from([0x80, 0x80, 0x80, 0x10]); // varint 32 MiB, no data
   const start = performance.now();
   assert.throws(() => decodeWriteRequestBody(body), RemoteWriteDecodeError);

@@ -12,7 +12,12 @@ export {
   type QueueStats,
   type WALPosition,
 } from './queue-manager.ts';
-export { RemoteWriteManager, type RemoteWriteManagerOptions, remoteName } from './remote-write-manager.ts';
+export {
+  RemoteWriteManager,
+  type RemoteWriteManagerOptions,
+  remoteName,
+  renderRemoteWriteMetrics,
+} from './remote-write-manager.ts';
 export { readSegmentFrom } from './wal-tail.ts';
 export { encodeLabelFields, WriteRequestBuilder } from './write-encoder.ts';
 export {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Labels } from '../model/index.ts';
 import { DB } from '../tsdb/index.ts';
-import { RemoteWriteManager } from './remote-write-manager.ts';
+import { RemoteWriteManager, renderRemoteWriteMetrics } from './remote-write-manager.ts';
 import { remoteWriteConfig, startReceiver, waitFor } from './test-helpers.ts';
 
 const dirs: string[] = [];
@@ -43,7 +43,13 @@ test('ships samples from the WAL in order, with external labels and remote-write
   const recv = await startReceiver();
   const mgr = new RemoteWriteManager({ walDir: join(dir, 'wal'), dataDir: dir, pollInterval: 10 });
   await mgr.applyConfig(
-    [remoteWriteConfig(recv.url, { name: 'r1', basic_auth: { username: 'u', password: 'p' }, headers: { 'X-Scope-OrgID': 't1' } })],
+    [
+      remoteWriteConfig(recv.url, {
+        name: 'r1',
+        basic_auth: { username: 'u', password: 'p' },
+        headers: { 'X-Scope-OrgID': 't1' },
+      }),
+    ],
     Labels.fromObject({ region: 'eu', job: 'ignored' }),
   );
   await new Promise((r) => setTimeout(r, 30));
@@ -67,7 +73,8 @@ test('ships samples from the WAL in order, with external labels and remote-write
   assert.match(String(h['user-agent']), /^Osprey\//);
   assert.equal(h.authorization, `Basic ${Buffer.from('u:p').toString('base64')}`);
   assert.equal(h['x-scope-orgid'], 't1');
-  assert.equal(mgr.stats()[0].samplesSent, 600);
+  // The receiver has the samples before the sender has read the response.
+  await waitFor(() => mgr.stats()[0].samplesSent === 600);
   assert.equal(mgr.stats()[0].highestSentTimestamp, 300);
   await mgr.stop();
   db.close();
@@ -154,5 +161,24 @@ test('resumes from its saved WAL position after an outage and a restart, in orde
   assert.equal(count(recv.samples), 600);
   await mgr.stop();
   db.close();
+  await recv.close();
+});
+
+test('renders prometheus_remote_storage_* metrics; applyConfig rejects duplicate remote names', async () => {
+  const dir = tmp();
+  const recv = await startReceiver();
+  const mgr = new RemoteWriteManager({ walDir: join(dir, 'wal'), dataDir: dir, pollInterval: 10 });
+  await assert.rejects(
+    mgr.applyConfig(
+      [remoteWriteConfig(recv.url, { name: 'x' }), remoteWriteConfig(recv.url, { name: 'x' })],
+      Labels.EMPTY,
+    ),
+    /duplicate remote write/,
+  );
+  await mgr.applyConfig([remoteWriteConfig(recv.url, { name: 'x' })], Labels.EMPTY);
+  const text = renderRemoteWriteMetrics(mgr.stats());
+  assert.match(text, new RegExp(`prometheus_remote_storage_samples_total\\{remote_name="x",url="${recv.url}"\\} 0\\n`));
+  assert.match(text, /prometheus_remote_storage_shards\{remote_name="x",.*\} 1\n/);
+  await mgr.stop();
   await recv.close();
 });

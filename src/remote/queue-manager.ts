@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import type { RemoteWriteConfig } from '../config/types.ts';
 import { type Labels, LabelsBuilder } from '../model/index.ts';
 import { type CompiledRelabelConfig, compileRelabelConfigs, relabelBuilder, USER_AGENT } from '../scrape/index.ts';
-import { decodeSamples, decodeSeries, lastCheckpoint, listSegments, RECORD_SAMPLES, RECORD_SERIES } from '../tsdb/wal/index.ts';
+import {
+  decodeSamples,
+  decodeSeries,
+  lastCheckpoint,
+  listSegments,
+  RECORD_SAMPLES,
+  RECORD_SERIES,
+} from '../tsdb/wal/index.ts';
 import { authHeaders, sleep } from './http-client.ts';
 import { readSegmentFrom } from './wal-tail.ts';
 import { encodeLabelFields, WriteRequestBuilder } from './write-encoder.ts';

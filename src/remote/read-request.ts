@@ -1,7 +1,7 @@
 import snappy from 'snappyjs';
 import { type Labels, Matcher, MatchType } from '../model/index.ts';
 import { ProtoReader, ProtoWriter } from './protobuf-wire.ts';
-import { decodeWriteRequest, MAX_DECODED_BYTES, RemoteWriteDecodeError } from './write-request.ts';
+import { decodeWriteRequest, RemoteWriteDecodeError, uncompressSnappyBlock } from './write-request.ts';
 
 /**
  * Remote read protocol (prometheus/prompb remote.proto): ReadRequest{queries=1, accepted_response_types=2},
@@ -27,12 +27,7 @@ const MATCH_TYPES = [MatchType.Equal, MatchType.NotEqual, MatchType.Regex, Match
 const utf8 = new TextDecoder();
 
 export function decodeReadRequestBody(body: Uint8Array): { queries: ReadQuery[]; acceptedResponseTypes: number[] } {
-  let raw: Uint8Array;
-  try {
-    raw = snappy.uncompress(body, MAX_DECODED_BYTES) as Uint8Array;
-  } catch (e) {
-    throw new RemoteWriteDecodeError(`snappy: corrupt input (${(e as Error).message})`);
-  }
+  const raw = uncompressSnappyBlock(body);
   const queries: ReadQuery[] = [];
   const types: number[] = [];
   try {
@@ -135,7 +130,7 @@ export function encodeReadResponseBody(results: readonly (readonly ReadSeries[])
 
 /** Decodes a SAMPLES ReadResponse into one series list per query. */
 export function decodeReadResponseBody(body: Uint8Array): ReadSeries[][] {
-  const raw = snappy.uncompress(body, MAX_DECODED_BYTES) as Uint8Array;
+  const raw = uncompressSnappyBlock(body);
   const out: ReadSeries[][] = [];
   const r = new ProtoReader(raw);
   while (!r.done) {

@@ -80,7 +80,9 @@ export class RemoteReadClient {
     });
     const body = new Uint8Array(await res.arrayBuffer());
     if (!res.ok) {
-      throw new Error(`remote read ${this.cfg.url}: server returned HTTP status ${res.status}: ${new TextDecoder().decode(body).trim()}`);
+      throw new Error(
+        `remote read ${this.cfg.url}: server returned HTTP status ${res.status}: ${new TextDecoder().decode(body).trim()}`,
+      );
     }
     const results = decodeReadResponseBody(body);
     return (results[0] ?? []).map((s: ReadSeries) => {

@@ -86,7 +86,7 @@ export async function startReceiver(respond: (n: number) => number = () => 204):
   };
 }
 
-export async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+export async function waitFor(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > end) throw new Error('timed out waiting for condition');

@@ -82,7 +82,14 @@ export class WriteRequestBuilder {
   }
 
   /** Appends a TimeSeries with samples ts[from..to), vs[from..to). */
-  series(labelFields: Uint8Array, ts: ArrayLike<number>, vs: Float64Array, idx: ArrayLike<number>, from: number, to: number): void {
+  series(
+    labelFields: Uint8Array,
+    ts: ArrayLike<number>,
+    vs: Float64Array,
+    idx: ArrayLike<number>,
+    from: number,
+    to: number,
+  ): void {
     let body = labelFields.length;
     for (let i = from; i < to; i++) {
       const t = ts[idx[i]];

@@ -18,13 +18,33 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes a snappy-compressed (block format) protobuf prometheus.WriteRequest. */
 export function decodeWriteRequestBody(body: Uint8Array): DecodedSeries[] {
-  let raw: Uint8Array;
+  return decodeWriteRequest(uncompressSnappyBlock(body));
+}
+
+/**
+ * Snappy block decompression with a guard against amplification: the stream starts with the decompressed length,
+ * and snappy cannot expand more than ~21x (a 3-byte copy yields at most 64 bytes), so a larger claim is corrupt and
+ * is refused before anything is allocated.
+ */
+export function uncompressSnappyBlock(body: Uint8Array): Uint8Array {
+  let claimed = 0;
+  let mul = 1;
+  for (let i = 0; i < Math.min(5, body.length); i++) {
+    claimed += (body[i] & 0x7f) * mul;
+    if ((body[i] & 0x80) === 0) break;
+    mul *= 128;
+  }
+  if (claimed > MAX_DECODED_BYTES) {
+    throw new RemoteWriteDecodeError(`snappy: decoded length ${claimed} exceeds the limit`);
+  }
+  if (claimed > body.length * 24 + 64) {
+    throw new RemoteWriteDecodeError('snappy: corrupt input (decoded length too large for the input)');
+  }
   try {
-    raw = snappy.uncompress(body, MAX_DECODED_BYTES) as Uint8Array;
+    return snappy.uncompress(body, MAX_DECODED_BYTES) as Uint8Array;
   } catch (e) {
     throw new RemoteWriteDecodeError(`snappy: corrupt input (${(e as Error).message})`);
   }
-  return decodeWriteRequest(raw);
 }
 
 export function decodeWriteRequest(buf: Uint8Array): DecodedSeries[] {
