@@ -7,6 +7,7 @@ const all: Record<string, () => Promise<unknown>> = {
   promql: async () => (await import('./promql.ts')).runPromqlBench(),
   collectors: async () => (await import('./collectors.ts')).runCollectorsBench(),
   storage: async () => (await import('./storage.ts')).runStorageBench(),
+  remote: async () => (await import('./remote.ts')).runRemoteBench(),
   rules: async () => (await import('./rules.ts')).runRulesBench(),
   alertmanager: async () => (await import('./alertmanager.ts')).runAlertmanagerBench(),
 };

@@ -5,7 +5,10 @@ import type { Logger } from 'pino';
 import Fastify from 'fastify';
 import { Alertmanager, registerAlertmanagerRoutes } from './alertmanager/index.ts';
 import { BUILTIN_DASHBOARDS_DIR, registerDashboardRoutes } from './api/dashboards.ts';
+import { registerFederateRoute } from './api/federate.ts';
 import { registerAdminRoutes } from './api/v1-admin.ts';
+import { registerRemoteReadRoute } from './api/v1-read.ts';
+import { RemoteWriteManager, renderRemoteWriteMetrics } from './remote/index.ts';
 import { applyWebConfig, fastifyTlsOptions, readOnlyGuard, reloadTls } from './api/web-config.ts';
 import { loadWebConfigFile, type WebConfig } from './config/web-config-index.ts';
 import { createHttpServer, type ApiDeps, type QueryService } from './api/index.ts';
@@ -38,7 +41,7 @@ import {
 import { DEFAULT_ALERTMANAGER_YAML, defaultConfigYaml } from './default-config.ts';
 import { createNotifierFactory } from './notify/index.ts';
 import { CONTENT_TYPE_TEXT, writeText } from './exposition/index.ts';
-import { parseDuration } from './model/index.ts';
+import { Labels, parseDuration } from './model/index.ts';
 import { Engine } from './promql/index.ts';
 import { createQueryService, parseSelectorForApi } from './query-service.ts';
 import {
@@ -75,6 +78,7 @@ export class OspreyServer {
   private amConfig: AlertmanagerYmlConfig;
   private amHttp: ReturnType<typeof Fastify> | null = null;
   private webConfig: WebConfig | null = null;
+  readonly remoteWrite: RemoteWriteManager;
   private readonly http: ReturnType<typeof createHttpServer>;
   private readonly startTime = Date.now();
   private lastReload = { success: true, time: Date.now() };
@@ -94,6 +98,11 @@ export class OspreyServer {
       logger: log.child({ component: 'tsdb' }),
     });
     this.head = this.db.head;
+    this.remoteWrite = new RemoteWriteManager({
+      walDir: resolve(flags['storage.tsdb.path'], 'wal'),
+      dataDir: resolve(flags['storage.tsdb.path']),
+      logger: log.child({ component: 'remote' }),
+    });
     const r = this.db.replay;
     log.info({ series: r.series, samples: r.samples, durationMs: r.durationMs }, 'WAL replay completed');
     this.amConfig = this.loadAlertmanagerConfig();
@@ -195,7 +204,10 @@ export class OspreyServer {
       lifecycleEnabled: flags['web.enable-lifecycle'] === 'true',
       reload: () => this.reload(),
       ready: () => true,
-      selfMetrics: () => this.self.render(),
+      selfMetrics: async () => {
+        const m = await this.self.render();
+        return { ...m, body: m.body + renderRemoteWriteMetrics(this.remoteWrite.stats()) };
+      },
       metadata: () => ({}),
       exporterRoutes: {
         '/collectors/host/metrics': hostMetrics,
@@ -213,6 +225,17 @@ export class OspreyServer {
       extraRoutes: [
         (app) => registerAlertmanagerRoutes(app, this.alertmanager),
         (app) => registerRulesRoutes(app, this.rules),
+        (app) =>
+          registerFederateRoute(app, {
+            storage: this.db,
+            parseSelector: parseSelectorForApi,
+            externalLabels: () => Labels.fromObject(this.config?.global.external_labels ?? {}),
+          }),
+        (app) =>
+          registerRemoteReadRoute(app, {
+            storage: this.db,
+            externalLabels: () => Labels.fromObject(this.config?.global.external_labels ?? {}),
+          }),
         (app) =>
           registerAdminRoutes(app, this.db, {
             enabled: flags['web.enable-admin-api'] === 'true',
@@ -349,6 +372,9 @@ export class OspreyServer {
             return parseProbeModules(readFileSync(file, 'utf8'), file);
           })()
         : defaultProbeModules();
+    this.remoteWrite
+      .applyConfig(next.remote_write, Labels.fromObject(next.global.external_labels))
+      .catch((e) => this.log.error({ error: String(e) }, 'remote write config not applied'));
     this.config = next;
     this.amConfig = nextAm;
   }
@@ -381,6 +407,7 @@ export class OspreyServer {
     this.alertmanager.stop();
     await this.http.close();
     await this.amHttp?.close();
+    await this.remoteWrite.stop();
     this.db.close();
   }
 }

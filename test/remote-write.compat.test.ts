@@ -74,11 +74,10 @@ test('Debian Prometheus receives every sample Osprey stored, across a receiver o
     write(0, 300);
     const q = `${promUrl}/api/v1/query?query=${encodeURIComponent('sum(count_over_time(osprey_rw_test{osprey="one"}[1h]))')}`;
     await waitFor(async () => (await getJSON(q)).json.data?.result?.[0]?.value?.[1] === '6000', 20_000, '6000 samples');
-    // Outage: Prometheus stops, Osprey keeps storing, then Prometheus comes back.
+    // Outage: Prometheus stops, Osprey keeps storing (and restarts, below), then Prometheus comes back.
     await stopProcess(prom);
     write(300, 600);
     await waitFor(async () => mgr.stats()[0].samplesRetried > 0, 10_000, 'retries');
-    prom = startPrometheus(promDir, port);
     // Osprey restarts mid-stream while Prometheus is still down; the new queue resumes from its saved position.
     await mgr.stop();
     db.close();
