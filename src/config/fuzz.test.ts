@@ -14,8 +14,10 @@ import { ConfigError } from './yaml-errors.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 // Long runs (npm run fuzz) have no per-test timeout; the short default must finish in seconds.
-const TIMEOUT = process.env.FUZZ_RUNS ? Number.POSITIVE_INFINITY : 5000;
-const BUDGET_MS = 300;
+// Generous under a loaded CI machine; a hang still fails.
+const TIMEOUT = process.env.FUZZ_RUNS ? Number.POSITIVE_INFINITY : 60_000;
+// A hang guard, not a performance target: loose enough for a loaded CI machine.
+const BUDGET_MS = 2000;
 
 const LOADERS: [string, (text: string) => unknown, string][] = [
   [

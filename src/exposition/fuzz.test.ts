@@ -11,8 +11,10 @@ import { ExpositionError, type ExpositionFormat } from './types.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 // Long runs (npm run fuzz) have no per-test timeout; the short default must finish in seconds.
-const TIMEOUT = process.env.FUZZ_RUNS ? Number.POSITIVE_INFINITY : 5000;
-const BUDGET_MS = 250;
+// Generous under a loaded CI machine; a hang still fails.
+const TIMEOUT = process.env.FUZZ_RUNS ? Number.POSITIVE_INFINITY : 60_000;
+// A hang guard, not a performance target: loose enough for a loaded CI machine.
+const BUDGET_MS = 2000;
 
 const SEEDS = [
   '# HELP http_requests_total Total.\n# TYPE http_requests_total counter\nhttp_requests_total{method="get",code="200"} 1027 1395066363000\n',

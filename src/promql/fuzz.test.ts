@@ -10,8 +10,10 @@ import { PromQLParseError, parseExpr } from './parser.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 // Long runs (npm run fuzz) have no per-test timeout; the short default must finish in seconds.
-const TIMEOUT = process.env.FUZZ_RUNS ? Number.POSITIVE_INFINITY : 5000;
-const BUDGET_MS = 200;
+// Generous under a loaded CI machine; a hang still fails.
+const TIMEOUT = process.env.FUZZ_RUNS ? Number.POSITIVE_INFINITY : 60_000;
+// A hang guard, not a performance target: loose enough for a loaded CI machine.
+const BUDGET_MS = 2000;
 
 const PIECES = [
   'sum',

@@ -17,8 +17,10 @@ import {
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 // Long runs (npm run fuzz) have no per-test timeout; the short default must finish in seconds.
-const TIMEOUT = process.env.FUZZ_RUNS ? Number.POSITIVE_INFINITY : 5000;
-const BUDGET_MS = 100;
+// Generous under a loaded CI machine; a hang still fails.
+const TIMEOUT = process.env.FUZZ_RUNS ? Number.POSITIVE_INFINITY : 60_000;
+// A hang guard, not a performance target: loose enough for a loaded CI machine.
+const BUDGET_MS = 2000;
 
 const VALID = encodeWriteRequestBody([
   {
