@@ -109,3 +109,61 @@ export class SelfMetrics {
     return { body: await this.registry.metrics(), contentType: this.registry.contentType };
   }
 }
+
+/** Rule-group metrics in exposition text, with Prometheus's names under the osprey_ prefix. */
+export function renderRuleGroupMetrics(
+  groups: readonly {
+    group: string;
+    interval: number;
+    lastEvaluation: number;
+    lastDuration: number;
+    lastSamples: number;
+    rules: number;
+    evaluations: number;
+    failures: number;
+    missedIterations: number;
+  }[],
+): string {
+  if (groups.length === 0) return '';
+  const families: [string, string, string, (g: (typeof groups)[number]) => number][] = [
+    ['osprey_rule_group_interval_seconds', 'gauge', 'The interval of a rule group.', (g) => g.interval],
+    [
+      'osprey_rule_group_last_duration_seconds',
+      'gauge',
+      'The duration of the last rule group evaluation.',
+      (g) => g.lastDuration,
+    ],
+    [
+      'osprey_rule_group_last_evaluation_timestamp_seconds',
+      'gauge',
+      'The timestamp of the last rule group evaluation in seconds.',
+      (g) => g.lastEvaluation,
+    ],
+    [
+      'osprey_rule_group_last_evaluation_samples',
+      'gauge',
+      'The number of samples returned during the last rule group evaluation.',
+      (g) => g.lastSamples,
+    ],
+    ['osprey_rule_group_rules', 'gauge', 'The number of rules.', (g) => g.rules],
+    ['osprey_rule_evaluations_total', 'counter', 'The total number of rule evaluations.', (g) => g.evaluations],
+    [
+      'osprey_rule_evaluation_failures_total',
+      'counter',
+      'The total number of rule evaluation failures.',
+      (g) => g.failures,
+    ],
+    [
+      'osprey_rule_group_iterations_missed_total',
+      'counter',
+      'The total number of rule group evaluations missed due to slow rule group evaluation.',
+      (g) => g.missedIterations,
+    ],
+  ];
+  let out = '';
+  for (const [name, type, help, get] of families) {
+    out += `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`;
+    for (const g of groups) out += `${name}{rule_group=${JSON.stringify(g.group)}} ${get(g)}\n`;
+  }
+  return out;
+}

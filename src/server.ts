@@ -52,7 +52,7 @@ import {
   registerRulesRoutes,
 } from './rules/index.ts';
 import { ScrapeManager } from './scrape/index.ts';
-import { SelfMetrics } from './self-metrics.ts';
+import { renderRuleGroupMetrics, SelfMetrics } from './self-metrics.ts';
 import { DB, type Head } from './tsdb/index.ts';
 
 export const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string;
@@ -206,7 +206,9 @@ export class OspreyServer {
       ready: () => true,
       selfMetrics: async () => {
         const m = await this.self.render();
-        return { ...m, body: m.body + renderRemoteWriteMetrics(this.remoteWrite.stats()) };
+        const extra =
+          renderRemoteWriteMetrics(this.remoteWrite.stats()) + renderRuleGroupMetrics(this.rules.groupMetrics());
+        return { ...m, body: m.body + extra };
       },
       metadata: () => ({}),
       exporterRoutes: {

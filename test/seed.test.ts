@@ -98,6 +98,8 @@ test('the seed rule goes pending, fires, and its notification reaches the receiv
   assert.equal(alert.annotations.description, `CPU usage is 95% on ${app.address}.`);
   const rules = await getJSON(`${osprey.url}/api/v1/rules`);
   assert.equal(rules.json.data.groups[0].rules[0].state, 'firing');
+  const metrics = await (await fetch(`${osprey.url}/metrics`)).text();
+  assert.match(metrics, /^osprey_rule_evaluations_total\{rule_group="[^"]*;example"\} [1-9]\d*$/m);
   const series = await getJSON(`${osprey.url}/api/v1/query?query=ALERTS`);
   assert.equal(series.json.data.result[0].metric.alertstate, 'firing');
 });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -13,14 +12,6 @@ import { startHttp } from './helpers.ts';
 const KILLS = Number(process.env.OSPREY_CRASH_KILLS ?? 20);
 const SERIES = 5;
 const PER_BATCH = 20;
-
-async function freePort(): Promise<number> {
-  const s = createNetServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -40,7 +31,7 @@ function start(dir: string, port: number, config: string): ChildProcess {
   // keep the tail of the output for the error message of a failed start
   let out = '';
   const keep = (d: Buffer) => {
-    out = (out + d.toString()).slice(-4000);
+    out = (out + d.toString()).slice(-20000);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -48,16 +39,23 @@ function start(dir: string, port: number, config: string): ChildProcess {
   return child;
 }
 
-async function waitReady(base: string, child: ChildProcess): Promise<void> {
+/** Waits for the "listening on" line (the port is chosen by the OS: no race with other tests) and /-/ready. */
+async function waitReady(child: ChildProcess): Promise<string> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
+    const out = (child as ChildProcess & { output?: () => string }).output?.() ?? '';
     if (child.exitCode !== null) {
-      const out = (child as ChildProcess & { output?: () => string }).output?.() ?? '';
       throw new Error(`osprey exited with ${child.exitCode} before becoming ready:\n${out}`);
     }
+    const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+    if (!m) {
+      await sleep(50);
+      continue;
+    }
+    const base = m[1];
     try {
       const r = await fetch(`${base}/-/ready`);
-      if (r.status === 200) return;
+      if (r.status === 200) return base;
     } catch {
       // not listening yet
     }
@@ -99,10 +97,8 @@ test(`no acknowledged sample is lost across ${KILLS} SIGKILLs during remote writ
   let child: ChildProcess | null = null;
   try {
     for (let round = 0; round <= KILLS; round++) {
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
-      child = start(data, port, config);
-      await waitReady(url, child);
+      child = start(data, 0, config);
+      const url = await waitReady(child);
 
       // every acknowledged sample is back
       if (acked.length > 0) {
