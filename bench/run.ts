@@ -8,6 +8,7 @@ const all: Record<string, () => Promise<unknown>> = {
   collectors: async () => (await import('./collectors.ts')).runCollectorsBench(),
   storage: async () => (await import('./storage.ts')).runStorageBench(),
   remote: async () => (await import('./remote.ts')).runRemoteBench(),
+  ui: async () => (await import('./ui.ts')).runUiBench(),
   rules: async () => (await import('./rules.ts')).runRulesBench(),
   alertmanager: async () => (await import('./alertmanager.ts')).runAlertmanagerBench(),
 };
