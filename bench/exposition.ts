@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /**
  * Exposition parser throughput: MB/s and samples/s for a real node_exporter page and a synthetic
  * 10k-series page, parsed the way the scrape loop does (next, seriesKey, value, timestamp), and
@@ -16,7 +17,9 @@ export interface ExpositionBenchResult {
   samplesPerSec: number;
 }
 
-const FALLBACK_PAGE = '/work/shared/conformance/exposition/alltypes.237mfs.prom.txt';
+const FALLBACK_PAGE = fileURLToPath(
+  new URL('../../shared/conformance/exposition/alltypes.237mfs.prom.txt', import.meta.url),
+);
 
 async function nodeExporterPage(): Promise<{ page: string; source: string }> {
   if (haveNodeExporter()) {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /**
  * Secrets never leak: every secret field of prometheus.yml and alertmanager.yml is printed as <secret> by
  * the redacting writers (synthetic configs with a marker in each secret field, plus every loadable upstream
@@ -21,7 +22,7 @@ import {
   ALERTMANAGER_LOCAL_SECRETS_YAML,
 } from './security-fixtures.ts';
 
-const CONFORMANCE = '/work/shared/conformance';
+const CONFORMANCE = fileURLToPath(new URL('../../shared/conformance', import.meta.url));
 const MARKER = /S3CRET[-\w]*/g;
 
 /**

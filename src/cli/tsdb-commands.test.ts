@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import {
 } from './tsdb-commands.ts';
 import { formatBase2Bytes, formatGoDurationMs, formatGoUTCSeconds, tabulate } from './tsdb-format.ts';
 
-const CONFORMANCE = '/work/shared/conformance/promtool-unittest';
+const CONFORMANCE = fileURLToPath(new URL('../../../shared/conformance/promtool-unittest', import.meta.url));
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'osprey-tsdb-cli-'));

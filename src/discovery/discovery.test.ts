@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import type { TargetGroup } from '../config/types.ts';
 import { parseFileSD } from '../config/index.ts';
 import { DiscoveryManager, FileDiscoverer, globFiles, StaticDiscoverer, type TargetSets } from './index.ts';
 
-const FIXTURES = '/work/shared/conformance/prometheus-config/file_sd';
+const FIXTURES = fileURLToPath(new URL('../../../shared/conformance/prometheus-config/file_sd', import.meta.url));
 
 function waitFor<T>(get: () => T | undefined, timeoutMs = 3000): Promise<T> {
   const start = Date.now();

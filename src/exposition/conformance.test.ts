@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { createParser, type ExpositionFormat } from './index.ts';
  * Conformance: every upstream exposition payload must parse, with the sample and family counts the
  * conformance README states. Known failures (none today) live in conformance-known-failures.json.
  */
-const CONFORMANCE = '/work/shared/conformance';
+const CONFORMANCE = fileURLToPath(new URL('../../../shared/conformance', import.meta.url));
 const EXPECTED: Record<string, { samples: number; families: number }> = {
   'exposition/alltypes.237mfs.prom.txt': { samples: 1857, families: 237 },
   'exposition/alltypes.237mfs.nometa.prom.txt': { samples: 1857, families: 0 },

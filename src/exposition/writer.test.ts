@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
@@ -54,7 +55,10 @@ describe('Go float formatting', () => {
   });
 
   test('every value in a client_golang page is printed back byte for byte', () => {
-    const text = readFileSync('/work/shared/conformance/exposition/alltypes.237mfs.prom.txt', 'utf8');
+    const text = readFileSync(
+      fileURLToPath(new URL('../../../shared/conformance/exposition/alltypes.237mfs.prom.txt', import.meta.url)),
+      'utf8',
+    );
     const { samples } = parseAll(text, 'text');
     const tokens = text
       .split('\n')

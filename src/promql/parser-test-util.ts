@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /**
  * Helpers for the parser tests: a position-free, comparable form of an AST, and the queries of the
  * upstream PromQL test scripts.
@@ -38,7 +39,7 @@ export interface ScriptQuery {
   legacyFail: boolean;
 }
 
-export const CONFORMANCE_DIR = '/work/shared/conformance/promql';
+export const CONFORMANCE_DIR = fileURLToPath(new URL('../../../shared/conformance/promql', import.meta.url));
 
 const EVAL_INSTANT = /^(eval(?:_fail|_warn|_info|_ordered)?)\s+instant\s+at\s+\S+\s+(.*)$/;
 const EVAL_RANGE = /^(eval(?:_fail|_warn|_info|_ordered)?)\s+range\s+from\s+\S+\s+to\s+\S+\s+step\s+\S+\s+(.*)$/;
