@@ -307,6 +307,9 @@ export class OspreyServer {
   async start(): Promise<void> {
     const { host, port } = parseListenAddress(this.flags['web.listen-address']);
     await this.http.listen({ host, port });
+    // --web.max-connections: Node closes connections beyond the limit, as Prometheus's listener refuses them.
+    const maxConns = Number(this.flags['web.max-connections']);
+    if (maxConns > 0) this.http.server.maxConnections = maxConns;
     const addr = this.http.server.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : port;
     const scheme = this.webConfig?.tls_server_config ? 'https' : 'http';
