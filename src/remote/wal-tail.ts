@@ -1,19 +1,12 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import snappy from 'snappyjs';
-import { PAGE_SIZE, segmentName } from '../tsdb/wal/index.ts';
+import { PAGE_SIZE, scanRecords, segmentName } from '../tsdb/wal/index.ts';
 
 /**
  * Reads the WAL segment format (tsdb/docs/format/wal.md) incrementally, from a byte offset to the end of
  * the last complete record, so a watcher can tail a segment the TSDB is still writing.
  * Returns the offset just after the last complete record (where the next read starts).
  */
-const HEADER = 7;
-const FULL = 1;
-const FIRST = 2;
-const LAST = 4;
-const SNAPPY_FLAG = 1 << 3;
-
 export class WALTailError extends Error {}
 
 /**
@@ -59,57 +52,8 @@ function parseRecords(
   pos: number,
   onRecord: (rec: Uint8Array, end: number) => boolean | undefined,
 ): number {
-  let committed = pos;
-  let parts: Uint8Array[] = [];
-  let compressed = false;
-  while (pos < data.length) {
-    const inPage = pos % PAGE_SIZE;
-    if (PAGE_SIZE - inPage < HEADER + 1) {
-      pos += PAGE_SIZE - inPage;
-      if (parts.length === 0) committed = Math.min(pos, data.length);
-      continue;
-    }
-    const flags = data[pos];
-    const type = flags & 7;
-    if (type === 0) {
-      // Zero padding to the end of the page.
-      const pageEnd = pos - inPage + PAGE_SIZE;
-      if (pageEnd > data.length) break;
-      pos = pageEnd;
-      if (parts.length === 0) committed = pos;
-      continue;
-    }
-    if (pos + HEADER > data.length) break;
-    const n = (data[pos + 1] << 8) | data[pos + 2];
-    const start = pos + HEADER;
-    if (start + n > data.length) break;
-    if (type === FULL || type === FIRST) {
-      parts = [];
-      compressed = (flags & SNAPPY_FLAG) !== 0;
-    }
-    parts.push(data.subarray(start, start + n));
-    pos = start + n;
-    if (type === FULL || type === LAST) {
-      let rec = parts.length === 1 ? parts[0] : concat(parts);
-      if (compressed) rec = snappy.uncompress(rec) as Uint8Array;
-      parts = [];
-      committed = pos;
-      if (onRecord(rec, pos) === false) break;
-    } else if (type > LAST) {
-      throw new WALTailError(`invalid WAL record type ${type}`);
-    }
-  }
-  return committed;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  const r = scanRecords(data, pos, onRecord);
+  // A record cut off by the end of the data is still being written: resume there next time.
+  if (r.error !== null && !r.truncated) throw new WALTailError(r.error);
+  return r.end;
 }

@@ -225,12 +225,7 @@ export class DB implements Appendable, Queryable {
   /** Drops the failed WAL (without flushing its page again) and cuts its segment after the last whole record. */
   private abandonSegment(): void {
     const seg = this.wal.currentSegment;
-    const fd = (this.wal as unknown as { fd: number }).fd;
-    try {
-      if (typeof fd === 'number' && fd >= 0) closeSync(fd);
-    } catch {
-      // already closed
-    }
+    this.wal.abandon();
     try {
       replayWAL(this.walDir, () => {}, seg);
     } catch {

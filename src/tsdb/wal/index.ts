@@ -16,6 +16,8 @@ export {
   listSegments,
   PAGE_SIZE,
   replayWAL,
+  type ScanResult,
+  scanRecords,
   segmentName,
   WAL,
   WALCorruptionError,

@@ -159,6 +159,20 @@ export class WAL {
     fsyncSync(this.fd);
   }
 
+  /**
+   * Gives up on this WAL after a failed write: closes the segment without flushing the unwritten page again
+   * (the caller then cuts the torn tail with replayWAL and opens a new WAL).
+   */
+  abandon(): void {
+    if (this.fd < 0) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already unusable
+    }
+    this.fd = -1;
+  }
+
   close(): void {
     if (this.fd < 0) return;
     this.flush();
@@ -213,61 +227,83 @@ function readSegment(
   data: Uint8Array,
   onRecord: (rec: Uint8Array) => void,
 ): WALCorruptionError | null {
-  let pos = 0;
+  const r = scanRecords(data, 0, (rec) => {
+    onRecord(rec);
+  });
+  return r.error ? new WALCorruptionError(segment, r.end, r.error) : null;
+}
+
+/** What scanRecords found: where the last whole record ends, and why it stopped early (null at a clean end). */
+export interface ScanResult {
+  /** Offset just after the last whole record (or page padding): where a torn tail is cut, or a tail resumes. */
+  end: number;
+  /** Corruption, or a record cut off by the end of the data; null when the data ends between records. */
+  error: string | null;
+  /** The data ended inside a record (a torn tail, or a record still being written when tailing). */
+  truncated: boolean;
+}
+
+/**
+ * Parses the records of segment bytes `data` (which starts at a page boundary) from `pos`, checking the
+ * fragment layout and CRCs. onRecord gets each whole record and the offset after it; returning false stops.
+ * Shared by replay (which treats any error as corruption) and the remote-write WAL tailer (which waits for
+ * truncated records to be completed).
+ */
+export function scanRecords(
+  data: Uint8Array,
+  pos: number,
+  onRecord: (rec: Uint8Array, end: number) => boolean | undefined,
+): ScanResult {
   let parts: Uint8Array[] = [];
-  let recordStart = 0;
+  let end = pos;
   let compressed = false;
+  const stop = (error: string, truncated = false): ScanResult => ({ end, error, truncated });
   while (pos < data.length) {
     const inPage = pos % PAGE_SIZE;
     if (PAGE_SIZE - inPage < HEADER + 1) {
       pos += PAGE_SIZE - inPage;
+      if (parts.length === 0) end = Math.min(pos, data.length);
       continue;
     }
     const flags = data[pos];
     const type = flags & TYPE_MASK;
     if (type === 0) {
       // Rest of the page is empty; it must be zeros.
-      const end = Math.min(data.length, pos - inPage + PAGE_SIZE);
-      for (let j = pos; j < end; j++) {
-        if (data[j] !== 0)
-          return new WALCorruptionError(segment, recordStart, 'unexpected non-zero byte in padded page');
+      const pageEnd = Math.min(data.length, pos - inPage + PAGE_SIZE);
+      for (let j = pos; j < pageEnd; j++) {
+        if (data[j] !== 0) return stop('unexpected non-zero byte in padded page');
       }
-      pos = end;
+      pos = pageEnd;
+      if (parts.length === 0) end = pos;
       continue;
     }
-    if (pos + HEADER > data.length) return new WALCorruptionError(segment, recordStart, 'truncated record header');
+    if (pos + HEADER > data.length) return stop('truncated record header', true);
     const len = (data[pos + 1] << 8) | data[pos + 2];
     const crc = ((data[pos + 3] << 24) | (data[pos + 4] << 16) | (data[pos + 5] << 8) | data[pos + 6]) >>> 0;
     const start = pos + HEADER;
-    const end = start + len;
-    if (end > data.length) return new WALCorruptionError(segment, recordStart, 'truncated record');
-    if (inPage + HEADER + len > PAGE_SIZE) return new WALCorruptionError(segment, recordStart, 'record crosses page');
-    if (crc32c(data, start, end) !== crc) return new WALCorruptionError(segment, recordStart, 'checksum mismatch');
-    if (type > LAST) return new WALCorruptionError(segment, recordStart, `invalid record type ${type}`);
-    if ((type === FULL || type === FIRST) && parts.length > 0) {
-      return new WALCorruptionError(segment, recordStart, 'new record before the previous one ended');
-    }
-    if ((type === MIDDLE || type === LAST) && parts.length === 0) {
-      return new WALCorruptionError(segment, recordStart, 'continuation without a first fragment');
-    }
+    const fragEnd = start + len;
+    if (fragEnd > data.length) return stop('truncated record', true);
+    if (inPage + HEADER + len > PAGE_SIZE) return stop('record crosses page');
+    if (crc32c(data, start, fragEnd) !== crc) return stop('checksum mismatch');
+    if (type > LAST) return stop(`invalid record type ${type}`);
+    if ((type === FULL || type === FIRST) && parts.length > 0) return stop('new record before the previous one ended');
+    if ((type === MIDDLE || type === LAST) && parts.length === 0) return stop('continuation without a first fragment');
     if (type === FULL || type === FIRST) {
-      recordStart = pos;
       compressed = (flags & SNAPPY_FLAG) !== 0;
-      if (flags & ZSTD_FLAG)
-        return new WALCorruptionError(segment, recordStart, 'zstd-compressed WAL records are not supported');
+      if (flags & ZSTD_FLAG) return stop('zstd-compressed WAL records are not supported');
     }
-    parts.push(data.subarray(start, end));
-    pos = end;
+    parts.push(data.subarray(start, fragEnd));
+    pos = fragEnd;
     if (type === FULL || type === LAST) {
       let rec = parts.length === 1 ? parts[0] : concat(parts);
       if (compressed) rec = snappy.uncompress(rec) as Uint8Array;
       parts = [];
-      onRecord(rec);
-      recordStart = pos;
+      end = pos;
+      if (onRecord(rec, pos) === false) break;
     }
   }
-  if (parts.length > 0) return new WALCorruptionError(segment, recordStart, 'last record is incomplete');
-  return null;
+  if (parts.length > 0) return stop('last record is incomplete', true);
+  return { end, error: null, truncated: false };
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
