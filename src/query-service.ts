@@ -89,10 +89,10 @@ export function createQueryService(storage: Queryable, opts: QueryServiceOptions
       return { data, warnings, infos: r.infos };
     });
   return {
-    instant(query, time, o) {
+    async instant(query, time, o) {
       return evaluate(query, time, time, 0, o);
     },
-    range(query, start, end, step, o) {
+    async range(query, start, end, step, o) {
       return evaluate(query, start, end, step, o);
     },
     format(query) {

@@ -70,12 +70,12 @@ let reloadShouldFail = false;
 const deps: ApiDeps = {
   storage: store,
   query: {
-    instant: (q, t) => {
+    instant: async (q, t) => {
       if (q === '')
         throw new ApiError('bad_data', 'invalid parameter "query": 1:1: parse error: no expression found in input');
       return { data: { resultType: 'scalar', result: [t / 1000, '1'] } };
     },
-    range: (_q, s, e, step) => ({ data: { resultType: 'matrix', result: [], s, e, step } }),
+    range: async (_q, s, e, step) => ({ data: { resultType: 'matrix', result: [], s, e, step } }),
     format: (q) => q.trim(),
     parse: (q) => ({ type: 'numberLiteral', val: q }),
   },

@@ -2,21 +2,23 @@ import type { HeadStats, Appendable, Queryable } from '../tsdb/interfaces.ts';
 
 /** What the PromQL engine offers the API. Throws ApiError (bad_data, execution, timeout, ...). */
 export interface QueryService {
-  instant(query: string, time: number, opts: QueryOptions): { data: unknown; warnings?: string[]; infos?: string[] };
-  range(
-    query: string,
-    start: number,
-    end: number,
-    step: number,
-    opts: QueryOptions,
-  ): { data: unknown; warnings?: string[]; infos?: string[] };
+  instant(query: string, time: number, opts: QueryOptions): Promise<QueryResponse>;
+  range(query: string, start: number, end: number, step: number, opts: QueryOptions): Promise<QueryResponse>;
   /** For /api/v1/format_query. */
   format(query: string): string;
   /** For /api/v1/parse_query. */
   parse(query: string): unknown;
 }
 
+export interface QueryResponse {
+  data: unknown;
+  warnings?: string[];
+  infos?: string[];
+}
+
 export interface QueryOptions {
+  /** Aborted when the client goes away; the query stops with ApiError('canceled'). */
+  signal?: AbortSignal;
   /** ms; undefined = engine default */
   timeout?: number;
   /** ms; undefined = engine default */

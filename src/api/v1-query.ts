@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps, QueryOptions } from './deps.ts';
 import { param, parseDurationParam, parseLimit, parseTime } from './params.ts';
 import { ApiError, sendSuccess } from './respond.ts';
@@ -7,13 +7,13 @@ import { ApiError, sendSuccess } from './respond.ts';
 const MAX_POINTS = 11000;
 
 export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const instant = async (req: FastifyRequest) => {
+  const instant = async (req: FastifyRequest, reply: FastifyReply) => {
     const query = param(req, 'query') ?? '';
     const t = param(req, 'time');
     const time = t === undefined || t === '' ? Date.now() : parseTime(t, 'time');
-    return deps.query.instant(query, time, options(req));
+    return deps.query.instant(query, time, options(req, reply));
   };
-  const range = async (req: FastifyRequest) => {
+  const range = async (req: FastifyRequest, reply: FastifyReply) => {
     const query = param(req, 'query') ?? '';
     const start = parseTime(requireParam(req, 'start'), 'start');
     const end = parseTime(requireParam(req, 'end'), 'end');
@@ -32,14 +32,14 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
         'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
       );
     }
-    return deps.query.range(query, start, end, step, options(req));
+    return deps.query.range(query, start, end, step, options(req, reply));
   };
   for (const method of ['GET', 'POST'] as const) {
     app.route({
       method,
       url: '/api/v1/query',
       handler: async (req, reply) => {
-        const r = await instant(req);
+        const r = await instant(req, reply);
         return sendSuccess(reply, r.data, r.warnings, r.infos);
       },
     });
@@ -47,7 +47,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
       method,
       url: '/api/v1/query_range',
       handler: async (req, reply) => {
-        const r = await range(req);
+        const r = await range(req, reply);
         return sendSuccess(reply, r.data, r.warnings, r.infos);
       },
     });
@@ -75,8 +75,11 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
   );
 }
 
-function options(req: FastifyRequest): QueryOptions {
-  const out: QueryOptions = { request: { clientIP: req.ip, method: req.method, path: req.url.split('?')[0] } };
+function options(req: FastifyRequest, reply: FastifyReply): QueryOptions {
+  const out: QueryOptions = {
+    request: { clientIP: req.ip, method: req.method, path: req.url.split('?')[0] },
+    signal: clientGone(reply.raw),
+  };
   const limit = param(req, 'limit');
   if (limit) out.limit = parseLimit(limit);
   const stats = param(req, 'stats');
@@ -86,6 +89,15 @@ function options(req: FastifyRequest): QueryOptions {
   const lb = param(req, 'lookback_delta');
   if (lb) out.lookbackDelta = parseDurationParam(lb, 'lookback_delta');
   return out;
+}
+
+/** A signal aborted when the client closes the connection before the response is written. */
+function clientGone(res: FastifyReply['raw']): AbortSignal {
+  const ac = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) ac.abort(new Error('client disconnected'));
+  });
+  return ac.signal;
 }
 
 function requireParam(req: FastifyRequest, name: string): string {
