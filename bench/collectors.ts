@@ -1,6 +1,7 @@
 // Collector costs side by side with the exporters they replace, in the same run:
 //  - CPU per host scrape: Osprey's HostCollector (collect + text) vs Debian's node_exporter (/metrics)
 //  - CPU per HTTP probe: Osprey's prober vs Debian's blackbox_exporter (/probe), same local target
+//  - CPU per host self-scrape in Osprey: in-process (src/self-scrape.ts) vs the loopback HTTP round-trip it replaces
 //  - lines/s of the log collector on a generated access log (LOG_MB, default 200 MB)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,10 @@ import {
   logsConfigFromValue,
   runProbe,
 } from '../src/collectors/index.ts';
-import { writeText } from '../src/exposition/index.ts';
+import Fastify from 'fastify';
+import { parsePrometheusConfig } from '../src/config/index.ts';
+import { CONTENT_TYPE_TEXT, writeText } from '../src/exposition/index.ts';
+import { fetchInProcess, HTTPScraper } from '../src/scrape/index.ts';
 
 const N = Number(process.env.N ?? 50);
 
@@ -71,6 +75,39 @@ export async function runCollectorsBench(): Promise<void> {
     const neHost = (procCpu(ne.pid!) - p0) / N;
     console.log(
       `host scrape CPU: osprey ${(ospreyHost * 1000).toFixed(2)} ms, node_exporter ${(neHost * 1000).toFixed(2)} ms, ratio ${(ospreyHost / neHost).toFixed(2)}`,
+    );
+
+    // Self-scrape of the host collector: the loopback HTTP round-trip (Fastify route + undici client, both in
+    // this process, as before) vs the in-process hook. Both include collect + text; the scrape loop's parse and
+    // append after the fetch are the same either way.
+    const hostPage = async () => ({ body: writeText(await host.collect()), contentType: CONTENT_TYPE_TEXT });
+    const app = Fastify({ logger: false });
+    app.get('/collectors/host/metrics', async (_req, reply) => {
+      const m = await hostPage();
+      return reply.type(m.contentType).send(m.body);
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const selfUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/collectors/host/metrics`;
+    const sc = parsePrometheusConfig('scrape_configs: [{job_name: node}]\n', 'bench').scrape_configs[0];
+    const scraper = new HTTPScraper(sc);
+    const rounds = Number(process.env.ROUNDS ?? 3);
+    const loopMs: number[] = [];
+    const inProcMs: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      await scraper.fetch(selfUrl, 5000);
+      c0 = selfCpu();
+      for (let i = 0; i < N; i++) await scraper.fetch(selfUrl, 5000);
+      loopMs.push(((selfCpu() - c0) / N) * 1000);
+      c0 = selfCpu();
+      for (let i = 0; i < N; i++) await fetchInProcess(hostPage, selfUrl, 5000, undefined, 0);
+      inProcMs.push(((selfCpu() - c0) / N) * 1000);
+    }
+    await scraper.close();
+    await app.close();
+    const range = (a: number[]) => `${Math.min(...a).toFixed(2)}-${Math.max(...a).toFixed(2)}`;
+    const saved = loopMs.map((v, i) => v - inProcMs[i]);
+    console.log(
+      `host self-scrape CPU (${rounds} rounds of ${N}): loopback HTTP ${range(loopMs)} ms, in-process ${range(inProcMs)} ms, saved ${range(saved)} ms per scrape`,
     );
 
     // HTTP probe against a target in another process (so its CPU is not counted on either side)

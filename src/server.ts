@@ -52,6 +52,7 @@ import {
   registerRulesRoutes,
 } from './rules/index.ts';
 import { ScrapeManager } from './scrape/index.ts';
+import { createSelfScrapeResolver } from './self-scrape.ts';
 import { renderRuleGroupMetrics, SelfMetrics } from './self-metrics.ts';
 import { DB, type Head } from './tsdb/index.ts';
 
@@ -124,7 +125,35 @@ export class OspreyServer {
       contentType: CONTENT_TYPE_TEXT,
     });
     const probe = createProbeHandler(() => this.probeModules);
-    this.scrape = new ScrapeManager({ appendable: this.db, logger: log.child({ component: 'scrape' }) });
+    const exporterRoutes = {
+      '/collectors/host/metrics': hostMetrics,
+      '/collectors/logs/metrics': logMetrics,
+      '/collectors/process/metrics': processMetrics,
+    };
+    const selfMetrics = async () => {
+      const m = await this.self.render();
+      const extra =
+        renderRemoteWriteMetrics(this.remoteWrite.stats()) + renderRuleGroupMetrics(this.rules.groupMetrics());
+      return { ...m, body: m.body + extra };
+    };
+    // Scrapes of Osprey's own collector endpoints are answered in-process (src/self-scrape.ts).
+    const inProcess = createSelfScrapeResolver({
+      listenHost: parseListenAddress(flags['web.listen-address']).host,
+      port: () => this.boundPort,
+      scheme: () => (this.webConfig?.tls_server_config ? 'https' : 'http'),
+      routes: {
+        '/metrics': selfMetrics,
+        ...exporterRoutes,
+        '/probe': (q, timeoutMs) =>
+          probe({
+            target: q.get('target') ?? undefined,
+            module: q.get('module') ?? undefined,
+            debug: q.get('debug') ?? undefined,
+            scrapeTimeoutSeconds: timeoutMs / 1000,
+          }),
+      },
+    });
+    this.scrape = new ScrapeManager({ appendable: this.db, logger: log.child({ component: 'scrape' }), inProcess });
     this.self = new SelfMetrics(
       {
         headSeries: () => this.head.numSeries(),
@@ -204,18 +233,9 @@ export class OspreyServer {
       lifecycleEnabled: flags['web.enable-lifecycle'] === 'true',
       reload: () => this.reload(),
       ready: () => true,
-      selfMetrics: async () => {
-        const m = await this.self.render();
-        const extra =
-          renderRemoteWriteMetrics(this.remoteWrite.stats()) + renderRuleGroupMetrics(this.rules.groupMetrics());
-        return { ...m, body: m.body + extra };
-      },
+      selfMetrics,
       metadata: () => ({}),
-      exporterRoutes: {
-        '/collectors/host/metrics': hostMetrics,
-        '/collectors/logs/metrics': logMetrics,
-        '/collectors/process/metrics': processMetrics,
-      },
+      exporterRoutes,
       limits: { maxBodyBytes: 32 * 1024 * 1024, maxSeriesResponse: 0 },
     };
     this.webConfig = this.loadWebConfig();

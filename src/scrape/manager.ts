@@ -4,6 +4,7 @@ import { formatDuration, hashFlat, Labels } from '../model/index.ts';
 import type { Appendable } from '../tsdb/interfaces.ts';
 import { compileRelabelConfigs } from './relabel.ts';
 import { newScrapeStats, type ScrapeStats } from './scrape-loop.ts';
+import type { InProcessResolver } from './in-process.ts';
 import { type InProcessTarget, ScrapePool } from './scrape-pool.ts';
 import { USER_AGENT } from './scraper.ts';
 import type { Target, TargetHealth } from './target.ts';
@@ -43,6 +44,8 @@ export interface ScrapeManagerOptions {
   logger?: Logger;
   /** address -> page producer; targets with these addresses are scraped without HTTP. */
   inProcessTargets?: Map<string, InProcessTarget>;
+  /** Scrape URLs the process serves itself (its own address + a built-in collector path), scraped without HTTP. */
+  inProcess?: InProcessResolver;
   /** Minimum time between target updates from service discovery (ms, default 5000 as Prometheus). */
   discoveryUpdateIntervalMs?: number;
   /** Parser for file_sd files (default: src/config's parseFileSD). */
@@ -109,6 +112,7 @@ export class ScrapeManager {
             logger: this.logger,
             stats: this.stats,
             inProcessTargets: this.opts.inProcessTargets,
+            inProcess: this.opts.inProcess,
             offsetSeed: this.offsetSeed,
           }),
         );

@@ -3,6 +3,7 @@ import type { Logger } from '../discovery/index.ts';
 import type { Labels } from '../model/index.ts';
 import type { Appendable } from '../tsdb/interfaces.ts';
 import { formatOfProtocol } from './content-type.ts';
+import { fetchInProcess, type InProcessResolver } from './in-process.ts';
 import { type CompiledRelabelConfig, compileRelabelConfigs } from './relabel.ts';
 import { type FetchFn, type FetchedPage, type LoopSettings, ScrapeLoop, type ScrapeStats } from './scrape-loop.ts';
 import { HTTPScraper } from './scraper.ts';
@@ -21,6 +22,8 @@ export interface PoolDeps {
   logger: Logger;
   stats: ScrapeStats;
   inProcessTargets?: Map<string, InProcessTarget>;
+  /** Scrape URLs the process serves itself, answered without HTTP (see in-process.ts). */
+  inProcess?: InProcessResolver;
   offsetSeed: number;
 }
 
@@ -109,6 +112,15 @@ export class ScrapePool {
   private fetchFor(target: Target): FetchFn {
     const inProc = this.deps.inProcessTargets?.get(target.allLabels.get(ADDRESS_LABEL));
     if (inProc) return (timeoutMs) => withTimeout(inProc(), timeoutMs, target.url);
+    const resolve = this.deps.inProcess;
+    if (resolve) {
+      const url = target.url;
+      const limit = this.cfg.body_size_limit;
+      return (timeoutMs, signal) => {
+        const h = resolve(url);
+        return h ? fetchInProcess(h, url, timeoutMs, signal, limit) : this.scraper.fetch(url, timeoutMs, signal);
+      };
+    }
     return (timeoutMs, signal) => this.scraper.fetch(target.url, timeoutMs, signal);
   }
 
