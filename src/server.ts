@@ -70,7 +70,7 @@ export class OspreyServer {
   private sender: AlertSender;
   private httpSender: AlertmanagerHTTPSender | null = null;
   private logCollector: LogCollector | null = null;
-  private processCollector = new ProcessCollector([]);
+  private processCollector: ProcessCollector;
   private probeModules: ProbeModules = defaultProbeModules();
   readonly scrape: ScrapeManager;
   readonly self: SelfMetrics;
@@ -99,6 +99,7 @@ export class OspreyServer {
       logger: log.child({ component: 'tsdb' }),
     });
     this.head = this.db.head;
+    this.processCollector = new ProcessCollector([], { procPath: flags['path.procfs'] });
     this.remoteWrite = new RemoteWriteManager({
       walDir: resolve(flags['storage.tsdb.path'], 'wal'),
       dataDir: resolve(flags['storage.tsdb.path']),
@@ -114,7 +115,11 @@ export class OspreyServer {
       logger: log.child({ component: 'alertmanager' }),
       externalURL: this.externalURL(),
     });
-    const host = new HostCollector();
+    const host = new HostCollector({
+      procPath: flags['path.procfs'],
+      sysPath: flags['path.sysfs'],
+      rootfsPath: flags['path.rootfs'],
+    });
     const hostMetrics = async () => ({ body: writeText(await host.collect()), contentType: CONTENT_TYPE_TEXT });
     const logMetrics = async () => ({
       body: writeText(this.logCollector ? await this.logCollector.collect() : []),
@@ -389,7 +394,9 @@ export class OspreyServer {
     this.logCollector
       ?.start()
       .catch((e) => this.log.error({ error: (e as Error).message }, 'Log collector failed to start'));
-    this.processCollector = new ProcessCollector(processGroupsFromValue(osprey.processes));
+    this.processCollector = new ProcessCollector(processGroupsFromValue(osprey.processes), {
+      procPath: this.flags['path.procfs'],
+    });
     this.probeModules =
       typeof osprey.probe_modules_file === 'string'
         ? (() => {

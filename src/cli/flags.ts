@@ -244,6 +244,10 @@ export const SERVER_FLAGS: FlagDef[] = [
     kind: 'enum',
     choices: ['logfmt', 'json'],
   },
+  // node_exporter's, for the built-in host and process collectors (Osprey in a container reading host mounts).
+  { name: 'path.procfs', help: 'procfs mountpoint (host and process collectors).', default: '/proc', kind: 'string' },
+  { name: 'path.sysfs', help: 'sysfs mountpoint (host collector).', default: '/sys', kind: 'string' },
+  { name: 'path.rootfs', help: 'rootfs mountpoint (host collector filesystems).', default: '/', kind: 'string' },
 ];
 
 export class FlagError extends Error {}

@@ -3,3 +3,10 @@ export type { SubCollectorOptions } from './registry.ts';
 export { DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE } from './filesystem.ts';
 export { DEFAULT_DISK_DEVICE_EXCLUDE } from './diskstats.ts';
 export type { TextParserFactory } from './textfile.ts';
+export {
+  type CgroupStats,
+  emitCgroupStats,
+  parseProcCgroup,
+  readCgroupStats,
+} from './cgroup.ts';
+export { hostCollectorDefaults, NODE_EXPORTER_COLLECTORS, selectHostCollectors } from './registry.ts';

@@ -1,4 +1,5 @@
 import { arpCollector } from './arp.ts';
+import { cgroupCollector } from './cgroup.ts';
 import { conntrackCollector } from './conntrack.ts';
 import type { SubCollector } from './context.ts';
 import { cpuCollector } from './cpu.ts';
@@ -51,6 +52,8 @@ export function createSubCollectors(opts: SubCollectorOptions = {}): SubCollecto
   return [
     arpCollector,
     conntrackCollector,
+    // Osprey's own: the cgroup (container) Osprey runs in, with cAdvisor's names.
+    cgroupCollector,
     cpuCollector,
     cpufreqCollector,
     createDiskstatsCollector(opts.diskstatsDeviceExclude),
@@ -85,4 +88,109 @@ export function createSubCollectors(opts: SubCollectorOptions = {}): SubCollecto
     unameCollector,
     createVmstatCollector(),
   ];
+}
+
+/**
+ * node_exporter 1.5's collectors and whether it enables each by default, so its `--[no-]collector.<name>` flags
+ * are accepted. Ones Osprey does not implement are accepted and reported as such (see docs/collectors.md).
+ */
+export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, boolean>> = {
+  arp: true,
+  bcache: true,
+  bonding: true,
+  btrfs: true,
+  buddyinfo: false,
+  cgroups: false,
+  conntrack: true,
+  cpu: true,
+  cpufreq: true,
+  diskstats: true,
+  dmi: true,
+  drbd: false,
+  drm: false,
+  edac: true,
+  entropy: true,
+  ethtool: false,
+  fibrechannel: true,
+  filefd: true,
+  filesystem: true,
+  hwmon: true,
+  infiniband: true,
+  interrupts: false,
+  ipvs: true,
+  ksmd: false,
+  lnstat: false,
+  loadavg: true,
+  logind: false,
+  mdadm: true,
+  meminfo: true,
+  meminfo_numa: false,
+  mountstats: false,
+  netclass: true,
+  netdev: true,
+  netstat: true,
+  network_route: false,
+  nfs: true,
+  nfsd: true,
+  ntp: false,
+  nvme: true,
+  os: true,
+  perf: false,
+  powersupplyclass: true,
+  pressure: true,
+  processes: false,
+  qdisc: false,
+  rapl: true,
+  runit: false,
+  schedstat: true,
+  selinux: true,
+  slabinfo: false,
+  sockstat: true,
+  softnet: true,
+  stat: true,
+  supervisord: false,
+  sysctl: false,
+  systemd: false,
+  tapestats: true,
+  tcpstat: false,
+  textfile: true,
+  thermal_zone: true,
+  time: true,
+  timex: true,
+  udp_queues: true,
+  uname: true,
+  vmstat: true,
+  wifi: false,
+  xfs: true,
+  zfs: true,
+  zoneinfo: false,
+};
+
+/** Every host sub-collector Osprey implements, and whether it runs by default. */
+export function hostCollectorDefaults(): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  // textfile runs only with a directory; container is Osprey's own and on by default.
+  for (const s of createSubCollectors({ textfileDirectory: '', textfileParser: () => ({}) as never })) {
+    out[s.name] = NODE_EXPORTER_COLLECTORS[s.name] ?? true;
+  }
+  return out;
+}
+
+/**
+ * node_exporter's `--[no-]collector.<name>` and `--collector.disable-defaults` semantics: `flags` maps a
+ * collector name to true (--collector.x), false (--no-collector.x) or undefined (default). Returns the host
+ * sub-collectors to run, and names explicitly enabled that Osprey does not implement.
+ */
+export function selectHostCollectors(
+  flags: Readonly<Record<string, boolean | undefined>>,
+  disableDefaults = false,
+): { enabled: string[]; unimplemented: string[] } {
+  const defaults = hostCollectorDefaults();
+  const enabled: string[] = [];
+  for (const [name, def] of Object.entries(defaults)) {
+    const f = flags[name];
+    if (f === true || (f === undefined && def && !disableDefaults)) enabled.push(name);
+  }
+  const unimplemented = Object.keys(flags).filter((n) => flags[n] === true && !(n in defaults));
+  return { enabled, unimplemented };
 }
