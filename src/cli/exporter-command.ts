@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { NODE_EXPORTER_COLLECTORS } from '../collectors/host/registry.ts';
 
-/** node_exporter's collectors plus Osprey's own `container` (cgroup limits and usage, cAdvisor names). */
-const HOST_COLLECTOR_FLAGS = [...Object.keys(NODE_EXPORTER_COLLECTORS), 'container'].sort();
+/** node_exporter's collectors plus Osprey's own `container` (cgroup, cAdvisor names) and `gpu` (nvidia-smi). */
+const HOST_COLLECTOR_FLAGS = [...Object.keys(NODE_EXPORTER_COLLECTORS), 'container', 'gpu'].sort();
 
 /**
  * `osprey exporter`: runs only the built-in collectors (host, process, logs, probe) and serves them on one

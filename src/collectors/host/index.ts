@@ -10,3 +10,4 @@ export {
   readCgroupStats,
 } from './cgroup.ts';
 export { hostCollectorDefaults, NODE_EXPORTER_COLLECTORS, selectHostCollectors } from './registry.ts';
+export { createGpuCollector, emitNvidiaSmi, type GpuCollectorOptions, NVIDIA_SMI_QUERY } from './gpu.ts';

@@ -1,5 +1,6 @@
 import { arpCollector } from './arp.ts';
 import { cgroupCollector } from './cgroup.ts';
+import { createGpuCollector, type GpuCollectorOptions } from './gpu.ts';
 import { conntrackCollector } from './conntrack.ts';
 import type { SubCollector } from './context.ts';
 import { cpuCollector } from './cpu.ts';
@@ -43,6 +44,8 @@ export interface SubCollectorOptions {
   textfileParser?: TextParserFactory;
   /** Called with each sub-collector failure (and each unreadable text file), e.g. to log it. */
   onError?: (collector: string, err: unknown) => void;
+  /** The `gpu` sub-collector (nvidia-smi); absent GPUs cost nothing. */
+  gpu?: GpuCollectorOptions;
   /** Clock for node_time_seconds (tests). */
   now?: () => number;
 }
@@ -63,6 +66,8 @@ export function createSubCollectors(opts: SubCollectorOptions = {}): SubCollecto
       mountPointsExclude: opts.filesystemMountPointsExclude,
       fsTypesExclude: opts.filesystemFsTypesExclude,
     }),
+    // Osprey's own: NVIDIA GPUs through nvidia-smi, with dcgm-exporter's names.
+    createGpuCollector(opts.gpu),
     hwmonCollector,
     loadavgCollector,
     meminfoCollector,
