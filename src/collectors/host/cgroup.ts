@@ -65,22 +65,74 @@ function value(text: string | undefined): number | undefined {
   return Number.isNaN(v) ? undefined : v;
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
+/**
+ * Remembers, for a while, which cgroup directories exist and which interface files are absent: both depend on
+ * the kernel and the mounts, not on the scrape, and checking them every time costs as much as the reads.
+ */
+export class CgroupFsCache {
+  private readonly known = new Map<string, boolean>();
+  private readonly absent = new Set<string>();
+  private readonly spec = new Map<string, string | undefined>();
+  private expires = 0;
+
+  constructor(private readonly ttlMs = 60_000) {}
+
+  private fresh(): void {
+    const now = Date.now();
+    if (now < this.expires) return;
+    this.known.clear();
+    this.absent.clear();
+    this.spec.clear();
+    this.expires = now + this.ttlMs;
+  }
+
+  async exists(p: string): Promise<boolean> {
+    this.fresh();
+    let v = this.known.get(p);
+    if (v === undefined) {
+      try {
+        await access(p);
+        v = true;
+      } catch {
+        v = false;
+      }
+      this.known.set(p, v);
+    }
+    return v;
+  }
+
+  /**
+   * A limit ("spec") file: its text is kept until expiry, as cAdvisor refreshes a container's spec only now and
+   * then. A changed limit (`docker update`) shows within the cache's lifetime.
+   */
+  async readSpec(ctx: CollectContext, p: string): Promise<string | undefined> {
+    this.fresh();
+    if (this.spec.has(p)) return this.spec.get(p);
+    const v = await this.read(ctx, p);
+    this.spec.set(p, v);
+    return v;
+  }
+
+  /** The file's text, or undefined when it cannot be read; absent files are not tried again until expiry. */
+  async read(ctx: CollectContext, p: string): Promise<string | undefined> {
+    this.fresh();
+    if (this.absent.has(p)) return undefined;
+    try {
+      return await ctx.read(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') this.absent.add(p);
+      return undefined;
+    }
   }
 }
 
 /** `mount/path` when it exists, else `mount` itself (own cgroup mounted at the root), else undefined. */
-async function cgroupDir(mount: string, path: string | undefined): Promise<string | undefined> {
+async function cgroupDir(fc: CgroupFsCache, mount: string, path: string | undefined): Promise<string | undefined> {
   if (path !== undefined && path !== '/' && path !== '') {
     const nested = join(mount, path);
-    if (await exists(nested)) return nested;
+    if (await fc.exists(nested)) return nested;
   }
-  return (await exists(mount)) ? mount : undefined;
+  return (await fc.exists(mount)) ? mount : undefined;
 }
 
 /** What the cgroup says, in cAdvisor's units (bytes, seconds, microseconds for the CFS spec). */
@@ -112,18 +164,24 @@ export interface CgroupStats {
 /** USER_HZ of cpuacct.stat. */
 const USER_HZ = 100;
 
-async function readV2(ctx: CollectContext, root: string, path: string): Promise<CgroupStats | undefined> {
-  const dir = await cgroupDir(root, path);
+async function readV2(
+  ctx: CollectContext,
+  fc: CgroupFsCache,
+  root: string,
+  path: string,
+): Promise<CgroupStats | undefined> {
+  const dir = await cgroupDir(fc, root, path);
   if (dir === undefined) return undefined;
-  const r = (f: string) => ctx.readOptional(join(dir, f));
+  const r = (f: string) => fc.read(ctx, join(dir, f));
+  const spec = (f: string) => fc.readSpec(ctx, join(dir, f));
   const [cpuMax, cpuWeight, cpuStat, memMax, memLow, memSwapMax, memCurrent, memPeak, memStat, memSwap, memEvents] =
     await Promise.all([
-      r('cpu.max'),
-      r('cpu.weight'),
+      spec('cpu.max'),
+      spec('cpu.weight'),
       r('cpu.stat'),
-      r('memory.max'),
-      r('memory.low'),
-      r('memory.swap.max'),
+      spec('memory.max'),
+      spec('memory.low'),
+      spec('memory.swap.max'),
       r('memory.current'),
       r('memory.peak'),
       r('memory.stat'),
@@ -165,12 +223,17 @@ async function readV2(ctx: CollectContext, root: string, path: string): Promise<
   return s;
 }
 
-async function readV1(ctx: CollectContext, root: string, m: CgroupMembership): Promise<CgroupStats | undefined> {
+async function readV1(
+  ctx: CollectContext,
+  fc: CgroupFsCache,
+  root: string,
+  m: CgroupMembership,
+): Promise<CgroupStats | undefined> {
   const controllerDir = async (c: string) => {
     // Controllers are mounted one per directory, or co-mounted ("cpu,cpuacct") with per-controller symlinks.
     for (const name of [c, c === 'cpu' || c === 'cpuacct' ? 'cpu,cpuacct' : '']) {
-      if (name === '' || !(await exists(join(root, name)))) continue;
-      return cgroupDir(join(root, name), m.v1.get(c));
+      if (name === '' || !(await fc.exists(join(root, name)))) continue;
+      return cgroupDir(fc, join(root, name), m.v1.get(c));
     }
     return undefined;
   };
@@ -181,7 +244,9 @@ async function readV1(ctx: CollectContext, root: string, m: CgroupMembership): P
   ]);
   if (memDir === undefined && cpuDir === undefined && acctDir === undefined) return undefined;
   const r = (dir: string | undefined, f: string) =>
-    dir === undefined ? Promise.resolve(undefined) : ctx.readOptional(join(dir, f));
+    dir === undefined ? Promise.resolve(undefined) : fc.read(ctx, join(dir, f));
+  const spec = (dir: string | undefined, f: string) =>
+    dir === undefined ? Promise.resolve(undefined) : fc.readSpec(ctx, join(dir, f));
   const [
     quota,
     period,
@@ -198,15 +263,15 @@ async function readV1(ctx: CollectContext, root: string, m: CgroupMembership): P
     memStat,
     oomControl,
   ] = await Promise.all([
-    r(cpuDir, 'cpu.cfs_quota_us'),
-    r(cpuDir, 'cpu.cfs_period_us'),
-    r(cpuDir, 'cpu.shares'),
+    spec(cpuDir, 'cpu.cfs_quota_us'),
+    spec(cpuDir, 'cpu.cfs_period_us'),
+    spec(cpuDir, 'cpu.shares'),
     r(cpuDir, 'cpu.stat'),
     r(acctDir, 'cpuacct.usage'),
     r(acctDir, 'cpuacct.stat'),
-    r(memDir, 'memory.limit_in_bytes'),
-    r(memDir, 'memory.soft_limit_in_bytes'),
-    r(memDir, 'memory.memsw.limit_in_bytes'),
+    spec(memDir, 'memory.limit_in_bytes'),
+    spec(memDir, 'memory.soft_limit_in_bytes'),
+    spec(memDir, 'memory.memsw.limit_in_bytes'),
     r(memDir, 'memory.usage_in_bytes'),
     r(memDir, 'memory.max_usage_in_bytes'),
     r(memDir, 'memory.failcnt'),
@@ -258,18 +323,22 @@ async function readV1(ctx: CollectContext, root: string, m: CgroupMembership): P
 }
 
 /** Reads the cgroup of the process whose /proc/<pid>/cgroup is given (default: Osprey itself). */
-export async function readCgroupStats(ctx: CollectContext, pid = 'self'): Promise<CgroupStats | undefined> {
+export async function readCgroupStats(
+  ctx: CollectContext,
+  fc: CgroupFsCache = new CgroupFsCache(0),
+  pid = 'self',
+): Promise<CgroupStats | undefined> {
   const membership = await ctx.readOptional(ctx.proc(pid, 'cgroup'));
   if (membership === undefined) return undefined;
   const m = parseProcCgroup(membership);
   const root = ctx.sys('fs', 'cgroup');
-  if (await exists(join(root, 'cgroup.controllers'))) {
-    return readV2(ctx, root, m.unified ?? '/');
+  if (await fc.exists(join(root, 'cgroup.controllers'))) {
+    return readV2(ctx, fc, root, m.unified ?? '/');
   }
-  if (m.v1.size > 0) return readV1(ctx, root, m);
+  if (m.v1.size > 0) return readV1(ctx, fc, root, m);
   // Hybrid hosts: no v1 membership for the controllers we read, but the unified hierarchy is mounted.
-  if (m.unified !== undefined && (await exists(join(root, 'unified', 'cgroup.controllers')))) {
-    return readV2(ctx, join(root, 'unified'), m.unified);
+  if (m.unified !== undefined && (await fc.exists(join(root, 'unified', 'cgroup.controllers')))) {
+    return readV2(ctx, fc, join(root, 'unified'), m.unified);
   }
   return undefined;
 }
@@ -321,10 +390,13 @@ export function emitCgroupStats(s: CgroupStats, out: FamilyBuilder): void {
  * The `container` sub-collector (node_exporter's own `cgroups` collector is something else: /proc/cgroups counts). Absent cgroup files (no /proc/self/cgroup, no cgroup mount) yield no families,
  * not a failure.
  */
-export const cgroupCollector: SubCollector = {
-  name: 'container',
-  async collect(ctx: CollectContext, out: FamilyBuilder): Promise<void> {
-    const s = await readCgroupStats(ctx);
-    if (s !== undefined) emitCgroupStats(s, out);
-  },
-};
+export function createCgroupCollector(): SubCollector {
+  const fc = new CgroupFsCache();
+  return {
+    name: 'container',
+    async collect(ctx: CollectContext, out: FamilyBuilder): Promise<void> {
+      const s = await readCgroupStats(ctx, fc);
+      if (s !== undefined) emitCgroupStats(s, out);
+    },
+  };
+}

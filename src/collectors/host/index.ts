@@ -4,7 +4,9 @@ export { DEFAULT_FS_TYPES_EXCLUDE, DEFAULT_MOUNT_POINTS_EXCLUDE } from './filesy
 export { DEFAULT_DISK_DEVICE_EXCLUDE } from './diskstats.ts';
 export type { TextParserFactory } from './textfile.ts';
 export {
+  CgroupFsCache,
   type CgroupStats,
+  createCgroupCollector,
   emitCgroupStats,
   parseProcCgroup,
   readCgroupStats,

@@ -1,5 +1,5 @@
 import { arpCollector } from './arp.ts';
-import { cgroupCollector } from './cgroup.ts';
+import { createCgroupCollector } from './cgroup.ts';
 import { createGpuCollector, type GpuCollectorOptions } from './gpu.ts';
 import { conntrackCollector } from './conntrack.ts';
 import type { SubCollector } from './context.ts';
@@ -56,7 +56,7 @@ export function createSubCollectors(opts: SubCollectorOptions = {}): SubCollecto
     arpCollector,
     conntrackCollector,
     // Osprey's own: the cgroup (container) Osprey runs in, with cAdvisor's names.
-    cgroupCollector,
+    createCgroupCollector(),
     cpuCollector,
     cpufreqCollector,
     createDiskstatsCollector(opts.diskstatsDeviceExclude),
