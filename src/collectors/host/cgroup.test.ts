@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import type { MetricFamily } from '../../exposition/types.ts';
-import { parseProcCgroup } from './cgroup.ts';
+import { CgroupFsCache, parseProcCgroup, readCgroupStats } from './cgroup.ts';
+import { CollectContext } from './context.ts';
 import { HostCollector } from './host-collector.ts';
 import { selectHostCollectors } from './registry.ts';
 
@@ -192,4 +193,23 @@ test('node_exporter --[no-]collector.<name> and --collector.disable-defaults sel
   const only = selectHostCollectors({ meminfo: true, wifi: true }, true);
   assert.deepEqual(only.enabled, ['meminfo']);
   assert.deepEqual(only.unimplemented, ['wifi']);
+});
+
+test('limits are remembered for the cache lifetime, usage is read every scrape', async () => {
+  const cg = 'sys/fs/cgroup';
+  const root = tree({
+    'proc/self/cgroup': '0::/\n',
+    [`${cg}/cgroup.controllers`]: 'memory\n',
+    [`${cg}/memory.max`]: '1000\n',
+    [`${cg}/memory.current`]: '10\n',
+  });
+  const ctx = () => new CollectContext(join(root, 'proc'), join(root, 'sys'), root);
+  const cached = new CgroupFsCache(60_000);
+  assert.equal((await readCgroupStats(ctx(), cached))!.memoryLimit, 1000);
+  writeFileSync(join(root, cg, 'memory.max'), '2000\n');
+  writeFileSync(join(root, cg, 'memory.current'), '20\n');
+  const again = (await readCgroupStats(ctx(), cached))!;
+  assert.equal(again.memoryLimit, 1000, 'limit from the cache');
+  assert.equal(again.memoryUsage, 20, 'usage fresh');
+  assert.equal((await readCgroupStats(ctx(), new CgroupFsCache(0)))!.memoryLimit, 2000);
 });
