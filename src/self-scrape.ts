@@ -29,7 +29,9 @@ const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 /** Host names (as URL.hostname spells them) that reach a server listening on `listenHost`. */
 export function selfHostNames(listenHost: string): Set<string> {
   const h = listenHost.replace(/^\[|\]$/g, '');
-  if (h === '' || h === '0.0.0.0' || h === '::') return new Set([...LOOPBACK, hostname().toLowerCase()]);
+  if (h === '' || h === '::') return new Set([...LOOPBACK, hostname().toLowerCase()]);
+  // IPv4 wildcard: [::1] would not reach it over HTTP either.
+  if (h === '0.0.0.0') return new Set(['localhost', '127.0.0.1', hostname().toLowerCase()]);
   const out = new Set([h.includes(':') ? `[${h.toLowerCase()}]` : h.toLowerCase()]);
   if (h === '127.0.0.1' || h === '::1' || h === 'localhost') out.add('localhost');
   if (h === 'localhost') {

@@ -149,7 +149,7 @@ test('the resolver matches only the own scheme, port, host names and built-in pa
   let port = 0;
   let scheme: 'http' | 'https' = 'http';
   const r = createSelfScrapeResolver({
-    listenHost: '0.0.0.0',
+    listenHost: '::',
     port: () => port,
     scheme: () => scheme,
     routes: { '/metrics': async (q) => ({ body: `x{q="${q.get('a') ?? ''}"} 1\n`, contentType: 'text/plain' }) },
@@ -174,6 +174,8 @@ test('the resolver matches only the own scheme, port, host names and built-in pa
   assert.ok(selfHostNames('127.0.0.1').has('localhost'));
   assert.ok(!selfHostNames('127.0.0.1').has('[::1]'));
   assert.ok(selfHostNames('[::1]').has('[::1]'));
+  assert.ok(selfHostNames('0.0.0.0').has('127.0.0.1'));
+  assert.ok(!selfHostNames('0.0.0.0').has('[::1]'), 'an IPv4 wildcard listener is not reached over ::1');
 });
 
 test('fetchInProcess keeps HTTP’s timeout, cancellation, status and size-limit errors', async () => {
