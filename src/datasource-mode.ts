@@ -16,13 +16,15 @@ export class DatasourceMode {
   private client: DatasourceClient | null = null;
   private key = '';
 
-  /** Applies the datasource settings of a (re)loaded config; null turns datasource mode off. */
-  apply(cfg: DatasourceConfig | null): void {
+  /** Applies the datasource settings of a (re)loaded config; null turns datasource mode off. True if changed. */
+  apply(cfg: DatasourceConfig | null): boolean {
     const key = JSON.stringify(cfg);
-    if (key === this.key) return;
+    if (key === this.key) return false;
+    const next = cfg ? new DatasourceClient(cfg) : null;
     this.key = key;
     this.client?.close();
-    this.client = cfg ? new DatasourceClient(cfg) : null;
+    this.client = next;
+    return true;
   }
 
   get url(): string | null {

@@ -397,9 +397,10 @@ export class OspreyServer {
           })()
         : defaultProbeModules();
     this.remoteRead.applyConfig(next.remote_read, next.global.external_labels);
-    this.datasource.apply(
-      datasourceConfigFrom(this.flags, osprey.datasource, parseDuration(this.flags['query.timeout'])),
-    );
+    const ds = datasourceConfigFrom(this.flags, osprey.datasource, parseDuration(this.flags['query.timeout']));
+    if (this.datasource.apply(ds) && ds) {
+      this.log.info({ url: this.datasource.url }, 'Datasource mode: rules and the query API use the external engine');
+    }
     this.remoteWrite
       .applyConfig(next.remote_write, Labels.fromObject(next.global.external_labels))
       .catch((e) => this.log.error({ error: String(e) }, 'remote write config not applied'));

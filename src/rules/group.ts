@@ -144,6 +144,7 @@ export class RuleGroup {
   private async evalRuleAsync(i: number, ts: number, q: AsyncRuleQuerier): Promise<number> {
     const rule = this.rules[i];
     const qt = ts - this.queryOffset;
+    const rStart = performance.now();
     let vec: Vector;
     const answers = new Map<string, TemplateSample[] | Error>();
     try {
@@ -180,7 +181,7 @@ export class RuleGroup {
         }
       }
     } catch (e) {
-      return this.evalRule(i, ts, e as Error);
+      return this.evalRule(i, ts, e as Error, this.deps, rStart);
     }
     const env: GroupDeps = {
       ...this.deps,
@@ -190,7 +191,7 @@ export class RuleGroup {
         return a ?? [];
       },
     };
-    return this.evalRule(i, ts, vec, env);
+    return this.evalRule(i, ts, vec, env, rStart);
   }
 
   private finishEvaluation(ts: number, start: number, samples: number): void {
@@ -205,9 +206,14 @@ export class RuleGroup {
    * Evaluates rule i, appends its samples and sends its alerts; returns the number of samples. `result` is the
    * expression's value (or the error) when it was queried elsewhere; `env` then answers template queries.
    */
-  private evalRule(i: number, ts: number, result?: Vector | Error, env: GroupDeps = this.deps): number {
+  private evalRule(
+    i: number,
+    ts: number,
+    result?: Vector | Error,
+    env: GroupDeps = this.deps,
+    rStart = performance.now(),
+  ): number {
     const rule = this.rules[i];
-    const rStart = performance.now();
     let vec: Sample[];
     try {
       if (result instanceof Error) throw result;
