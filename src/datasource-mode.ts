@@ -18,13 +18,23 @@ export class DatasourceMode {
 
   /** Applies the datasource settings of a (re)loaded config; null turns datasource mode off. True if changed. */
   apply(cfg: DatasourceConfig | null): boolean {
+    return this.prepare(cfg)();
+  }
+
+  /**
+   * Builds the client for `cfg` (throws on unreadable TLS files) without switching to it; the returned function
+   * switches (and returns whether anything changed).
+   */
+  prepare(cfg: DatasourceConfig | null): () => boolean {
     const key = JSON.stringify(cfg);
-    if (key === this.key) return false;
+    if (key === this.key) return () => false;
     const next = cfg ? new DatasourceClient(cfg) : null;
-    this.key = key;
-    this.client?.close();
-    this.client = next;
-    return true;
+    return () => {
+      this.key = key;
+      this.client?.close();
+      this.client = next;
+      return true;
+    };
   }
 
   get url(): string | null {

@@ -361,6 +361,10 @@ export class OspreyServer {
    * still fail here, and a failure must leave everything as it was.
    */
   private apply(next: PrometheusConfig, nextAm: AlertmanagerYmlConfig): void {
+    // remote_read clients and the datasource are built first (bad settings or TLS files throw), swapped in below.
+    const commitRemoteRead = this.remoteRead.prepareConfig(next.remote_read, next.global.external_labels);
+    const ds = datasourceConfigFrom(this.flags, next.osprey?.datasource, parseDuration(this.flags['query.timeout']));
+    const commitDatasource = this.datasource.prepare(ds);
     const ruleFiles = next.rule_files.flatMap((f) => globSync(f));
     this.rules.update(ruleFiles, next.global);
     this.scrape.applyConfig(next);
@@ -396,9 +400,8 @@ export class OspreyServer {
             return parseProbeModules(readFileSync(file, 'utf8'), file);
           })()
         : defaultProbeModules();
-    this.remoteRead.applyConfig(next.remote_read, next.global.external_labels);
-    const ds = datasourceConfigFrom(this.flags, osprey.datasource, parseDuration(this.flags['query.timeout']));
-    if (this.datasource.apply(ds) && ds) {
+    commitRemoteRead();
+    if (commitDatasource() && ds) {
       this.log.info({ url: this.datasource.url }, 'Datasource mode: rules and the query API use the external engine');
     }
     this.remoteWrite

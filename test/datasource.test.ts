@@ -185,3 +185,22 @@ test('datasource mode: an unreachable datasource fails the rules (health err) an
   const flags = await getJSON(`${ds.url}/api/v1/status/flags`);
   assert.equal(flags.json.data['datasource.bearerToken'], '<secret>');
 });
+
+test('datasource mode from osprey.datasource, switched by reload; a bad setting leaves the running config', async () => {
+  const ext = await osprey(NO_SCRAPES);
+  const now = Date.now();
+  fill(ext.server.db, { __name__: 'ext_only' }, now - 60_000, now, () => 4);
+  const o = await osprey(NO_SCRAPES);
+  assert.equal((await q(o.url, 'ext_only', now)).json.data.result.length, 0);
+  writeFileSync(o.configFile, `${NO_SCRAPES}osprey:\n  datasource:\n    url: ${ext.url}\n`);
+  assert.equal((await fetch(`${o.url}/-/reload`, { method: 'POST' })).status, 200);
+  assert.equal((await q(o.url, 'ext_only', now)).json.data.result[0].value[1], '4');
+  writeFileSync(o.configFile, `${NO_SCRAPES}osprey:\n  datasource:\n    url: ${ext.url}\n    timeuot: 1s\n`);
+  const bad = await fetch(`${o.url}/-/reload`, { method: 'POST' });
+  assert.notEqual(bad.status, 200);
+  assert.match(await bad.text(), /unknown field "timeuot"/);
+  assert.equal((await q(o.url, 'ext_only', now)).json.data.result[0].value[1], '4');
+  writeFileSync(o.configFile, NO_SCRAPES);
+  assert.equal((await fetch(`${o.url}/-/reload`, { method: 'POST' })).status, 200);
+  assert.equal((await q(o.url, 'ext_only', now)).json.data.result.length, 0);
+});

@@ -26,6 +26,14 @@ test('vmalert-style flags and osprey.datasource build the client config; flags w
   assert.equal(fromYaml?.queryStep, '1m');
 });
 
+test('bad datasource settings are refused with the field named', () => {
+  assert.throws(() => datasourceConfigFrom({ 'datasource.url': 'vm:8428' }, undefined, 1), /--datasource.url must be/);
+  assert.throws(() => datasourceConfigFrom({}, { url: 'http://x', tiemout: '1s' }, 1), /unknown field "tiemout"/);
+  assert.throws(() => datasourceConfigFrom({}, { url: 42 }, 1), /osprey.datasource.url: invalid value 42/);
+  assert.throws(() => datasourceConfigFrom({}, { url: 'http://x', timeout: 'soon' }, 1), /timeout: invalid/);
+  assert.throws(() => datasourceConfigFrom({}, ['x'], 1), /must be a mapping/);
+});
+
 test('the client sends auth, headers and form parameters, and decodes vectors and errors', async () => {
   const seen: { auth?: string; org?: string; body: string; url?: string }[] = [];
   const server = createServer((req, res) => {

@@ -174,8 +174,12 @@ export function datasourceConfigFrom(
   queryTimeout: number,
 ): DatasourceConfig | null {
   const y = (fromYaml && typeof fromYaml === 'object' ? fromYaml : {}) as Record<string, unknown>;
+  checkYaml(fromYaml, y);
   const url = flags['datasource.url'] || (typeof y.url === 'string' ? y.url : '');
   if (!url) return null;
+  if (flags['datasource.url'] && !/^https?:\/\//.test(url)) {
+    throw new Error(`--datasource.url must be an http:// or https:// URL, got "${url}"`);
+  }
   const cfg: DatasourceConfig = {
     url,
     headers: {},
@@ -228,6 +232,38 @@ export function datasourceConfigFrom(
     } as DatasourceConfig['tls_config'];
   }
   return cfg;
+}
+
+const YAML_FIELDS: Record<string, 'string' | 'object' | 'duration'> = {
+  url: 'string',
+  timeout: 'duration',
+  query_step: 'string',
+  params: 'object',
+  headers: 'object',
+  basic_auth: 'object',
+  authorization: 'object',
+  tls_config: 'object',
+};
+
+/** Rejects unknown fields and wrong types under osprey.datasource, naming the field. */
+function checkYaml(raw: unknown, y: Record<string, unknown>): void {
+  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
+    throw new Error('osprey.datasource: must be a mapping');
+  }
+  for (const [k, v] of Object.entries(y)) {
+    const kind = YAML_FIELDS[k];
+    if (!kind) throw new Error(`osprey.datasource: unknown field "${k}"`);
+    const ok =
+      kind === 'string'
+        ? typeof v === 'string'
+        : kind === 'object'
+          ? typeof v === 'object' && v !== null && !Array.isArray(v)
+          : (typeof v === 'string' && parseSeconds(v) > 0) || typeof v === 'number';
+    if (!ok) throw new Error(`osprey.datasource.${k}: invalid value ${JSON.stringify(v)}`);
+  }
+  if (y.url !== undefined && !/^https?:\/\//.test(y.url as string)) {
+    throw new Error(`osprey.datasource.url: must be an http:// or https:// URL, got ${JSON.stringify(y.url)}`);
+  }
 }
 
 function parseSeconds(s: string): number {

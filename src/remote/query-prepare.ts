@@ -31,17 +31,25 @@ export class RemoteReadService {
 
   /** Applies the remote_read section and external labels of a (re)loaded config. */
   applyConfig(cfgs: readonly RemoteReadConfig[], externalLabels: Record<string, string>): void {
+    this.prepareConfig(cfgs, externalLabels)();
+  }
+
+  /** Builds the clients (throws on unreadable TLS files) without switching; the returned function switches. */
+  prepareConfig(cfgs: readonly RemoteReadConfig[], externalLabels: Record<string, string>): () => void {
     const key = JSON.stringify([cfgs, externalLabels]);
-    if (key === this.key) return;
-    this.key = key;
-    for (const c of this.querier?.clients ?? []) c.close();
-    this.querier =
+    if (key === this.key) return () => {};
+    const next =
       cfgs.length === 0
         ? null
         : createRemoteReadQuerier(cfgs, {
             externalLabels: Labels.fromObject(externalLabels),
             localStartTime: () => this.localStartTime(),
           });
+    return () => {
+      this.key = key;
+      for (const c of this.querier?.clients ?? []) c.close();
+      this.querier = next;
+    };
   }
 
   get enabled(): boolean {
