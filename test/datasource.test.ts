@@ -204,3 +204,26 @@ test('datasource mode from osprey.datasource, switched by reload; a bad setting 
   assert.equal((await fetch(`${o.url}/-/reload`, { method: 'POST' })).status, 200);
   assert.equal((await q(o.url, 'ext_only', now)).json.data.result.length, 0);
 });
+
+test('remote_read: rules evaluate over local and remote data', async () => {
+  const now = Date.now();
+  const remote = await osprey(NO_SCRAPES);
+  fill(remote.server.db, { __name__: 'disk_free', host: 'r' }, now - 600_000, now + 600_000, () => 1);
+  const dir = tempDir('osprey-rr-rules-');
+  const rules = join(dir, 'rules.yml');
+  writeFileSync(
+    rules,
+    'groups:\n  - name: g\n    interval: 1s\n    rules:\n      - alert: DiskFull\n        expr: disk_free < 5\n        annotations: { hosts: \'{{ query "count(disk_free)" | first | value }}\' }\n',
+  );
+  const local = await osprey(
+    `${NO_SCRAPES}rule_files: [${rules}]\nremote_read:\n  - url: ${remote.url}/api/v1/read\n    read_recent: true\n`,
+  );
+  fill(local.server.db, { __name__: 'disk_free', host: 'l' }, now - 600_000, now + 600_000, () => 50);
+  const alert = await waitFor(
+    async () => (await getJSON(`${local.url}/api/v1/alerts`)).json.data.alerts[0],
+    15_000,
+    'DiskFull from remote data',
+  );
+  assert.deepEqual(alert.labels, { alertname: 'DiskFull', host: 'r' });
+  assert.equal(alert.annotations.hosts, '2');
+});
