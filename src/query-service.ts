@@ -20,6 +20,22 @@ export interface QueryServiceOptions {
   defaultSubqueryStep: () => number;
   /** Called once per evaluated query (global.query_log_file). */
   queryLog?: (entry: QueryLogEntry) => void;
+  /**
+   * Runs before evaluation (remote read: src/remote/query-prepare.ts): returns the storage to evaluate against
+   * (local merged with fetched data) and warnings, or null to use `storage`.
+   */
+  prepare?: (
+    query: string,
+    start: number,
+    end: number,
+    step: number,
+    o: QueryOptions,
+  ) => Promise<PreparedStorage | null>;
+}
+
+export interface PreparedStorage {
+  queryable: Queryable;
+  warnings: string[];
 }
 
 /** One line of the query log, in Prometheus's shape. */
@@ -48,19 +64,23 @@ export function createQueryService(storage: Queryable, opts: QueryServiceOptions
     }
     return e;
   };
-  const evaluate = (query: string, start: number, end: number, step: number, o: QueryOptions) =>
-    run(() => {
+  const evaluate = async (query: string, start: number, end: number, step: number, o: QueryOptions) => {
+    // --- prepare hook (remote read): the only async step before the engine runs.
+    const prepared = (await opts.prepare?.(query, start, end, step, o)) ?? null;
+    const storage_ = prepared?.queryable ?? storage;
+    // --- end of prepare hook
+    return run(() => {
       const t0 = performance.now();
       const expr = parseExpr(query);
       const t1 = performance.now();
       const engine = engineFor(o.timeout);
       const r =
         step === 0
-          ? engine.instantQuery(storage, expr, start, { lookbackDelta: o.lookbackDelta })
-          : engine.rangeQuery(storage, expr, start, end, step, { lookbackDelta: o.lookbackDelta });
+          ? engine.instantQuery(storage_, expr, start, { lookbackDelta: o.lookbackDelta })
+          : engine.rangeQuery(storage_, expr, start, end, step, { lookbackDelta: o.lookbackDelta });
       const t2 = performance.now();
       const data = resultToJSON(r.value) as { resultType: string; result: unknown; stats?: unknown };
-      const warnings = [...r.warnings];
+      const warnings = [...(prepared?.warnings ?? []), ...r.warnings];
       if (o.limit && Array.isArray(data.result) && data.result.length > o.limit) {
         data.result = data.result.slice(0, o.limit);
         warnings.push('results truncated due to limit');
@@ -88,6 +108,7 @@ export function createQueryService(storage: Queryable, opts: QueryServiceOptions
       });
       return { data, warnings, infos: r.infos };
     });
+  };
   return {
     async instant(query, time, o) {
       return evaluate(query, time, time, 0, o);

@@ -9,6 +9,9 @@ import { registerFederateRoute } from './api/federate.ts';
 import { registerAdminRoutes } from './api/v1-admin.ts';
 import { registerRemoteReadRoute } from './api/v1-read.ts';
 import { RemoteWriteManager, renderRemoteWriteMetrics } from './remote/index.ts';
+import { datasourceConfigFrom } from './remote/datasource.ts';
+import { RemoteReadService } from './remote/query-prepare.ts';
+import { DatasourceMode, remoteReadRuleQuerier } from './datasource-mode.ts';
 import { applyWebConfig, fastifyTlsOptions, readOnlyGuard, reloadTls } from './api/web-config.ts';
 import { loadWebConfigFile, type WebConfig } from './config/web-config-index.ts';
 import { createHttpServer, type ApiDeps, type QueryService } from './api/index.ts';
@@ -80,6 +83,9 @@ export class OspreyServer {
   private amHttp: ReturnType<typeof Fastify> | null = null;
   private webConfig: WebConfig | null = null;
   readonly remoteWrite: RemoteWriteManager;
+  /** remote_read merged into local queries; datasource mode (docs/datasource.md). */
+  readonly remoteRead: RemoteReadService;
+  readonly datasource = new DatasourceMode();
   private readonly http: ReturnType<typeof createHttpServer>;
   private readonly startTime = Date.now();
   private lastReload = { success: true, time: Date.now() };
@@ -178,7 +184,15 @@ export class OspreyServer {
       maxSamples: Number(flags['query.max-samples']),
     });
     this.sender = localAlertSender(this.alertmanager);
+    this.remoteRead = new RemoteReadService({
+      local: this.db,
+      lookbackDelta: parseDuration(flags['query.lookback-delta']),
+      oldestBlockTime: () => this.db.listBlocks()[0]?.meta.minTime,
+    });
+    const rrRules = remoteReadRuleQuerier(engine, this.db, this.remoteRead);
     this.rules = new RuleManager({
+      // Datasource mode, else remote_read when configured, else the local engine (synchronously).
+      asyncQuerier: () => this.datasource.ruleQuerier() ?? (this.remoteRead.enabled ? rrRules : null),
       engine,
       queryable: this.db,
       appendable: this.db,
@@ -190,7 +204,9 @@ export class OspreyServer {
       outageTolerance: parseDuration(flags['rules.alert.for-outage-tolerance']),
       forGracePeriod: parseDuration(flags['rules.alert.for-grace-period']),
     });
-    const query: QueryService = createQueryService(this.db, {
+    const localQuery: QueryService = createQueryService(this.db, {
+      prepare: (q, start, end, step, o) =>
+        this.remoteRead.prepareQuery(q, start, end, step, { lookbackDelta: o.lookbackDelta, signal: o.signal }),
       lookbackDelta: parseDuration(flags['query.lookback-delta']),
       timeout: parseDuration(flags['query.timeout']),
       maxSamples: Number(flags['query.max-samples']),
@@ -205,13 +221,16 @@ export class OspreyServer {
         }
       },
     });
+    const query = this.datasource.queryService(localQuery);
     const deps: ApiDeps = {
       storage: this.db,
       query,
+      prepareSelect: (sets, start, end, signal) => this.remoteRead.prepareSelect(sets, start, end, signal),
+      readProxy: () => this.datasource.readProxy(),
       remoteWriteAppendable: flags['web.enable-remote-write-receiver'] === 'true' ? this.db : undefined,
       targets: () => this.scrape.targets() as unknown as ReturnType<ApiDeps['targets']>,
       configYaml: () => configToYaml(this.config),
-      flags: () => ({ ...this.flags }),
+      flags: () => hideSecretFlags(this.flags),
       buildInfo: () => ({
         version: VERSION,
         revision: '',
@@ -367,6 +386,10 @@ export class OspreyServer {
    * still fail here, and a failure must leave everything as it was.
    */
   private apply(next: PrometheusConfig, nextAm: AlertmanagerYmlConfig): void {
+    // remote_read clients and the datasource are built first (bad settings or TLS files throw), swapped in below.
+    const commitRemoteRead = this.remoteRead.prepareConfig(next.remote_read, next.global.external_labels);
+    const ds = datasourceConfigFrom(this.flags, next.osprey?.datasource, parseDuration(this.flags['query.timeout']));
+    const commitDatasource = this.datasource.prepare(ds);
     const ruleFiles = next.rule_files.flatMap((f) => globSync(f));
     this.rules.update(ruleFiles, next.global);
     this.scrape.applyConfig(next);
@@ -404,6 +427,10 @@ export class OspreyServer {
             return parseProbeModules(readFileSync(file, 'utf8'), file);
           })()
         : defaultProbeModules();
+    commitRemoteRead();
+    if (commitDatasource() && ds) {
+      this.log.info({ url: this.datasource.url }, 'Datasource mode: rules and the query API use the external engine');
+    }
     this.remoteWrite
       .applyConfig(next.remote_write, Labels.fromObject(next.global.external_labels))
       .catch((e) => this.log.error({ error: String(e) }, 'remote write config not applied'));
@@ -440,6 +467,15 @@ export class OspreyServer {
     await this.http.close();
     await this.amHttp?.close();
     await this.remoteWrite.stop();
+    this.remoteRead.close();
+    this.datasource.close();
     this.db.close();
   }
+}
+
+/** Flags as /api/v1/status/flags shows them: secrets (datasource password, token) as <secret>. */
+function hideSecretFlags(flags: FlagValues): FlagValues {
+  const out = { ...flags };
+  for (const k of ['datasource.basicAuth.password', 'datasource.bearerToken']) if (out[k]) out[k] = '<secret>';
+  return out;
 }

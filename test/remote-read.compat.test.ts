@@ -103,12 +103,13 @@ test('remote read both ways with Debian Prometheus', async () => {
       localStartTime: () => now - 60_000,
     });
     const sel = [new Matcher(MatchType.Regex, '__name__', 'prom_side|osprey_local')];
-    const skipped = await rq.prepare(db, [sel], now - 120_000, now);
-    assert.equal(skipped, db);
+    const skipped = await rq.prepare(db, [{ matchers: sel, mint: now - 120_000, maxt: now }]);
+    assert.equal(skipped.queryable, db);
     // site!="osprey" keeps out Osprey's own series that Prometheus would hand back through its remote_read.
     const selK = [...sel, new Matcher(MatchType.Equal, 'k', 'a'), new Matcher(MatchType.NotEqual, 'site', 'osprey')];
-    const merged = await rq.prepare(db, [selK], now - 120_000, now);
-    const series = merged.querier().select(selK, now - 120_000, now);
+    const merged = await rq.prepare(db, [{ matchers: selK, mint: now - 120_000, maxt: now }]);
+    assert.deepEqual(merged.warnings, []);
+    const series = merged.queryable.querier().select(selK, now - 120_000, now);
     assert.deepEqual(
       series.map((s) => s.labels.toString()),
       ['{__name__="osprey_local", k="a"}', '{__name__="prom_side", dc="x", k="a"}'],

@@ -1,3 +1,4 @@
+import type { Matcher } from '../model/index.ts';
 import type { HeadStats, Appendable, Queryable } from '../tsdb/interfaces.ts';
 
 /** What the PromQL engine offers the API. Throws ApiError (bad_data, execution, timeout, ...). */
@@ -64,6 +65,24 @@ export interface ApiDeps {
   exporterRoutes?: Record<string, () => Promise<{ body: string; contentType: string }>>;
   /** Limits on what a client controls. */
   limits: ApiLimits;
+  /**
+   * remote_read: the storage /api/v1/series, labels and label values read for these match[] sets (local merged
+   * with remote series) plus warnings; null to read `storage` alone.
+   */
+  prepareSelect?: (
+    sets: Matcher[][],
+    start: number,
+    end: number,
+    signal?: AbortSignal,
+  ) => Promise<{ queryable: Queryable; warnings: string[] } | null>;
+  /** Datasource mode: series, labels, label values and metadata come from the external engine (null: off). */
+  readProxy?: () => ReadProxy | null;
+}
+
+/** Forwards a read-only API request (path such as /api/v1/series, form parameters) to an external engine. */
+export interface ReadProxy {
+  /** Throws ApiError with the external engine's error type and message. */
+  forward(path: string, params: URLSearchParams, get: boolean, signal?: AbortSignal): Promise<QueryResponse>;
 }
 
 export interface ApiLimits {

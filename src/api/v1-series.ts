@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Labels, type Matcher, compareLabels } from '../model/index.ts';
 import type { ApiDeps } from './deps.ts';
 import { MAX_TIME, MIN_TIME, param, paramAll, parseLimit, parseTime } from './params.ts';
@@ -25,6 +25,19 @@ export function registerSeriesRoutes(app: FastifyInstance, deps: ApiDeps, parseS
         throw new ApiError('bad_data', `invalid parameter "match[]": ${(e as Error).message}`);
       }
     });
+  /** Datasource mode: the request as it came, answered by the external engine. */
+  const proxied = async (req: FastifyRequest, reply: FastifyReply, path: string, get: boolean) => {
+    const px = deps.readProxy?.();
+    if (!px) return null;
+    const r = await px.forward(path, requestParams(req), get);
+    return sendSuccess(reply, r.data, r.warnings, r.infos);
+  };
+  /** With remote_read, storage merged with the remote series matching the sets (plus warnings). */
+  const storageFor = async (sets: Matcher[][], start: number, end: number) =>
+    (sets.length > 0 ? await deps.prepareSelect?.(sets, start, end) : null) ?? {
+      queryable: deps.storage,
+      warnings: [] as string[],
+    };
   const effectiveLimit = (req: FastifyRequest) => {
     const l = parseLimit(param(req, 'limit'));
     return l > 0 ? l : deps.limits.maxSeriesResponse;
@@ -39,7 +52,9 @@ export function registerSeriesRoutes(app: FastifyInstance, deps: ApiDeps, parseS
         if (sets.length === 0) throw new ApiError('bad_data', 'no match[] parameter provided');
         const { start, end } = timeRange(req);
         const limit = effectiveLimit(req);
-        const q = deps.storage.querier();
+        if (await proxied(req, reply, '/api/v1/series', false)) return reply;
+        const prepared = await storageFor(sets, start, end);
+        const q = prepared.queryable.querier();
         const seen = new Map<number, Labels[]>();
         const out: Labels[] = [];
         for (const ms of sets) {
@@ -53,7 +68,7 @@ export function registerSeriesRoutes(app: FastifyInstance, deps: ApiDeps, parseS
           }
         }
         out.sort(compareLabels);
-        const warnings: string[] = [];
+        const warnings: string[] = [...prepared.warnings];
         let data = out;
         if (limit > 0 && out.length > limit) {
           data = out.slice(0, limit);
@@ -72,11 +87,13 @@ export function registerSeriesRoutes(app: FastifyInstance, deps: ApiDeps, parseS
       handler: async (req, reply) => {
         const sets = matcherSets(req);
         const { start, end } = timeRange(req);
-        const q = deps.storage.querier();
+        if (await proxied(req, reply, '/api/v1/labels', false)) return reply;
+        const prepared = await storageFor(sets, start, end);
+        const q = prepared.queryable.querier();
         const names = new Set<string>();
         if (sets.length === 0) for (const n of q.labelNames([], start, end)) names.add(n);
         for (const ms of sets) for (const n of q.labelNames(ms, start, end)) names.add(n);
-        return sendLimited(reply, [...names].sort(), effectiveLimit(req));
+        return sendLimited(reply, [...names].sort(), effectiveLimit(req), prepared.warnings);
       },
     });
   }
@@ -86,13 +103,16 @@ export function registerSeriesRoutes(app: FastifyInstance, deps: ApiDeps, parseS
     if (name === '') throw new ApiError('bad_data', `invalid label name: "${req.params.name}"`);
     const sets = matcherSets(req);
     const { start, end } = timeRange(req);
-    const q = deps.storage.querier();
+    if (await proxied(req, reply, `/api/v1/label/${encodeURIComponent(req.params.name)}/values`, true)) return reply;
+    const prepared = await storageFor(sets, start, end);
+    const q = prepared.queryable.querier();
     const values = new Set<string>();
     if (sets.length === 0) for (const v of q.labelValues(name, [], start, end)) values.add(v);
     for (const ms of sets) for (const v of q.labelValues(name, ms, start, end)) values.add(v);
-    return sendLimited(reply, [...values].sort(), effectiveLimit(req));
+    return sendLimited(reply, [...values].sort(), effectiveLimit(req), prepared.warnings);
   });
   app.get('/api/v1/metadata', async (req, reply) => {
+    if (await proxied(req, reply, '/api/v1/metadata', true)) return reply;
     const limit = parseLimit(param(req, 'limit'));
     const perMetric = parseLimit(param(req, 'limit_per_metric'));
     const metric = param(req, 'metric');
@@ -109,11 +129,28 @@ export function registerSeriesRoutes(app: FastifyInstance, deps: ApiDeps, parseS
   });
 }
 
-function sendLimited(reply: Parameters<typeof sendSuccess>[0], values: string[], limit: number) {
+function sendLimited(
+  reply: Parameters<typeof sendSuccess>[0],
+  values: string[],
+  limit: number,
+  warnings: string[] = [],
+) {
   if (limit > 0 && values.length > limit) {
-    return sendSuccess(reply, values.slice(0, limit), ['results truncated due to limit']);
+    return sendSuccess(reply, values.slice(0, limit), [...warnings, 'results truncated due to limit']);
   }
-  return sendSuccess(reply, values);
+  return sendSuccess(reply, values, warnings);
+}
+
+/** The request's parameters (query string and form body), to forward as they came. */
+function requestParams(req: FastifyRequest): URLSearchParams {
+  const p = new URLSearchParams();
+  for (const src of [req.query, req.body]) {
+    if (!src || typeof src !== 'object') continue;
+    for (const [k, v] of Object.entries(src as Record<string, unknown>)) {
+      for (const x of Array.isArray(v) ? v : [v]) if (typeof x === 'string') p.append(k, x);
+    }
+  }
+  return p;
 }
 
 /** Prometheus 3's "U__" escaping of UTF-8 label names in URL paths: _ is "__", other runes "_HEX_". */

@@ -228,6 +228,57 @@ export const SERVER_FLAGS: FlagDef[] = [
     default: '50000000',
     kind: 'int',
   },
+  // Datasource mode (docs/datasource.md), named after vmalert's -datasource.* flags.
+  {
+    name: 'datasource.url',
+    help: 'Prometheus-compatible query API (e.g. http://victoriametrics:8428) to evaluate rules against and to answer /api/v1/query, series and labels from. Overrides osprey.datasource.url.',
+    default: '',
+    kind: 'string',
+  },
+  {
+    name: 'datasource.basicAuth.username',
+    help: 'Basic auth username for --datasource.url.',
+    default: '',
+    kind: 'string',
+  },
+  {
+    name: 'datasource.basicAuth.password',
+    help: 'Basic auth password for --datasource.url.',
+    default: '',
+    kind: 'string',
+  },
+  {
+    name: 'datasource.basicAuth.passwordFile',
+    help: 'File with the basic auth password for --datasource.url (re-read on every request).',
+    default: '',
+    kind: 'string',
+  },
+  { name: 'datasource.bearerToken', help: 'Bearer token for --datasource.url.', default: '', kind: 'string' },
+  {
+    name: 'datasource.bearerTokenFile',
+    help: 'File with the bearer token for --datasource.url (re-read on every request).',
+    default: '',
+    kind: 'string',
+  },
+  {
+    name: 'datasource.headers',
+    help: "Extra HTTP headers for --datasource.url, 'Name:value' pairs separated by '^^'.",
+    default: '',
+    kind: 'string',
+  },
+  { name: 'datasource.tlsCAFile', help: 'CA file to verify --datasource.url with.', default: '', kind: 'string' },
+  {
+    name: 'datasource.tlsInsecureSkipVerify',
+    help: 'Do not verify the TLS certificate of --datasource.url.',
+    default: 'false',
+    kind: 'bool',
+  },
+  {
+    name: 'datasource.queryStep',
+    help: 'step parameter sent with rule queries (VictoriaMetrics uses it as the lookback window); empty = not sent.',
+    default: '',
+    kind: 'string',
+  },
   { name: 'enable-feature', help: 'Comma separated feature names to enable.', default: '', kind: 'list' },
   { name: 'agent', help: 'Run in agent mode (not supported yet).', default: 'false', kind: 'bool' },
   {

@@ -3,7 +3,7 @@
  * inactive -> pending -> firing (with `for` and `keep_firing_for`), producing ALERTS / ALERTS_FOR_STATE samples.
  */
 import { Labels, LabelsBuilder } from '../model/index.ts';
-import { type Expr, exprToString, parseExpr, type Sample } from '../promql/index.ts';
+import { type Expr, exprToString, parseExpr, type Sample, type Vector } from '../promql/index.ts';
 import { queryVector } from './query.ts';
 import { expandTemplate, type TemplateEnv } from './template-expand.ts';
 import type { Alert, AlertState, RuleHealth, SentAlert } from './types.ts';
@@ -64,9 +64,10 @@ export class AlertingRule {
    * Evaluates at `ts` (the query runs at ts - queryOffset) and returns the ALERTS and ALERTS_FOR_STATE samples.
    * Throws on query errors, duplicate label sets and an exceeded limit.
    */
-  eval(env: TemplateEnv, ts: number, queryOffset: number, limit: number): Sample[] {
+  eval(env: TemplateEnv, ts: number, queryOffset: number, limit: number, result?: Vector): Sample[] {
     const qt = ts - queryOffset;
-    const vec = queryVector(env.engine, env.queryable, this.expr, qt);
+    // `result`: the expression's value when it was queried elsewhere (an external engine).
+    const vec = result ?? queryVector(env.engine, env.queryable, this.expr, qt);
     const resultHashes = new Set<number>();
     const fresh = new Map<number, Alert>();
     const labelEntries = Object.entries(this.labels);
@@ -135,6 +136,21 @@ export class AlertingRule {
       throw new Error(`exceeded limit of ${limit} with ${numActive} alerts`);
     }
     return out;
+  }
+
+  /** Whether label or annotation texts are templates (which may call `query`). */
+  get templated(): boolean {
+    return this.hasTemplates;
+  }
+
+  /** Expands every label and annotation template for `vec` without touching alert state (template prefetch). */
+  expandTemplatesOnly(env: TemplateEnv, vec: Vector, ts: number): void {
+    if (!this.hasTemplates) return;
+    for (const s of vec) {
+      const tmplLabels = s.labels.withoutMetricName().toObject();
+      for (const v of Object.values(this.labels)) expandTemplate(env, this.name, v, tmplLabels, s.v, ts);
+      for (const v of Object.values(this.annotations)) expandTemplate(env, this.name, v, tmplLabels, s.v, ts);
+    }
   }
 
   /** Alerts that are pending or firing. */

@@ -3,11 +3,12 @@
  * writes staleness markers for series that disappear, sends alerts, restores `for` state on first run.
  */
 import { equalMatcher, Labels, type Matcher, STALE_NAN } from '../model/index.ts';
-import type { Sample } from '../promql/index.ts';
+import type { Sample, Vector } from '../promql/index.ts';
 import type { Appendable } from '../tsdb/index.ts';
 import { AlertingRule, pairsKey } from './alerting-rule.ts';
 import type { RecordingRule, Rule } from './recording-rule.ts';
-import type { TemplateEnv } from './template-expand.ts';
+import type { AsyncRuleQuerier } from './query.ts';
+import type { TemplateEnv, TemplateSample } from './template-expand.ts';
 import type { AlertSender } from './types.ts';
 
 /** A group evaluated in the background yields to the event loop after this much work. */
@@ -21,6 +22,11 @@ export interface GroupDeps extends TemplateEnv {
   forGracePeriod: number;
   now: () => number;
   logger?: { warn(obj: object, msg: string): void };
+  /**
+   * When it returns a querier (datasource mode), background evaluations query through it instead of the local
+   * engine; results are still appended locally and alerts sent through `sender`.
+   */
+  asyncQuerier?: () => AsyncRuleQuerier | null;
 }
 
 export interface GroupSpec {
@@ -114,7 +120,13 @@ export class RuleGroup {
     const start = performance.now();
     let samples = 0;
     let lastYield = start;
+    const remote = this.deps.asyncQuerier?.() ?? null;
     for (let i = 0; i < this.rules.length; i++) {
+      if (remote) {
+        samples += await this.evalRuleAsync(i, ts, remote);
+        if (!this.running) return;
+        continue;
+      }
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await new Promise<void>((r) => setImmediate(r));
         lastYield = performance.now();
@@ -125,6 +137,63 @@ export class RuleGroup {
     this.finishEvaluation(ts, start, samples);
   }
 
+  /**
+   * Evaluates rule i through an async querier: the expression first, then (for alerting rules with templates)
+   * every `query` the templates make, fetched until the templates ask for nothing new, then the rule proper.
+   */
+  private async evalRuleAsync(i: number, ts: number, q: AsyncRuleQuerier): Promise<number> {
+    const rule = this.rules[i];
+    const qt = ts - this.queryOffset;
+    const rStart = performance.now();
+    let vec: Vector;
+    const answers = new Map<string, TemplateSample[] | Error>();
+    try {
+      vec = await q.queryVector(rule.query, qt);
+      if (rule instanceof AlertingRule && rule.templated) {
+        for (let pass = 0; pass < 4; pass++) {
+          const missing = new Set<string>();
+          rule.expandTemplatesOnly(
+            {
+              ...this.deps,
+              templateQuery: (query) => {
+                const a = answers.get(query);
+                if (a === undefined) missing.add(query);
+                if (a instanceof Error) throw a;
+                return a ?? [];
+              },
+            },
+            vec,
+            ts,
+          );
+          if (missing.size === 0) break;
+          await Promise.all(
+            [...missing].map((query) =>
+              q.queryVector(query, ts).then(
+                (v) =>
+                  void answers.set(
+                    query,
+                    v.map((s) => ({ Labels: s.labels.toObject(), Value: s.v })),
+                  ),
+                (e: Error) => void answers.set(query, e),
+              ),
+            ),
+          );
+        }
+      }
+    } catch (e) {
+      return this.evalRule(i, ts, e as Error, this.deps, rStart);
+    }
+    const env: GroupDeps = {
+      ...this.deps,
+      templateQuery: (query) => {
+        const a = answers.get(query);
+        if (a instanceof Error) throw a;
+        return a ?? [];
+      },
+    };
+    return this.evalRule(i, ts, vec, env, rStart);
+  }
+
   private finishEvaluation(ts: number, start: number, samples: number): void {
     if (this.staleSeries.length > 0) this.cleanupStaleSeries(ts - this.queryOffset);
     this.evaluations++;
@@ -133,16 +202,32 @@ export class RuleGroup {
     this.evaluationTime = performance.now() - start;
   }
 
-  /** Evaluates rule i, appends its samples and sends its alerts; returns the number of samples. */
-  private evalRule(i: number, ts: number): number {
+  /**
+   * Evaluates rule i, appends its samples and sends its alerts; returns the number of samples. `result` is the
+   * expression's value (or the error) when it was queried elsewhere; `env` then answers template queries.
+   */
+  private evalRule(
+    i: number,
+    ts: number,
+    result?: Vector | Error,
+    env: GroupDeps = this.deps,
+    rStart = performance.now(),
+  ): number {
     const rule = this.rules[i];
-    const rStart = performance.now();
     let vec: Sample[];
     try {
+      if (result instanceof Error) throw result;
       vec =
         rule.kind === 'alerting'
-          ? rule.eval(this.deps, ts, this.queryOffset, this.limit)
-          : (rule as RecordingRule).eval(this.deps.engine, this.deps.queryable, ts, this.queryOffset, this.limit);
+          ? rule.eval(env, ts, this.queryOffset, this.limit, result)
+          : (rule as RecordingRule).eval(
+              this.deps.engine,
+              this.deps.queryable,
+              ts,
+              this.queryOffset,
+              this.limit,
+              result,
+            );
       rule.health = 'ok';
       rule.lastError = '';
     } catch (e) {

@@ -14,6 +14,7 @@ export {
   type RuleManagerOptions,
   type RulesGlobalConfig,
 } from './manager.ts';
+export { type AsyncRuleQuerier, vectorOf } from './query.ts';
 export { RecordingRule, type Rule } from './recording-rule.ts';
 export { loadRules, parseRules, type RuleFileLoadOptions } from './rule-files.ts';
 export type { Alert, AlertSender, AlertState, RuleHealth, SentAlert } from './types.ts';

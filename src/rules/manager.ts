@@ -8,6 +8,7 @@ import type { Appendable, Queryable } from '../tsdb/index.ts';
 import { AlertingRule } from './alerting-rule.ts';
 import { type GroupDeps, groupKey, RuleGroup } from './group.ts';
 import { RecordingRule, type Rule } from './recording-rule.ts';
+import type { AsyncRuleQuerier } from './query.ts';
 import { loadRules } from './rule-files.ts';
 import type { AlertSender } from './types.ts';
 
@@ -37,6 +38,8 @@ export interface RuleManagerOptions {
   restoreForState?: boolean;
   /** Label/annotation name validation of rule files. */
   nameValidation?: 'utf8' | 'legacy';
+  /** Datasource mode: evaluate through this querier (when it returns one) instead of the local engine. */
+  asyncQuerier?: () => AsyncRuleQuerier | null;
 }
 
 /** The parts of prometheus.yml's global section the rules use (ms). */
@@ -82,6 +85,7 @@ export class RuleManager {
       forGracePeriod: opts.forGracePeriod ?? 600_000,
       now: opts.now ?? Date.now,
       logger: opts.logger,
+      asyncQuerier: opts.asyncQuerier,
     };
     if (opts.restoreForState === false) this.restoredOnce = true;
   }

@@ -1,7 +1,7 @@
 /** A recording rule: evaluates its expression and names the result series `record` with the rule's labels. */
 import { LabelsBuilder } from '../model/index.ts';
 import type { Engine } from '../promql/index.ts';
-import { type Expr, exprToString, parseExpr, type Sample } from '../promql/index.ts';
+import { type Expr, exprToString, parseExpr, type Sample, type Vector } from '../promql/index.ts';
 import type { Queryable } from '../tsdb/index.ts';
 import { pairsKey } from './alerting-rule.ts';
 import { queryVector } from './query.ts';
@@ -30,9 +30,17 @@ export class RecordingRule {
   }
 
   /** Samples to append at ts - queryOffset. Throws on query errors, duplicate series and an exceeded limit. */
-  eval(engine: Engine, queryable: Queryable, ts: number, queryOffset: number, limit: number): Sample[] {
+  eval(
+    engine: Engine,
+    queryable: Queryable,
+    ts: number,
+    queryOffset: number,
+    limit: number,
+    result?: Vector,
+  ): Sample[] {
     const qt = ts - queryOffset;
-    const vec = queryVector(engine, queryable, this.expr, qt);
+    // `result`: the expression's value when it was queried elsewhere (an external engine).
+    const vec = result ?? queryVector(engine, queryable, this.expr, qt);
     const seen = new Set<number>();
     const out: Sample[] = [];
     const ruleLabels = Object.entries(this.labels);

@@ -1,6 +1,8 @@
 /** Expands alert label/annotation templates with Prometheus's data ($labels, $value, ...) and `query`. */
 import type { Engine } from '../promql/index.ts';
 import { expandAlertTemplate, type Sample as TemplateSample } from '../template/index.ts';
+
+export type { TemplateSample };
 import type { Queryable } from '../tsdb/index.ts';
 
 export interface TemplateEnv {
@@ -8,10 +10,14 @@ export interface TemplateEnv {
   queryable: Queryable;
   externalLabels: Record<string, string>;
   externalURL: string;
+  /** Answers the template `query` function instead of the local engine (datasource mode; see group.ts). */
+  templateQuery?: (q: string, ts: number) => TemplateSample[];
 }
 
 /** Runs `query` of a template at the evaluation time; only vectors and scalars are allowed, as in Prometheus. */
 function templateQuery(env: TemplateEnv, ts: number) {
+  const override = env.templateQuery;
+  if (override) return (q: string) => override(q, ts);
   return (q: string): TemplateSample[] => {
     const res = env.engine.instantQuery(env.queryable, q, ts);
     const v = res.value;
