@@ -17,7 +17,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 // Generous under a loaded CI machine; a hang still fails.
 const TIMEOUT = process.env.FUZZ_RUNS ? Number.POSITIVE_INFINITY : 60_000;
 // A hang guard, not a performance target: loose enough for a loaded CI machine.
-const BUDGET_MS = 2000;
+const BUDGET_MS = 5000; // catches super-linear blow-ups (minutes), not slowness on a loaded machine
 
 const LOADERS: [string, (text: string) => unknown, string][] = [
   [
@@ -125,6 +125,6 @@ test('a YAML alias bomb ("billion laughs") is refused quickly', { timeout: TIMEO
   for (const [name, load] of LOADERS) {
     const start = performance.now();
     assert.throws(() => load(bomb), ConfigError, name);
-    assert.ok(performance.now() - start < 1000, `${name}: ${performance.now() - start} ms`);
+    assert.ok(performance.now() - start < 5000, `${name}: ${performance.now() - start} ms`);
   }
 });

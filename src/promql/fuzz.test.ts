@@ -13,7 +13,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 // Generous under a loaded CI machine; a hang still fails.
 const TIMEOUT = process.env.FUZZ_RUNS ? Number.POSITIVE_INFINITY : 60_000;
 // A hang guard, not a performance target: loose enough for a loaded CI machine.
-const BUDGET_MS = 2000;
+const BUDGET_MS = 5000; // catches super-linear blow-ups (minutes), not slowness on a loaded machine
 
 const PIECES = [
   'sum',
@@ -139,5 +139,5 @@ test('promql: pathological regex matchers parse in linear time (RE2)', { timeout
   // Perl-only syntax is refused by RE2 as a parse error, not evaluated by JavaScript's RegExp.
   assert.throws(() => parseExpr('x{a=~"(?<=x)y"}'), PromQLParseError);
   assert.throws(() => parseExpr('x{a=~"(a)\\1"}'), PromQLParseError);
-  assert.ok(performance.now() - t < 2000);
+  assert.ok(performance.now() - t < 5000);
 });

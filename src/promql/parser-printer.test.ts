@@ -176,7 +176,7 @@ describe('prettify of large input', () => {
     const e = parseExpr(q);
     const t0 = performance.now();
     const out = prettify(e);
-    assert.ok(performance.now() - t0 < 2000);
+    assert.ok(performance.now() - t0 < 5000);
     assert.equal(astKey(parseExpr(out)), astKey(e));
   });
   test('very deep trees come back on one line instead of with quadratic indentation', () => {
