@@ -32,11 +32,11 @@ after(async () => {
   await env?.close();
 });
 
-async function open(path: string, name: string): Promise<Page> {
+async function open(path: string, name: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
   await page?.close();
   problems = [];
   dialogs = [];
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await browser.newPage({ viewport });
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
@@ -406,6 +406,52 @@ test('a silence created from an alert is active, silences the alert, and can be 
   assert.equal((await highLatency())[0].status.state, 'active');
   await open('/alerts', 'alerts-unsilenced');
   await page.locator('.alert-card', { hasText: 'HighLatency' }).locator('a.button', { hasText: 'Silence' }).waitFor();
+  assert.deepEqual(problems, []);
+});
+
+test('on a phone every page fits the screen, and the folded menu works from the keyboard', opts, async () => {
+  const phone = { width: 390, height: 844 };
+  const pages: [string, string][] = [
+    ['/', 'section.hosts tbody tr'],
+    ['/graph?g0.expr=xss_test&g0.tab=0&g0.range_input=5m', '.chart-canvas canvas'],
+    ['/alerts', '.alert-card'],
+    ['/silences', '.tabs'],
+    ['/notifications', 'tbody tr'],
+    ['/rules', 'tbody tr'],
+    ['/targets', 'tbody tr'],
+    ['/status', 'pre.config'],
+    ['/dashboards/host-overview', '.dash-panel canvas'],
+  ];
+  for (const [path, ready] of pages) {
+    await open(path, `phone${path.replace(/\W+/g, '-')}`, phone);
+    await page.locator(ready).first().waitFor();
+    const width = await page.evaluate(() => {
+      const d = (globalThis as any).document;
+      return { page: d.scrollingElement.scrollWidth, screen: (globalThis as any).innerWidth };
+    });
+    assert.ok(width.page <= width.screen, `${path} is ${width.page}px wide on a ${width.screen}px screen`);
+    assert.deepEqual(problems, [], path);
+  }
+  await shot('phone-dashboard');
+  // The menu is folded into ☰; open it and follow a link with the keyboard alone.
+  await open('/', 'phone-menu', phone);
+  const alertsLink = page.locator('.nav a', { hasText: 'Alerts' });
+  assert.equal(await alertsLink.isVisible(), false);
+  await page.getByRole('button', { name: 'Menu' }).focus();
+  await page.keyboard.press('Enter');
+  await alertsLink.waitFor();
+  for (
+    let i = 0;
+    i < 10 && (await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)) !== 'Alerts';
+    i++
+  ) {
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/alerts$/);
+  await page.locator('.alert-card', { hasText: 'HighLatency' }).waitFor();
+  assert.equal(await alertsLink.isVisible(), false, 'the menu folds again after navigating');
+  await shot('phone-alerts');
   assert.deepEqual(problems, []);
 });
 

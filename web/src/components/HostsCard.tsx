@@ -51,7 +51,7 @@ export function HostsCard({ refreshMs }: { refreshMs: number }) {
       )}
       {hosts.length > 0 && (
         <div class="table-scroll">
-          <table class="table">
+          <table class="table stack">
             <thead>
               <tr>
                 <th>Host</th>
@@ -70,20 +70,21 @@ export function HostsCard({ refreshMs }: { refreshMs: number }) {
                     </a>
                   </td>
                   <td
+                    data-label="CPU busy"
                     class={`num host-cpu ${level(h.cpu)}`}
                     title={h.cpu === undefined ? 'needs two scrapes' : undefined}
                   >
                     {pct(h.cpu)}
                     {h.cores !== undefined && <span class="muted small"> of {h.cores} cores</span>}
                   </td>
-                  <td class={`num host-mem ${level(h.mem)}`}>
+                  <td data-label="Memory used" class={`num host-mem ${level(h.mem)}`}>
                     {pct(h.mem)}
                     {h.memTotal !== undefined && (
                       <span class="muted small"> of {formatNumber(h.memTotal, 'bytes')}</span>
                     )}
                   </td>
-                  <td class={`num host-disk ${level(h.disk)}`}>{pct(h.disk)}</td>
-                  <td class="num host-load">{h.load === undefined ? '…' : formatNumber(h.load)}</td>
+                  <td data-label="Root disk used" class={`num host-disk ${level(h.disk)}`}>{pct(h.disk)}</td>
+                  <td data-label="Load (1m)" class="num host-load">{h.load === undefined ? '…' : formatNumber(h.load)}</td>
                 </tr>
               ))}
             </tbody>
