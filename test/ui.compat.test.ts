@@ -303,6 +303,11 @@ test('notification history shows a notification the webhook really received', op
   await page.locator('tbody tr').nth(1).waitFor();
   await page.locator('label', { hasText: 'Receiver' }).locator('select').selectOption('team-web');
   await page.waitForURL(/receiver=team-web/);
+  // The URL changes before the table re-renders: wait for the filtered rows.
+  await page.waitForFunction(() => {
+    const rows = [...(globalThis as any).document.querySelectorAll('tbody tr')] as { textContent: string }[];
+    return rows.length > 0 && rows.every((r) => r.textContent.includes('team-web'));
+  });
   const rows = page.locator('tbody tr');
   assert.ok((await rows.count()) >= 1);
   for (const row of await rows.all()) {
