@@ -2,7 +2,7 @@
 // a 1h range query over 100+ series from Execute to chart drawn, and the "Host overview" dashboard
 // (12+ panels) from click to all panels rendered. Median of RUNS.
 import { chromium } from 'playwright-core';
-import { CHROMIUM, startUiEnv } from '../test/ui-harness.ts';
+import { CHROMIUM, CHROMIUM_ARGS, startUiEnv } from '../test/ui-harness.ts';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -12,14 +12,7 @@ export async function runUiBench(): Promise<void> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     const page = await browser.newPage();

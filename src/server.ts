@@ -94,6 +94,8 @@ export class OspreyServer {
   constructor(
     private readonly flags: FlagValues,
     private readonly log: Logger,
+    /** uiDir: the built web UI to serve at / (default dist/web; the browser tests serve a fresh build). */
+    options: { uiDir?: string } = {},
   ) {
     const retention = parseDuration(flags['storage.tsdb.retention.time']);
     const retentionBytes = parseSize(flags['storage.tsdb.retention.size']);
@@ -287,7 +289,7 @@ export class OspreyServer {
             enabled: flags['web.enable-admin-api'] === 'true',
             parseSelector: parseSelectorForApi,
           }),
-        (app) => registerUiRoutes(app, DEFAULT_UI_DIR),
+        (app) => registerUiRoutes(app, options.uiDir ?? DEFAULT_UI_DIR),
         (app) =>
           registerDashboardRoutes(app, {
             builtinDir: BUILTIN_DASHBOARDS_DIR,

@@ -22,7 +22,11 @@ export async function startHttp(
   return { server, url: `http://127.0.0.1:${port}`, address: `127.0.0.1:${port}`, setHandler: (x) => (h = x) };
 }
 
-export async function startOsprey(configYaml: string | null, extraFlags: Record<string, string> = {}) {
+export async function startOsprey(
+  configYaml: string | null,
+  extraFlags: Record<string, string> = {},
+  options: ConstructorParameters<typeof OspreyServer>[2] = {},
+) {
   const dir = tempDir();
   const flags: Record<string, string> = {
     'web.listen-address': '127.0.0.1:0',
@@ -36,7 +40,7 @@ export async function startOsprey(configYaml: string | null, extraFlags: Record<
     writeFileSync(configFile, configYaml);
     flags['config.file'] = configFile;
   }
-  const server = new OspreyServer(validateFlags(flags), pino({ level: 'silent' }));
+  const server = new OspreyServer(validateFlags(flags), pino({ level: 'silent' }), options);
   await server.start();
   return { server, url: server.address, configFile, dir };
 }

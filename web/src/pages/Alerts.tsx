@@ -102,39 +102,41 @@ function AlertingRules() {
                 : ''}
             </pre>
             {(rule.alerts ?? []).length > 0 && (
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th>Labels</th>
-                    <th>State</th>
-                    <th>Active since</th>
-                    <th>Value</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {rule.alerts!.map((a) => (
-                    <tr key={JSON.stringify(a.labels)}>
-                      <td>
-                        <LabelBadges labels={a.labels} />
-                        <Annotations a={a.annotations} />
-                      </td>
-                      <td>
-                        <HealthBadge health={a.state} />
-                      </td>
-                      <td title={a.activeAt}>
-                        {a.activeAt ? formatDurationShort(Date.now() - Date.parse(a.activeAt)) : ''}
-                      </td>
-                      <td class="num">{a.value}</td>
-                      <td>
-                        <a class="button small" href={newSilenceLink(a.labels)}>
-                          Silence
-                        </a>
-                      </td>
+              <div class="table-scroll">
+                <table class="table">
+                  <thead>
+                    <tr>
+                      <th>Labels</th>
+                      <th>State</th>
+                      <th>Active since</th>
+                      <th>Value</th>
+                      <th />
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {rule.alerts!.map((a) => (
+                      <tr key={JSON.stringify(a.labels)}>
+                        <td>
+                          <LabelBadges labels={a.labels} />
+                          <Annotations a={a.annotations} />
+                        </td>
+                        <td>
+                          <HealthBadge health={a.state} />
+                        </td>
+                        <td title={a.activeAt}>
+                          {a.activeAt ? formatDurationShort(Date.now() - Date.parse(a.activeAt)) : ''}
+                        </td>
+                        <td class="num">{a.value}</td>
+                        <td>
+                          <a class="button small" href={newSilenceLink(a.labels)}>
+                            Silence
+                          </a>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
           </Collapsible>
         ))}

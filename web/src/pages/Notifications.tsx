@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { Empty, ErrorBox, HealthBadge, Loading, PageTitle } from '../components/common.tsx';
-import { apiJson } from '../lib/api.ts';
+import { apiJson, apiV2 } from '../lib/api.ts';
 import type { Labels } from '../lib/format.ts';
 import { setSearch } from '../lib/router.ts';
 import { ago } from '../lib/time.ts';
@@ -8,7 +8,8 @@ import { useFetch } from '../lib/use-fetch.ts';
 
 /**
  * One notification attempt from /api/v1/notifications. The shape is read tolerantly:
- * time|timestamp, receiver, integration, status|result ('success'|'failed'), error, alerts ([{labels}] or labels).
+ * time|timestamp, receiver, integration, status|result ('success'|'failed'), error, alerts (fingerprints as
+ * Osprey sends them, or [{labels}], or labels).
  */
 interface RawEntry {
   time?: string;
@@ -20,7 +21,7 @@ interface RawEntry {
   error?: string;
   groupKey?: string;
   groupLabels?: Labels;
-  alerts?: ({ labels?: Labels; status?: string } | Labels)[];
+  alerts?: (string | { labels?: Labels; status?: string } | Labels)[];
   firing?: number;
   resolved?: number;
 }
@@ -36,10 +37,13 @@ interface Entry {
   count: string;
 }
 
-function normalize(e: RawEntry): Entry {
-  const alerts = (e.alerts ?? []).map((a) => ((a as { labels?: Labels }).labels ?? (a as Labels)) as Labels);
+/** `byFingerprint` names the alerts the alert manager still holds (the history keeps only fingerprints). */
+function normalize(e: RawEntry, byFingerprint: Map<string, Labels>): Entry {
+  const alerts = (e.alerts ?? []).map((a) =>
+    typeof a === 'string' ? (byFingerprint.get(a) ?? {}) : (((a as { labels?: Labels }).labels ?? a) as Labels),
+  );
   const names = [...new Set(alerts.map((l) => l.alertname).filter(Boolean))];
-  if (!names.length && e.groupLabels?.alertname) names.push(e.groupLabels.alertname);
+  if (e.groupLabels?.alertname && !names.includes(e.groupLabels.alertname)) names.unshift(e.groupLabels.alertname);
   const firing = e.firing ?? (e.alerts ?? []).filter((a) => (a as { status?: string }).status !== 'resolved').length;
   const resolved =
     e.resolved ?? (e.alerts ?? []).filter((a) => (a as { status?: string }).status === 'resolved').length;
@@ -65,11 +69,17 @@ export function NotificationsPage({ search }: { search: URLSearchParams }) {
     [],
     15_000,
   );
+  const current = useFetch(
+    (s) => apiV2<{ fingerprint: string; labels: Labels }[]>('alerts', { signal: s }).catch(() => []),
+    [],
+    15_000,
+  );
   const all = useMemo(() => {
     const d = r.data;
     const list = Array.isArray(d) ? d : (d?.notifications ?? []);
-    return list.map(normalize).sort((a, b) => b.time - a.time);
-  }, [r.data]);
+    const byFingerprint = new Map((current.data ?? []).map((a) => [a.fingerprint, a.labels]));
+    return list.map((e) => normalize(e, byFingerprint)).sort((a, b) => b.time - a.time);
+  }, [r.data, current.data]);
   const receivers = [...new Set(all.map((e) => e.receiver))].sort();
   const rows = all.filter(
     (e) =>
@@ -123,7 +133,7 @@ export function NotificationsPage({ search }: { search: URLSearchParams }) {
       )}
       {rows.length > 0 && (
         <div class="table-scroll">
-          <table class="table">
+          <table class="table stack">
             <thead>
               <tr>
                 <th>Time</th>
@@ -136,15 +146,15 @@ export function NotificationsPage({ search }: { search: URLSearchParams }) {
             <tbody>
               {rows.slice(0, 1000).map((e, i) => (
                 <tr key={i}>
-                  <td title={Number.isNaN(e.time) ? '' : new Date(e.time).toISOString()}>
+                  <td data-label="Time" title={Number.isNaN(e.time) ? '' : new Date(e.time).toISOString()}>
                     {Number.isNaN(e.time) ? '-' : ago(e.time)}
                   </td>
-                  <td>{e.receiver}</td>
-                  <td>{e.integration}</td>
-                  <td>
+                  <td data-label="Receiver">{e.receiver}</td>
+                  <td data-label="Integration">{e.integration}</td>
+                  <td data-label="Alerts">
                     {e.alertnames.join(', ') || '-'} <span class="muted small">({e.count})</span>
                   </td>
-                  <td>
+                  <td data-label="Result">
                     <HealthBadge
                       health={e.status === 'success' ? 'ok' : e.status === 'failed' ? 'err' : e.status || 'unknown'}
                       label={e.status || 'unknown'}

@@ -1,5 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { Empty, ErrorBox, HealthBadge, LabelBadges, Loading, PageTitle } from '../components/common.tsx';
+import { HostsCard } from '../components/HostsCard.tsx';
 import { TimeChart } from '../components/TimeChart.tsx';
 import { apiV1 } from '../lib/api.ts';
 import { formatNumber, type Labels } from '../lib/format.ts';
@@ -131,6 +132,7 @@ export function OverviewPage() {
           hint={runtime.data ? ago(Date.parse(runtime.data.data.lastConfigTime)) : undefined}
         />
       </div>
+      <HostsCard refreshMs={REFRESH} />
       <div class="grid2">
         <section class="card">
           <h2>Targets by job</h2>

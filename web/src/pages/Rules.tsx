@@ -63,39 +63,41 @@ export function RulesPage() {
             </span>
           }
         >
-          <table class="table">
-            <thead>
-              <tr>
-                <th>Rule</th>
-                <th>Health</th>
-                <th>Last evaluation</th>
-                <th>Evaluation time</th>
-              </tr>
-            </thead>
-            <tbody>
-              {g.rules.map((rule) => (
-                <tr key={rule.name + rule.query}>
-                  <td>
-                    <div>
-                      <span class="muted small">{rule.type === 'alerting' ? 'alert: ' : 'record: '}</span>
-                      <strong>{rule.name}</strong>
-                    </div>
-                    <div class="mono small">
-                      expr: <a href={queryLink(rule.query)}>{rule.query}</a>
-                    </div>
-                    {rule.duration ? <div class="small">for: {rule.duration}s</div> : null}
-                    {rule.labels && Object.keys(rule.labels).length > 0 && <LabelBadges labels={rule.labels} />}
-                    {rule.lastError && <div class="error-text small">{rule.lastError}</div>}
-                  </td>
-                  <td>
-                    <HealthBadge health={rule.health} />
-                  </td>
-                  <td>{evalAgo(rule.lastEvaluation)}</td>
-                  <td>{formatSeconds(rule.evaluationTime ?? 0)}</td>
+          <div class="table-scroll">
+            <table class="table stack">
+              <thead>
+                <tr>
+                  <th>Rule</th>
+                  <th>Health</th>
+                  <th>Last evaluation</th>
+                  <th>Evaluation time</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {g.rules.map((rule) => (
+                  <tr key={rule.name + rule.query}>
+                    <td>
+                      <div>
+                        <span class="muted small">{rule.type === 'alerting' ? 'alert: ' : 'record: '}</span>
+                        <strong>{rule.name}</strong>
+                      </div>
+                      <div class="mono small">
+                        expr: <a href={queryLink(rule.query)}>{rule.query}</a>
+                      </div>
+                      {rule.duration ? <div class="small">for: {rule.duration}s</div> : null}
+                      {rule.labels && Object.keys(rule.labels).length > 0 && <LabelBadges labels={rule.labels} />}
+                      {rule.lastError && <div class="error-text small">{rule.lastError}</div>}
+                    </td>
+                    <td data-label="Health">
+                      <HealthBadge health={rule.health} />
+                    </td>
+                    <td data-label="Last evaluation">{evalAgo(rule.lastEvaluation)}</td>
+                    <td data-label="Evaluation time">{formatSeconds(rule.evaluationTime ?? 0)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </Collapsible>
       ))}
     </div>

@@ -181,6 +181,8 @@ function SilenceForm({ id, search }: { id?: string; search: URLSearchParams }) {
   const [parseError, setParseError] = useState<string>();
   const [submitError, setSubmitError] = useState<Error>();
   const [submitting, setSubmitting] = useState(false);
+  /** The form's start and duration as loaded from the silence being edited, to tell whether they were changed. */
+  const [loaded, setLoaded] = useState<{ start: string; duration: string }>();
 
   useEffect(() => {
     const filter = search.get('filter');
@@ -200,7 +202,9 @@ function SilenceForm({ id, search }: { id?: string; search: URLSearchParams }) {
     const st = Math.max(Date.parse(s.startsAt), s.status.state === 'expired' ? Date.now() : 0);
     setStart(toLocalInput(st));
     const d = Date.parse(s.endsAt) - Date.parse(s.startsAt);
-    setDuration(formatDuration(s.status.state === 'expired' ? 7_200_000 : d));
+    const dur = formatDuration(s.status.state === 'expired' ? 7_200_000 : d);
+    setDuration(dur);
+    setLoaded({ start: toLocalInput(st), duration: dur });
     setCreatedBy(s.createdBy);
     setComment(s.comment);
   }, [existing.data]);
@@ -230,10 +234,20 @@ function SilenceForm({ id, search }: { id?: string; search: URLSearchParams }) {
     setSubmitError(undefined);
     localStorage.setItem('osprey.silence.author', createdBy);
     try {
+      // The start field has minute precision: when it was left alone, send the silence's own startsAt (and endsAt
+      // when the duration was left alone too). Alertmanager updates a silence in place only when its start is
+      // unchanged; otherwise it expires it and creates a new one.
+      const old = editingExpired ? undefined : existing.data;
+      const keepStart = old !== undefined && loaded?.start === start;
+      const startsAt = keepStart ? old.startsAt : new Date(startMs).toISOString();
+      const endsAt =
+        keepStart && loaded?.duration === duration
+          ? old.endsAt
+          : new Date(Date.parse(startsAt) + durMs!).toISOString();
       const body: Record<string, unknown> = {
         matchers,
-        startsAt: new Date(startMs).toISOString(),
-        endsAt: new Date(startMs + durMs!).toISOString(),
+        startsAt,
+        endsAt,
         createdBy: createdBy.trim(),
         comment: comment.trim(),
       };

@@ -88,7 +88,7 @@ export function TargetsPage() {
             }
           >
             <div class="table-scroll">
-              <table class="table">
+              <table class="table stack">
                 <thead>
                   <tr>
                     <th>Endpoint</th>
@@ -107,24 +107,24 @@ export function TargetsPage() {
                           {t.scrapeUrl}
                         </a>
                       </td>
-                      <td>
+                      <td data-label="State">
                         <HealthBadge health={t.health} />
                       </td>
-                      <td>
+                      <td data-label="Labels">
                         <LabelBadges labels={t.labels} />
                         <details class="discovered">
                           <summary>Before relabeling</summary>
                           <LabelBadges labels={t.discoveredLabels ?? {}} />
                         </details>
                       </td>
-                      <td title={t.lastScrape}>
+                      <td data-label="Last scrape" title={t.lastScrape}>
                         {t.lastScrape && !t.lastScrape.startsWith('0001') ? ago(Date.parse(t.lastScrape)) : 'never'}
                       </td>
-                      <td>
+                      <td data-label="Duration">
                         {formatSeconds(t.lastScrapeDuration)}
                         {t.scrapeInterval && <div class="muted small">every {t.scrapeInterval}</div>}
                       </td>
-                      <td class="error-text">{t.lastError}</td>
+                      <td data-label="Error" class="error-text">{t.lastError}</td>
                     </tr>
                   ))}
                 </tbody>
