@@ -2,3 +2,4 @@ export * from './labels.ts';
 export * from './matcher.ts';
 export * from './duration.ts';
 export * from './sample.ts';
+export * from './snappy-block.ts';

@@ -1,5 +1,5 @@
 import snappy from 'snappyjs';
-import { isValidLabelName, Labels } from '../model/index.ts';
+import { isValidLabelName, Labels, snappyUncompress } from '../model/index.ts';
 import { ProtoReader, ProtoWriter } from './protobuf-wire.ts';
 
 /** One decoded series of a remote-write 1.0 WriteRequest. */
@@ -41,7 +41,7 @@ export function uncompressSnappyBlock(body: Uint8Array): Uint8Array {
     throw new RemoteWriteDecodeError('snappy: corrupt input (decoded length too large for the input)');
   }
   try {
-    return snappy.uncompress(body, MAX_DECODED_BYTES) as Uint8Array;
+    return snappyUncompress(body, MAX_DECODED_BYTES);
   } catch (e) {
     throw new RemoteWriteDecodeError(`snappy: corrupt input (${(e as Error).message})`);
   }

@@ -11,7 +11,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import snappy from 'snappyjs';
+import { snappyUncompress } from '../../model/snappy-block.ts';
 import { crc32c } from './crc32c.ts';
 
 /**
@@ -296,7 +296,13 @@ export function scanRecords(
     pos = fragEnd;
     if (type === FULL || type === LAST) {
       let rec = parts.length === 1 ? parts[0] : concat(parts);
-      if (compressed) rec = snappy.uncompress(rec) as Uint8Array;
+      if (compressed) {
+        try {
+          rec = snappyUncompress(rec);
+        } catch (e) {
+          return stop(`corrupt snappy record: ${(e as Error).message}`);
+        }
+      }
       parts = [];
       end = pos;
       if (onRecord(rec, pos) === false) break;
