@@ -3,8 +3,8 @@
  * double_exponential_smoothing. Each computes one value per window from the series' typed arrays.
  */
 import type { Call } from './ast.ts';
-import type { RangeArg, RangeSeries, StepSeries } from './engine-types.ts';
-import { newStepSeries } from './engine-types.ts';
+import type { RangeArg, RangeSeries, SeriesWork, StepSeries } from './engine-types.ts';
+import { newStepSeries, runAll } from './engine-types.ts';
 import type { Evaluator } from './evaluator.ts';
 import { execError } from './errors.ts';
 import { formatValue } from './value.ts';
@@ -27,30 +27,56 @@ export type WindowFn = (
 
 /** Applies fn to every series and step window; keepName keeps __name__ (last_over_time & co.). */
 export function overWindows(ev: Evaluator, arg: RangeArg, fn: WindowFn, keepName: boolean): StepSeries[] {
-  const n = ev.steps;
+  return runAll(overWindowsWork(ev, arg, fn, keepName));
+}
+
+/** The work of overWindows, in batches of series. */
+export function overWindowsWork(
+  ev: Evaluator,
+  arg: RangeArg,
+  fn: WindowFn,
+  keepName: boolean,
+): SeriesWork<StepSeries[]> {
   const out: StepSeries[] = [];
-  for (const s of arg.series) {
-    ev.tick();
-    const ts = s.ts;
-    const len = ts.length;
-    let lo = 0;
-    let hi = 0;
-    let res: StepSeries | null = null;
-    for (let i = 0; i < n; i++) {
-      const wEnd = ev.stepTime(i, arg.at, arg.offset);
-      const wStart = wEnd - arg.range;
-      while (hi < len && ts[hi] <= wEnd) hi++;
-      while (lo < hi && ts[lo] <= wStart) lo++;
-      if (hi <= lo) continue;
-      const v = fn(ts, s.vs, lo, hi, wStart, wEnd, i, s);
-      if (v === undefined) continue;
-      if (res === null) res = newStepSeries(s.labels, n, keepName ? s.dropName : true);
-      res.has[i] = 1;
-      res.vals[i] = v;
-    }
-    if (res !== null) out.push(res);
+  return {
+    count: arg.series.length,
+    run: (from, to) => {
+      for (let k = from; k < to; k++) {
+        const res = seriesOverWindows(ev, arg, arg.series[k], fn, keepName);
+        if (res !== null) out.push(res);
+      }
+    },
+    result: () => out,
+  };
+}
+
+function seriesOverWindows(
+  ev: Evaluator,
+  arg: RangeArg,
+  s: RangeSeries,
+  fn: WindowFn,
+  keepName: boolean,
+): StepSeries | null {
+  ev.tick();
+  const n = ev.steps;
+  const ts = s.ts;
+  const len = ts.length;
+  let lo = 0;
+  let hi = 0;
+  let res: StepSeries | null = null;
+  for (let i = 0; i < n; i++) {
+    const wEnd = ev.stepTime(i, arg.at, arg.offset);
+    const wStart = wEnd - arg.range;
+    while (hi < len && ts[hi] <= wEnd) hi++;
+    while (lo < hi && ts[lo] <= wStart) lo++;
+    if (hi <= lo) continue;
+    const v = fn(ts, s.vs, lo, hi, wStart, wEnd, i, s);
+    if (v === undefined) continue;
+    if (res === null) res = newStepSeries(s.labels, n, keepName ? s.dropName : true);
+    res.has[i] = 1;
+    res.vals[i] = v;
   }
-  return out;
+  return res;
 }
 
 /** rate/increase/delta with Prometheus's extrapolation to the window boundaries. */
