@@ -43,6 +43,7 @@ import { createNotifierFactory } from './notify/index.ts';
 import { CONTENT_TYPE_TEXT, writeText } from './exposition/index.ts';
 import { Labels, parseDuration } from './model/index.ts';
 import { Engine } from './promql/index.ts';
+import { QueryGate } from './query-gate.ts';
 import { createQueryService, parseSelectorForApi } from './query-service.ts';
 import {
   type AlertSender,
@@ -125,8 +126,11 @@ export class OspreyServer {
     });
     const probe = createProbeHandler(() => this.probeModules);
     this.scrape = new ScrapeManager({ appendable: this.db, logger: log.child({ component: 'scrape' }) });
+    const queryGate = new QueryGate(Number(flags['query.max-concurrency']));
     this.self = new SelfMetrics(
       {
+        queries: () => queryGate.queries,
+        queriesConcurrentMax: () => queryGate.max,
         headSeries: () => this.head.numSeries(),
         headSamplesAppended: () => this.head.samplesAppendedTotal,
         headChunks: () => this.head.numChunksStored,
@@ -160,6 +164,8 @@ export class OspreyServer {
       lookbackDelta: parseDuration(flags['query.lookback-delta']),
       timeout: parseDuration(flags['query.timeout']),
       maxSamples: Number(flags['query.max-samples']),
+      gate: queryGate,
+      observe: (t) => this.self.observeQuery(t),
       defaultSubqueryStep: () => this.config?.global.evaluation_interval ?? 60_000,
       queryLog: (entry) => {
         const file = this.config?.global.query_log_file;

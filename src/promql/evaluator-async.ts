@@ -11,8 +11,8 @@ import type { EvalValue, SeriesWork } from './engine-types.ts';
 import { type Evaluator, isStepInvariant } from './evaluator.ts';
 import { checkCall, isSelfEvaluatedArg, rangeFunctionWork } from './functions.ts';
 
-/** Series per batch between two looks at the clock. */
-const BATCH = 32;
+/** Most series between two looks at the clock (cheap series are batched, expensive ones checked singly). */
+const MAX_BATCH = 256;
 
 export async function evalAsync(ev: Evaluator, e: Expr): Promise<EvalValue> {
   const pacer = ev.ctx.pacer!;
@@ -68,8 +68,16 @@ async function computeAhead(ev: Evaluator, children: Expr[]): Promise<void> {
 
 async function runBatches<T>(ev: Evaluator, w: SeriesWork<T>): Promise<T> {
   const pacer = ev.ctx.pacer!;
-  for (let from = 0; from < w.count; from += BATCH) {
-    w.run(from, Math.min(w.count, from + BATCH));
+  let batch = 1;
+  for (let from = 0; from < w.count; ) {
+    const t0 = performance.now();
+    const to = Math.min(w.count, from + batch);
+    w.run(from, to);
+    from = to;
+    // aim at about a millisecond per batch
+    const ms = performance.now() - t0;
+    if (ms < 0.5 && batch < MAX_BATCH) batch *= 2;
+    else if (ms > 2 && batch > 1) batch >>= 1;
     if (pacer.due()) await pacer.pause();
   }
   return w.result();

@@ -30,41 +30,63 @@ export function overWindows(ev: Evaluator, arg: RangeArg, fn: WindowFn, keepName
   return runAll(overWindowsWork(ev, arg, fn, keepName));
 }
 
-/** The work of overWindows, in batches of series. */
+/** Steps of one series computed in one go (a long range query splits its series into blocks of steps). */
+const STEP_BLOCK = 512;
+
+/**
+ * The work of overWindows, in items of (series, block of steps), so that even a series with a huge window
+ * and thousands of steps does not keep the asynchronous driver from yielding for long.
+ */
 export function overWindowsWork(
   ev: Evaluator,
   arg: RangeArg,
   fn: WindowFn,
   keepName: boolean,
 ): SeriesWork<StepSeries[]> {
-  const out: StepSeries[] = [];
+  const n = ev.steps;
+  const blocks = Math.max(1, Math.ceil(n / STEP_BLOCK));
+  const results: (StepSeries | null)[] = new Array(arg.series.length).fill(null);
   return {
-    count: arg.series.length,
+    count: arg.series.length * blocks,
     run: (from, to) => {
       for (let k = from; k < to; k++) {
-        const res = seriesOverWindows(ev, arg, arg.series[k], fn, keepName);
-        if (res !== null) out.push(res);
+        const si = Math.floor(k / blocks);
+        const b = k - si * blocks;
+        const s = arg.series[si];
+        if (b === 0) ev.tick();
+        const first = b * STEP_BLOCK;
+        const last = Math.min(n, first + STEP_BLOCK);
+        results[si] = seriesOverWindows(ev, arg, s, fn, keepName, first, last, results[si]);
       }
     },
-    result: () => out,
+    result: () => results.filter((r) => r !== null),
   };
 }
 
+/** Computes steps [first, last) of one series into res (created at the first value); returns res. */
 function seriesOverWindows(
   ev: Evaluator,
   arg: RangeArg,
   s: RangeSeries,
   fn: WindowFn,
   keepName: boolean,
+  first: number,
+  last: number,
+  res: StepSeries | null,
 ): StepSeries | null {
-  ev.tick();
   const n = ev.steps;
   const ts = s.ts;
   const len = ts.length;
   let lo = 0;
   let hi = 0;
-  let res: StepSeries | null = null;
-  for (let i = 0; i < n; i++) {
+  if (first > 0) {
+    // windows move forward with the steps: start where the first window of this block starts
+    const wEnd = ev.stepTime(first, arg.at, arg.offset);
+    hi = countAtMost(ts, wEnd);
+    lo = countAtMost(ts, wEnd - arg.range);
+    if (lo > hi) lo = hi;
+  }
+  for (let i = first; i < last; i++) {
     const wEnd = ev.stepTime(i, arg.at, arg.offset);
     const wStart = wEnd - arg.range;
     while (hi < len && ts[hi] <= wEnd) hi++;
@@ -77,6 +99,18 @@ function seriesOverWindows(
     res.vals[i] = v;
   }
   return res;
+}
+
+/** The number of timestamps <= t in the sorted array ts. */
+function countAtMost(ts: Float64Array, t: number): number {
+  let a = 0;
+  let b = ts.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (ts[m] <= t) a = m + 1;
+    else b = m;
+  }
+  return a;
 }
 
 /** rate/increase/delta with Prometheus's extrapolation to the window boundaries. */
