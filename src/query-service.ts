@@ -42,6 +42,8 @@ export interface QueryTimings {
 export interface QueryLogEntry {
   httpRequest?: { clientIP: string; method: string; path: string };
   params: { query: string; start: string; end: string; step: number };
+  /** Set when the query failed after parsing (e.g. "query was canceled in expression evaluation"). */
+  error?: string;
   stats: { timings: QueryTimings; samples?: Record<string, number> };
   ts: string;
 }
@@ -70,27 +72,26 @@ export function createQueryService(storage: Queryable, opts: QueryServiceOptions
     const deadline = Date.now() + (o.timeout === undefined ? opts.timeout : Math.min(o.timeout, opts.timeout));
     const expr = run(() => parseExpr(query));
     const t1 = performance.now();
-    await runAsync(() => opts.gate.enter(o.signal, deadline));
-    const t2 = performance.now();
-    let r: QueryResult;
+    let t2 = t1;
+    let r: QueryResult | undefined;
+    let error: unknown;
     try {
-      const engine = engineFor(opts.defaultSubqueryStep());
-      const eo = { lookbackDelta: o.lookbackDelta, signal: o.signal, deadline };
-      r = await runAsync(() =>
-        step === 0
-          ? engine.instantQueryAsync(storage, expr, start, eo)
-          : engine.rangeQueryAsync(storage, expr, start, end, step, eo),
-      );
-    } finally {
-      opts.gate.leave();
+      await opts.gate.enter(o.signal, deadline);
+      t2 = performance.now();
+      try {
+        const engine = engineFor(opts.defaultSubqueryStep());
+        const eo = { lookbackDelta: o.lookbackDelta, signal: o.signal, deadline };
+        r =
+          step === 0
+            ? await engine.instantQueryAsync(storage, expr, start, eo)
+            : await engine.rangeQueryAsync(storage, expr, start, end, step, eo);
+      } finally {
+        opts.gate.leave();
+      }
+    } catch (e) {
+      error = e;
     }
     const t3 = performance.now();
-    const data = resultToJSON(r.value) as { resultType: string; result: unknown; stats?: unknown };
-    const warnings = [...r.warnings];
-    if (o.limit && Array.isArray(data.result) && data.result.length > o.limit) {
-      data.result = data.result.slice(0, o.limit);
-      warnings.push('results truncated due to limit');
-    }
     const timings: QueryTimings = {
       evalTotalTime: (t3 - t2) / 1000,
       resultSortTime: 0,
@@ -99,9 +100,8 @@ export function createQueryService(storage: Queryable, opts: QueryServiceOptions
       execQueueTime: (t2 - t1) / 1000,
       execTotalTime: (t3 - t0) / 1000,
     };
-    const samples = { totalQueryableSamples: r.samples, peakSamples: r.samples };
-    if (o.stats) data.stats = { timings, samples };
-    opts.observe?.(timings);
+    const samples = { totalQueryableSamples: r?.samples ?? 0, peakSamples: r?.samples ?? 0 };
+    // Like Prometheus, the query log has failed queries too (canceled, timed out), with their error.
     opts.queryLog?.({
       httpRequest: o.request,
       params: {
@@ -110,9 +110,19 @@ export function createQueryService(storage: Queryable, opts: QueryServiceOptions
         end: new Date(end).toISOString(),
         step: step / 1000,
       },
+      ...(error === undefined ? {} : { error: (error as Error).message ?? String(error) }),
       stats: { timings, samples },
       ts: new Date().toISOString(),
     });
+    if (r === undefined) throw apiError(error);
+    opts.observe?.(timings);
+    const data = resultToJSON(r.value) as { resultType: string; result: unknown; stats?: unknown };
+    const warnings = [...r.warnings];
+    if (o.limit && Array.isArray(data.result) && data.result.length > o.limit) {
+      data.result = data.result.slice(0, o.limit);
+      warnings.push('results truncated due to limit');
+    }
+    if (o.stats) data.stats = { timings, samples };
     return { data, warnings, infos: r.infos };
   };
   return {
@@ -134,14 +144,6 @@ export function createQueryService(storage: Queryable, opts: QueryServiceOptions
 function run<T>(fn: () => T): T {
   try {
     return fn();
-  } catch (e) {
-    throw apiError(e);
-  }
-}
-
-async function runAsync<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
   } catch (e) {
     throw apiError(e);
   }

@@ -4,6 +4,8 @@
  * --query.max-concurrency makes excess queries wait (execQueueTime).
  */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Labels } from '../src/model/index.ts';
 import type { OspreyServer } from '../src/server.ts';
@@ -47,10 +49,20 @@ async function enginequeries(url: string): Promise<number> {
 describe('query concurrency, cancellation and timeouts', () => {
   let server: OspreyServer;
   let url: string;
+  let queryLog: string;
   before(async () => {
-    ({ server, url } = await startOsprey(null));
+    let dir: string;
+    ({ server, url, dir } = await startOsprey('global:\n  query_log_file: queries.log\n'));
+    queryLog = join(dir, 'queries.log');
     loadData(server);
   });
+  const loggedErrors = () =>
+    existsSync(queryLog)
+      ? readFileSync(queryLog, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => JSON.parse(l).error as string | undefined)
+      : [];
   after(async () => server.stop());
 
   test('a fast query issued while a slow one runs answers first', async () => {
@@ -82,6 +94,7 @@ describe('query concurrency, cancellation and timeouts', () => {
       error: 'query timed out in expression evaluation',
     });
     assert.ok(ms < 5000, `answered after ${ms.toFixed(0)} ms`);
+    assert.ok(loggedErrors().includes('query timed out in expression evaluation'), loggedErrors().join());
     await waitFor(async () => (await enginequeries(url)) === 0, 5000, 'no query running');
   });
 
@@ -100,6 +113,8 @@ describe('query concurrency, cancellation and timeouts', () => {
     await waitFor(async () => (await enginequeries(url)) === 0, 3000, 'the query to stop after the disconnect');
     const stoppedMs = performance.now() - t0;
     assert.ok(stoppedMs < 3000, `stopped ${stoppedMs.toFixed(0)} ms after the disconnect`);
+    // The query log records why it ended, as Prometheus's does.
+    assert.ok(loggedErrors().includes('query was canceled in expression evaluation'), loggedErrors().join());
   });
 });
 
