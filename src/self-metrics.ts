@@ -13,6 +13,9 @@ export interface SelfMetricSources {
   walCorruptions(): number;
   blockCorruptions(): number;
   walWriteFailures(): number;
+  /** Queries evaluating or waiting for a slot (--query.max-concurrency). */
+  queries?(): number;
+  queriesConcurrentMax?(): number;
 }
 
 export class SelfMetrics {
@@ -22,6 +25,7 @@ export class SelfMetrics {
   readonly httpRequests: client.Counter<'handler' | 'code'>;
   readonly remoteWriteSamples: client.Counter;
   readonly queriesTotal: client.Counter<'kind'>;
+  private readonly queryDuration: client.Summary<'slice'>;
 
   constructor(sources: SelfMetricSources, version: string) {
     const r = this.registry;
@@ -103,6 +107,36 @@ export class SelfMetrics {
     );
     counter('osprey_tsdb_wal_write_failures_total', 'Total number of failed WAL writes.', sources.walWriteFailures);
     gauge('osprey_target_active', 'Number of active scrape targets.', sources.targetsActive);
+    if (sources.queries)
+      gauge('osprey_engine_queries', 'The current number of queries being executed or waiting.', sources.queries);
+    if (sources.queriesConcurrentMax)
+      gauge(
+        'osprey_engine_queries_concurrent_max',
+        'The max number of concurrent queries.',
+        sources.queriesConcurrentMax,
+      );
+    this.queryDuration = new client.Summary({
+      name: 'osprey_engine_query_duration_seconds',
+      help: 'Query timings',
+      labelNames: ['slice'],
+      percentiles: [0.5, 0.9, 0.99],
+      maxAgeSeconds: 600,
+      ageBuckets: 5,
+      registers: [r],
+    });
+  }
+
+  /** Records one query's timings (seconds) under Prometheus's slice names. */
+  observeQuery(t: {
+    innerEvalTime: number;
+    queryPreparationTime: number;
+    execQueueTime: number;
+    resultSortTime: number;
+  }): void {
+    this.queryDuration.observe({ slice: 'inner_eval' }, t.innerEvalTime);
+    this.queryDuration.observe({ slice: 'prepare_time' }, t.queryPreparationTime);
+    this.queryDuration.observe({ slice: 'queue_time' }, t.execQueueTime);
+    this.queryDuration.observe({ slice: 'result_sort' }, t.resultSortTime);
   }
 
   async render(): Promise<{ body: string; contentType: string }> {

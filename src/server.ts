@@ -46,6 +46,7 @@ import { createNotifierFactory } from './notify/index.ts';
 import { CONTENT_TYPE_TEXT, writeText } from './exposition/index.ts';
 import { Labels, parseDuration } from './model/index.ts';
 import { Engine } from './promql/index.ts';
+import { QueryGate } from './query-gate.ts';
 import { createQueryService, parseSelectorForApi } from './query-service.ts';
 import {
   type AlertSender,
@@ -167,8 +168,11 @@ export class OspreyServer {
       },
     });
     this.scrape = new ScrapeManager({ appendable: this.db, logger: log.child({ component: 'scrape' }), inProcess });
+    const queryGate = new QueryGate(Number(flags['query.max-concurrency']));
     this.self = new SelfMetrics(
       {
+        queries: () => queryGate.queries,
+        queriesConcurrentMax: () => queryGate.max,
         headSeries: () => this.head.numSeries(),
         headSamplesAppended: () => this.head.samplesAppendedTotal,
         headChunks: () => this.head.numChunksStored,
@@ -212,6 +216,8 @@ export class OspreyServer {
       lookbackDelta: parseDuration(flags['query.lookback-delta']),
       timeout: parseDuration(flags['query.timeout']),
       maxSamples: Number(flags['query.max-samples']),
+      gate: queryGate,
+      observe: (t) => this.self.observeQuery(t),
       defaultSubqueryStep: () => this.config?.global.evaluation_interval ?? 60_000,
       queryLog: (entry) => {
         const file = this.config?.global.query_log_file;

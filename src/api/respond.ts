@@ -15,7 +15,7 @@ const STATUS: Record<ApiErrorType, number> = {
   bad_data: 400,
   execution: 422,
   timeout: 503,
-  canceled: 503,
+  canceled: 499, // Prometheus's statusClientClosedConnection
   internal: 500,
   unavailable: 503,
   not_found: 404,

@@ -131,3 +131,24 @@ export function countPresent(s: StepSeries): number {
   for (let i = 0; i < h.length; i++) n += h[i];
   return n;
 }
+
+/**
+ * A loop over series that can run in batches, so that the asynchronous driver can yield to the event loop
+ * between batches; the synchronous driver runs it in one go (runAll).
+ */
+export interface SeriesWork<T> {
+  readonly count: number;
+  /** Processes items [from, to). */
+  run(from: number, to: number): void;
+  result(): T;
+}
+
+export function runAll<T>(w: SeriesWork<T>): T {
+  w.run(0, w.count);
+  return w.result();
+}
+
+/** Work that is already done. */
+export function doneWork<T>(value: T): SeriesWork<T> {
+  return { count: 0, run() {}, result: () => value };
+}

@@ -8,6 +8,8 @@ import { durationNeedsQuery, type Expr, resolveDurations, valueTypeOf, walkExpr 
 import { Annotations, dropMetricName, type EvalValue, type StepSeries } from './engine-types.ts';
 import { ERR_SAME_LABELSET, execError, QueryError } from './errors.ts';
 import { Evaluator, type QueryContext } from './evaluator.ts';
+import { evalAsync } from './evaluator-async.ts';
+import { Pacer } from './pacer.ts';
 import { PromQLParseError, parseExpr } from './parser.ts';
 import type { Matrix, MatrixSeries, QueryResult, QueryValue, Vector } from './value.ts';
 
@@ -27,6 +29,16 @@ export interface EngineOptions {
 /** Per-query settings (the API's lookback_delta parameter). */
 export interface QueryOptions {
   lookbackDelta?: number;
+}
+
+/** Settings of an asynchronous (cooperative, cancellable) query. */
+export interface AsyncQueryOptions extends QueryOptions {
+  /** Aborting it stops the query with QueryError('canceled'). */
+  signal?: AbortSignal;
+  /** Absolute deadline in ms since the epoch; default: now + the engine's timeout. */
+  deadline?: number;
+  /** Work time between yields to the event loop (default 10ms; tests use 0 to yield at every checkpoint). */
+  sliceMs?: number;
 }
 
 export class Engine {
@@ -57,11 +69,30 @@ export class Engine {
     const expr = typeof query === 'string' ? this.parse(query) : query;
     prepare(expr, 0, 0);
     const ctx = this.context(q, time, time, 0, opts);
-    return run(ctx, () => {
-      const ev = new Evaluator(ctx, time, time, 0);
-      const v = ev.eval(expr);
-      return instantValue(v, time);
-    });
+    return result(
+      ctx,
+      guard(() => instantValue(new Evaluator(ctx, time, time, 0).eval(expr), time)),
+    );
+  }
+
+  /**
+   * instantQuery, evaluated cooperatively: it yields to the event loop every few milliseconds and stops
+   * when opts.signal aborts or the deadline passes.
+   */
+  async instantQueryAsync(
+    q: Queryable,
+    query: string | Expr,
+    time: number,
+    opts: AsyncQueryOptions = {},
+  ): Promise<QueryResult> {
+    const expr = typeof query === 'string' ? this.parse(query) : query;
+    prepare(expr, 0, 0);
+    const ctx = this.asyncContext(q, time, time, 0, opts);
+    const v = await guardAsync(() => evalAsync(new Evaluator(ctx, time, time, 0), expr));
+    return result(
+      ctx,
+      guard(() => instantValue(v, time)),
+    );
   }
 
   /** Evaluates `query` at start, start+step, ... <= end (ms); the result is a matrix. */
@@ -73,6 +104,37 @@ export class Engine {
     step: number,
     opts: QueryOptions = {},
   ): QueryResult {
+    const expr = this.prepareRange(query, start, end, step);
+    const ctx = this.context(q, start, end, step, opts);
+    return result(
+      ctx,
+      guard(() => {
+        const ev = new Evaluator(ctx, start, end, step);
+        return { type: 'matrix', matrix: toMatrix(ev, ev.eval(expr)) };
+      }),
+    );
+  }
+
+  /** rangeQuery, evaluated cooperatively (see instantQueryAsync). */
+  async rangeQueryAsync(
+    q: Queryable,
+    query: string | Expr,
+    start: number,
+    end: number,
+    step: number,
+    opts: AsyncQueryOptions = {},
+  ): Promise<QueryResult> {
+    const expr = this.prepareRange(query, start, end, step);
+    const ctx = this.asyncContext(q, start, end, step, opts);
+    const ev = guard(() => new Evaluator(ctx, start, end, step));
+    const v = await guardAsync(() => evalAsync(ev, expr));
+    return result(
+      ctx,
+      guard(() => ({ type: 'matrix', matrix: toMatrix(ev, v) })),
+    );
+  }
+
+  private prepareRange(query: string | Expr, start: number, end: number, step: number): Expr {
     const expr = typeof query === 'string' ? this.parse(query) : query;
     if (step <= 0) throw new QueryError('bad_data', 'zero or negative query resolution step widths are not accepted');
     if (end < start) throw new QueryError('bad_data', 'end timestamp must not be before start time');
@@ -84,12 +146,15 @@ export class Engine {
       );
     }
     prepare(expr, step, end - start);
+    return expr;
+  }
+
+  private asyncContext(q: Queryable, start: number, end: number, step: number, opts: AsyncQueryOptions) {
     const ctx = this.context(q, start, end, step, opts);
-    return run(ctx, () => {
-      const ev = new Evaluator(ctx, start, end, step);
-      const v = ev.eval(expr);
-      return { type: 'matrix', matrix: toMatrix(ev, v) };
-    });
+    if (opts.deadline !== undefined) ctx.deadline = opts.deadline;
+    ctx.pacer = new Pacer(opts.signal, ctx.deadline, opts.sliceMs);
+    ctx.pacer.check('expression evaluation');
+    return ctx;
   }
 
   private context(q: Queryable, start: number, end: number, step: number, opts: QueryOptions): QueryContext {
@@ -127,17 +192,32 @@ function prepare(expr: Expr, stepMs: number, rangeMs: number): void {
   if (needs) resolveDurations(expr, { stepMs, rangeMs });
 }
 
-function run(ctx: QueryContext, fn: () => QueryValue): QueryResult {
-  let value: QueryValue;
+/** Runs fn, turning unexpected errors into QueryErrors. */
+function guard<T>(fn: () => T): T {
   try {
-    value = fn();
+    return fn();
   } catch (e) {
-    if (e instanceof QueryError) throw e;
-    if (e instanceof RangeError && /Array buffer allocation|Invalid typed array length/.test(e.message)) {
-      throw execError('query processing would load too many samples into memory in query execution');
-    }
-    throw new QueryError('internal', (e as Error).message ?? String(e));
+    throw asQueryError(e);
   }
+}
+
+async function guardAsync<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw asQueryError(e);
+  }
+}
+
+function asQueryError(e: unknown): QueryError {
+  if (e instanceof QueryError) return e;
+  if (e instanceof RangeError && /Array buffer allocation|Invalid typed array length/.test(e.message)) {
+    return execError('query processing would load too many samples into memory in query execution');
+  }
+  return new QueryError('internal', (e as Error).message ?? String(e));
+}
+
+function result(ctx: QueryContext, value: QueryValue): QueryResult {
   return { value, warnings: [...ctx.ann.warnings], infos: [...ctx.ann.infos], samples: ctx.samples };
 }
 

@@ -3,21 +3,25 @@
  * (an instant query is a range of one step). Selectors read each series once for the whole range.
  */
 import { isStaleNaN, Labels, LabelsBuilder, MatchType, METRIC_NAME } from '../model/index.ts';
-import type { Querier } from '../tsdb/interfaces.ts';
+import type { Querier, Series } from '../tsdb/interfaces.ts';
 import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.ts';
 import { evalAggregate } from './aggregations.ts';
 import { evalBinary } from './binary-ops.ts';
 import {
   type Annotations,
+  doneWork,
   type EvalValue,
   newStepSeries,
   type RangeArg,
   type RangeSeries,
+  runAll,
+  type SeriesWork,
   type StepSeries,
 } from './engine-types.ts';
 import { ERR_TOO_MANY_SAMPLES, execError, QueryError } from './errors.ts';
 import { callFunction } from './functions.ts';
 import { smoothedAt } from './functions-extended.ts';
+import type { Pacer } from './pacer.ts';
 
 /** State shared by all evaluators of one query. */
 export interface QueryContext {
@@ -36,6 +40,8 @@ export interface QueryContext {
   deadline: number;
   /** True for range queries (sort functions warn). */
   isRange: boolean;
+  /** Present when the query is evaluated asynchronously (evaluator-async.ts). */
+  pacer?: Pacer;
 }
 
 /** Functions whose value depends on the evaluation time even when their arguments do not. */
@@ -79,8 +85,20 @@ export class Evaluator {
     return this.ctx.ann;
   }
 
+  /**
+   * Values of child expressions computed ahead by the asynchronous driver (evaluator-async.ts); eval and
+   * evalRange take them from here (once) instead of computing them. Null in synchronous evaluation.
+   */
+  pre: Map<Expr, EvalValue> | null = null;
+
+  private takePre(e: Expr): EvalValue | undefined {
+    const v = this.pre!.get(e);
+    if (v !== undefined) this.pre!.delete(e);
+    return v;
+  }
+
   checkDeadline(): void {
-    if (Date.now() > this.ctx.deadline) throw new QueryError('timeout', 'query timed out in query execution');
+    if (Date.now() > this.ctx.deadline) throw new QueryError('timeout', 'query timed out in expression evaluation');
   }
 
   /** Cheap deadline check for loops: looks at the clock every 256 calls. */
@@ -95,6 +113,10 @@ export class Evaluator {
   }
 
   eval(e: Expr): EvalValue {
+    if (this.pre !== null) {
+      const v = this.takePre(e);
+      if (v !== undefined) return v;
+    }
     this.checkDeadline();
     if (this.steps > 1 && e.type !== 'NumberLiteral' && e.type !== 'StringLiteral' && isStepInvariant(e)) {
       return this.evalInvariant(e);
@@ -139,8 +161,16 @@ export class Evaluator {
 
   /** Evaluates a step-invariant expression once and repeats the result for every step. */
   private evalInvariant(e: Expr): EvalValue {
-    const one = new Evaluator(this.ctx, this.start, this.start, 0);
-    const v = one.eval(e);
+    return this.repeatForAllSteps(this.atFirstStep().eval(e));
+  }
+
+  /** An evaluator for the first step only (step-invariant subexpressions). */
+  atFirstStep(): Evaluator {
+    return new Evaluator(this.ctx, this.start, this.start, 0);
+  }
+
+  /** A one-step value repeated for every step of this evaluator. */
+  repeatForAllSteps(v: EvalValue): EvalValue {
     const n = this.steps;
     if (v.kind === 'scalar') return { kind: 'scalar', vals: new Float64Array(n).fill(v.vals[0]) };
     if (v.kind !== 'vector') return v;
@@ -175,6 +205,13 @@ export class Evaluator {
   }
 
   evalRange(e: Expr): RangeArg {
+    if (this.pre !== null) {
+      const v = this.takePre(e);
+      if (v !== undefined) {
+        if (v.kind !== 'matrix') throw execError(`expected range vector, got ${v.kind}`);
+        return v.arg;
+      }
+    }
     while (e.type === 'ParenExpr' || e.type === 'StepInvariantExpr') e = e.expr;
     if (e.type === 'MatrixSelector') return this.evalMatrixSelector(e);
     if (e.type === 'SubqueryExpr') return this.evalSubquery(e);
@@ -197,61 +234,82 @@ export class Evaluator {
    * staleness marker. With wantTimestamps, values are the samples' timestamps in seconds.
    */
   evalVectorSelector(vs: VectorSelector, wantTimestamps: boolean): StepSeries[] {
+    return runAll(this.vectorSelectorWork(vs, wantTimestamps));
+  }
+
+  /** The work of evalVectorSelector, in batches of series. */
+  vectorSelectorWork(vs: VectorSelector, wantTimestamps: boolean): SeriesWork<StepSeries[]> {
     const n = this.steps;
-    if (n === 0) return [];
+    if (n === 0) return doneWork([]);
     const at = this.resolveAt(vs.at, vs.atModifier);
     const off = vs.offset;
     const lookback = this.ctx.lookback;
     const first = this.stepTime(0, at, off);
     const last = this.stepTime(n - 1, at, off);
-    if (vs.smoothed) return this.evalSmoothedSelector(vs, at, first, last);
+    if (vs.smoothed) return doneWork(this.evalSmoothedSelector(vs, at, first, last));
     const series = this.ctx.querier.select(vs.matchers, first - lookback + 1, last, { range: 0 });
     const out: StepSeries[] = [];
-    let total = 0;
-    for (const s of series) {
-      this.tick();
-      const fast = n === 1 ? (s as Partial<NewestSampleSource>) : undefined;
-      if (fast?.newestInRange !== undefined) {
-        // instant query: only the newest sample in (t - lookback, t] counts; the head can hand it over
-        // without decoding the chunk
-        if (fast.newestInRange(newest)) {
-          const pt = newest.t;
-          const pv = newest.v;
-          if (!(Number.isNaN(pv) && isStaleNaN(pv))) {
-            const res = newStepSeries(s.labels, 1, false);
-            res.has[0] = 1;
-            res.vals[0] = wantTimestamps ? pt / 1000 : pv;
-            out.push(res);
-            this.addSamples(1);
-          }
-          continue;
+    return {
+      count: series.length,
+      run: (from, to) => {
+        for (let k = from; k < to; k++) this.selectLatest(series[k], at, off, first, wantTimestamps, out);
+      },
+      result: () => out,
+    };
+  }
+
+  /** One series of an instant vector selector: its value at every step, appended to out if it has any. */
+  private selectLatest(
+    s: Series,
+    at: number | null,
+    off: number,
+    first: number,
+    wantTimestamps: boolean,
+    out: StepSeries[],
+  ): void {
+    this.tick();
+    const n = this.steps;
+    const lookback = this.ctx.lookback;
+    const fast = n === 1 ? (s as Partial<NewestSampleSource>) : undefined;
+    if (fast?.newestInRange !== undefined) {
+      // instant query: only the newest sample in (t - lookback, t] counts; the head can hand it over
+      // without decoding the chunk
+      if (fast.newestInRange(newest)) {
+        const pt = newest.t;
+        const pv = newest.v;
+        if (!(Number.isNaN(pv) && isStaleNaN(pv))) {
+          const res = newStepSeries(s.labels, 1, false);
+          res.has[0] = 1;
+          res.vals[0] = wantTimestamps ? pt / 1000 : pv;
+          out.push(res);
+          this.addSamples(1);
         }
+        return;
       }
-      const it = s.iterator();
-      let more = it.seek(first - lookback + 1);
-      let pt = Number.NEGATIVE_INFINITY;
-      let pv = 0;
-      let res: StepSeries | null = null;
-      for (let i = 0; i < n; i++) {
-        const t = at === null ? this.times[i] - off : first;
-        while (more && it.t <= t) {
-          pt = it.t;
-          pv = it.v;
-          more = it.next();
-        }
-        if (pt > t - lookback && pt <= t && !(Number.isNaN(pv) && isStaleNaN(pv))) {
-          if (res === null) res = newStepSeries(s.labels, n, false);
-          res.has[i] = 1;
-          res.vals[i] = wantTimestamps ? pt / 1000 : pv;
-          total++;
-        }
-      }
-      if (res !== null) out.push(res);
-      // Account per series so an oversized query fails before it has allocated everything.
-      this.addSamples(total);
-      total = 0;
     }
-    return out;
+    const it = s.iterator();
+    let more = it.seek(first - lookback + 1);
+    let pt = Number.NEGATIVE_INFINITY;
+    let pv = 0;
+    let res: StepSeries | null = null;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const t = at === null ? this.times[i] - off : first;
+      while (more && it.t <= t) {
+        pt = it.t;
+        pv = it.v;
+        more = it.next();
+      }
+      if (pt > t - lookback && pt <= t && !(Number.isNaN(pv) && isStaleNaN(pv))) {
+        if (res === null) res = newStepSeries(s.labels, n, false);
+        res.has[i] = 1;
+        res.vals[i] = wantTimestamps ? pt / 1000 : pv;
+        total++;
+      }
+    }
+    if (res !== null) out.push(res);
+    // Account per series so an oversized query fails before it has allocated everything.
+    this.addSamples(total);
   }
 
   /** `foo smoothed`: values interpolated between the samples around each step. */
@@ -292,6 +350,11 @@ export class Evaluator {
 
   /** Loads the samples a matrix selector needs for all steps (staleness markers skipped). */
   evalMatrixSelector(ms: MatrixSelector): RangeArg {
+    return runAll(this.matrixSelectorWork(ms));
+  }
+
+  /** The work of evalMatrixSelector, in batches of series. */
+  matrixSelectorWork(ms: MatrixSelector): SeriesWork<RangeArg> {
     const vs = ms.vectorSelector;
     const at = this.resolveAt(vs.at, vs.atModifier);
     const off = vs.offset;
@@ -304,78 +367,47 @@ export class Evaluator {
     const mint = first - range - extra + 1;
     const maxt = last + (vs.smoothed ? this.ctx.lookback : 0);
     const sel = this.ctx.querier.select(vs.matchers, mint, maxt, { range });
-    const series: RangeSeries[] = [];
-    // Samples of all series go into shared arenas, each series getting views: one small typed array
-    // per series instead of two off-heap allocations. Arenas grow geometrically, so small queries stay small.
-    let cap = 1024;
-    let tb = new Float64Array(cap);
-    let vb = new Float64Array(cap);
-    let base = 0;
-    for (const s of sel) {
-      this.tick();
-      const it = s.iterator();
-      let k = 0;
-      if (it.seek(mint)) {
-        do {
-          const t = it.t;
-          if (t > maxt) break;
-          const v = it.v;
-          if (Number.isNaN(v) && isStaleNaN(v)) continue;
-          if (base + k === tb.length) {
-            // arena full: continue this series in a new, larger one (earlier views keep the old one)
-            cap = Math.min(Math.max(cap * 2, k * 2), 1 << 20);
-            if (cap < k * 2) cap = k * 2;
-            const nt = new Float64Array(cap);
-            const nv = new Float64Array(cap);
-            for (let j = 0; j < k; j++) {
-              nt[j] = tb[base + j];
-              nv[j] = vb[base + j];
-            }
-            tb = nt;
-            vb = nv;
-            base = 0;
-          }
-          tb[base + k] = t;
-          vb[base + k] = v;
-          k++;
-        } while (it.next());
-      }
-      if (k === 0) continue;
-      this.addSamples(k);
-      series.push({
-        labels: s.labels,
-        ts: tb.subarray(base, base + k),
-        vs: vb.subarray(base, base + k),
-        dropName: false,
-      });
-      base += k;
-    }
+    const loader = new RangeLoader(this, mint, maxt);
     return {
-      series,
-      range,
-      offset: off,
-      at,
-      anchored: vs.anchored,
-      smoothed: vs.smoothed,
-      selectorLabels: equalityLabels(vs),
-      name: vs.name ?? '',
+      count: sel.length,
+      run: (from, to) => {
+        for (let k = from; k < to; k++) loader.load(sel[k]);
+      },
+      result: () => ({
+        series: loader.series,
+        range,
+        offset: off,
+        at,
+        anchored: vs.anchored,
+        smoothed: vs.smoothed,
+        selectorLabels: equalityLabels(vs),
+        name: vs.name ?? '',
+      }),
     };
   }
 
   /** Evaluates the inner expression of a subquery over all windows at its own aligned step. */
   evalSubquery(sq: SubqueryExpr): RangeArg {
+    const inner = this.subqueryEvaluator(sq);
+    return this.subqueryResult(sq, inner, inner.eval(sq.expr));
+  }
+
+  /** The evaluator of a subquery's inner expression: its own step, aligned, over all outer windows. */
+  subqueryEvaluator(sq: SubqueryExpr): Evaluator {
     const at = this.resolveAt(sq.at, sq.atModifier);
-    const off = sq.offset;
     const step = sq.step > 0 ? sq.step : this.ctx.defaultStep;
     const n = Math.max(this.steps, 1);
-    const first = this.stepTime(0, at, off);
-    const last = this.stepTime(n - 1, at, off);
+    const first = this.stepTime(0, at, sq.offset);
+    const last = this.stepTime(n - 1, at, sq.offset);
     const lo = first - sq.range;
     // First step-aligned time at or after lo (Go's truncating division, as Prometheus does).
     let innerStart = step * Math.trunc(lo / step);
     if (innerStart < lo) innerStart += step;
-    const inner = new Evaluator(this.ctx, innerStart, last, step);
-    const v = inner.eval(sq.expr);
+    return new Evaluator(this.ctx, innerStart, last, step);
+  }
+
+  /** The range argument made of a subquery's inner value v, evaluated by `inner`. */
+  subqueryResult(sq: SubqueryExpr, inner: Evaluator, v: EvalValue): RangeArg {
     const series: RangeSeries[] = [];
     if (v.kind === 'scalar') {
       series.push({ labels: emptyLabels(), ts: inner.times.slice(), vs: v.vals.slice(), dropName: false });
@@ -404,13 +436,78 @@ export class Evaluator {
     return {
       series,
       range: sq.range,
-      offset: off,
-      at,
+      offset: sq.offset,
+      at: this.resolveAt(sq.at, sq.atModifier),
       anchored: false,
       smoothed: false,
       selectorLabels: null,
       name: inside.type === 'VectorSelector' ? (inside.name ?? '') : '',
     };
+  }
+}
+
+/**
+ * Loads the samples of matrix-selector series into shared arenas, each series getting views: one small typed
+ * array per series instead of two off-heap allocations. Arenas grow geometrically, so small queries stay small.
+ */
+class RangeLoader {
+  readonly series: RangeSeries[] = [];
+  private cap = 1024;
+  private tb = new Float64Array(this.cap);
+  private vb = new Float64Array(this.cap);
+  private base = 0;
+
+  constructor(
+    private readonly ev: Evaluator,
+    private readonly mint: number,
+    private readonly maxt: number,
+  ) {}
+
+  /** Appends the series' samples in [mint, maxt] (staleness markers skipped). */
+  load(s: Series): void {
+    this.ev.tick();
+    const maxt = this.maxt;
+    const it = s.iterator();
+    let tb = this.tb;
+    let vb = this.vb;
+    let base = this.base;
+    let k = 0;
+    if (it.seek(this.mint)) {
+      do {
+        const t = it.t;
+        if (t > maxt) break;
+        const v = it.v;
+        if (Number.isNaN(v) && isStaleNaN(v)) continue;
+        if (base + k === tb.length) {
+          // arena full: continue this series in a new, larger one (earlier views keep the old one)
+          let cap = Math.min(Math.max(this.cap * 2, k * 2), 1 << 20);
+          if (cap < k * 2) cap = k * 2;
+          this.cap = cap;
+          const nt = new Float64Array(cap);
+          const nv = new Float64Array(cap);
+          for (let j = 0; j < k; j++) {
+            nt[j] = tb[base + j];
+            nv[j] = vb[base + j];
+          }
+          tb = this.tb = nt;
+          vb = this.vb = nv;
+          base = 0;
+        }
+        tb[base + k] = t;
+        vb[base + k] = v;
+        k++;
+      } while (it.next());
+    }
+    this.base = base;
+    if (k === 0) return;
+    this.ev.addSamples(k);
+    this.series.push({
+      labels: s.labels,
+      ts: tb.subarray(base, base + k),
+      vs: vb.subarray(base, base + k),
+      dropName: false,
+    });
+    this.base = base + k;
   }
 }
 

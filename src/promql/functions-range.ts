@@ -3,8 +3,8 @@
  * double_exponential_smoothing. Each computes one value per window from the series' typed arrays.
  */
 import type { Call } from './ast.ts';
-import type { RangeArg, RangeSeries, StepSeries } from './engine-types.ts';
-import { newStepSeries } from './engine-types.ts';
+import type { RangeArg, RangeSeries, SeriesWork, StepSeries } from './engine-types.ts';
+import { newStepSeries, runAll } from './engine-types.ts';
 import type { Evaluator } from './evaluator.ts';
 import { execError } from './errors.ts';
 import { formatValue } from './value.ts';
@@ -27,30 +27,90 @@ export type WindowFn = (
 
 /** Applies fn to every series and step window; keepName keeps __name__ (last_over_time & co.). */
 export function overWindows(ev: Evaluator, arg: RangeArg, fn: WindowFn, keepName: boolean): StepSeries[] {
+  return runAll(overWindowsWork(ev, arg, fn, keepName));
+}
+
+/** Steps of one series computed in one go (a long range query splits its series into blocks of steps). */
+const STEP_BLOCK = 512;
+
+/**
+ * The work of overWindows, in items of (series, block of steps), so that even a series with a huge window
+ * and thousands of steps does not keep the asynchronous driver from yielding for long.
+ */
+export function overWindowsWork(
+  ev: Evaluator,
+  arg: RangeArg,
+  fn: WindowFn,
+  keepName: boolean,
+): SeriesWork<StepSeries[]> {
   const n = ev.steps;
-  const out: StepSeries[] = [];
-  for (const s of arg.series) {
-    ev.tick();
-    const ts = s.ts;
-    const len = ts.length;
-    let lo = 0;
-    let hi = 0;
-    let res: StepSeries | null = null;
-    for (let i = 0; i < n; i++) {
-      const wEnd = ev.stepTime(i, arg.at, arg.offset);
-      const wStart = wEnd - arg.range;
-      while (hi < len && ts[hi] <= wEnd) hi++;
-      while (lo < hi && ts[lo] <= wStart) lo++;
-      if (hi <= lo) continue;
-      const v = fn(ts, s.vs, lo, hi, wStart, wEnd, i, s);
-      if (v === undefined) continue;
-      if (res === null) res = newStepSeries(s.labels, n, keepName ? s.dropName : true);
-      res.has[i] = 1;
-      res.vals[i] = v;
-    }
-    if (res !== null) out.push(res);
+  const blocks = Math.max(1, Math.ceil(n / STEP_BLOCK));
+  const results: (StepSeries | null)[] = new Array(arg.series.length).fill(null);
+  return {
+    count: arg.series.length * blocks,
+    run: (from, to) => {
+      for (let k = from; k < to; k++) {
+        const si = Math.floor(k / blocks);
+        const b = k - si * blocks;
+        const s = arg.series[si];
+        if (b === 0) ev.tick();
+        const first = b * STEP_BLOCK;
+        const last = Math.min(n, first + STEP_BLOCK);
+        results[si] = seriesOverWindows(ev, arg, s, fn, keepName, first, last, results[si]);
+      }
+    },
+    result: () => results.filter((r) => r !== null),
+  };
+}
+
+/** Computes steps [first, last) of one series into res (created at the first value); returns res. */
+function seriesOverWindows(
+  ev: Evaluator,
+  arg: RangeArg,
+  s: RangeSeries,
+  fn: WindowFn,
+  keepName: boolean,
+  first: number,
+  last: number,
+  res: StepSeries | null,
+): StepSeries | null {
+  const n = ev.steps;
+  const ts = s.ts;
+  const len = ts.length;
+  let lo = 0;
+  let hi = 0;
+  if (first > 0) {
+    // windows move forward with the steps: start where the first window of this block starts
+    const wEnd = ev.stepTime(first, arg.at, arg.offset);
+    hi = countAtMost(ts, wEnd);
+    lo = countAtMost(ts, wEnd - arg.range);
+    if (lo > hi) lo = hi;
   }
-  return out;
+  for (let i = first; i < last; i++) {
+    const wEnd = ev.stepTime(i, arg.at, arg.offset);
+    const wStart = wEnd - arg.range;
+    while (hi < len && ts[hi] <= wEnd) hi++;
+    while (lo < hi && ts[lo] <= wStart) lo++;
+    if (hi <= lo) continue;
+    const v = fn(ts, s.vs, lo, hi, wStart, wEnd, i, s);
+    if (v === undefined) continue;
+    if (res === null) res = newStepSeries(s.labels, n, keepName ? s.dropName : true);
+    res.has[i] = 1;
+    res.vals[i] = v;
+  }
+  return res;
+}
+
+/** The number of timestamps <= t in the sorted array ts. */
+function countAtMost(ts: Float64Array, t: number): number {
+  let a = 0;
+  let b = ts.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (ts[m] <= t) a = m + 1;
+    else b = m;
+  }
+  return a;
 }
 
 /** rate/increase/delta with Prometheus's extrapolation to the window boundaries. */

@@ -3,8 +3,8 @@
  */
 import { compareLabels, Labels } from '../model/index.ts';
 import type { Call, Expr } from './ast.ts';
-import type { EvalValue, StepSeries } from './engine-types.ts';
-import { newStepSeries } from './engine-types.ts';
+import type { EvalValue, SeriesWork, StepSeries } from './engine-types.ts';
+import { doneWork, newStepSeries, runAll } from './engine-types.ts';
 import { execError } from './errors.ts';
 import { equalityLabels, type Evaluator } from './evaluator.ts';
 import { extendedWindows } from './functions-extended.ts';
@@ -14,6 +14,7 @@ import { labelJoin, labelReplace } from './functions-label.ts';
 import {
   doubleExponentialSmoothing,
   overWindows,
+  overWindowsWork,
   predictLinear,
   quantileOverTime,
   SIMPLE_RANGE_FUNCS,
@@ -88,18 +89,24 @@ function clampImpl(series: StepSeries[], min: Float64Array | null, max: Float64A
   return vec(series.filter((s) => s.has.includes(1)));
 }
 
-function rangeFunc(name: string): Impl {
+const rangeFunc: Impl = (ev, call) => vec(runAll(rangeFunctionWork(ev, call)!));
+
+/**
+ * For rate() & co. (one range-vector argument, one value per window): the function's work in batches of
+ * series, for the asynchronous driver. Null for other functions.
+ */
+export function rangeFunctionWork(ev: Evaluator, call: Call): SeriesWork<StepSeries[]> | null {
+  const name = call.func.name;
   const def = SIMPLE_RANGE_FUNCS[name];
-  return (ev, call) => {
-    const arg = ev.evalRange(call.args[0]);
-    if (name === 'rate' || name === 'increase')
-      counterInfo(
-        ev,
-        arg.series.map((s) => s.labels.metricName),
-      );
-    if (arg.anchored || arg.smoothed) return vec(extendedWindows(ev, arg, name as 'rate'));
-    return vec(overWindows(ev, arg, def.fn, def.keepName === true));
-  };
+  if (def === undefined) return null;
+  const arg = ev.evalRange(call.args[0]);
+  if (name === 'rate' || name === 'increase')
+    counterInfo(
+      ev,
+      arg.series.map((s) => s.labels.metricName),
+    );
+  if (arg.anchored || arg.smoothed) return doneWork(extendedWindows(ev, arg, name as 'rate'));
+  return overWindowsWork(ev, arg, def.fn, def.keepName === true);
 }
 
 const ANCHORED_OK = ['changes', 'delta', 'increase', 'rate', 'resets'];
@@ -380,16 +387,34 @@ function nativeOnly(ev: Evaluator, call: Call): EvalValue {
   return vec([]);
 }
 
-for (const name of Object.keys(SIMPLE_RANGE_FUNCS)) impls[name] = rangeFunc(name);
+for (const name of Object.keys(SIMPLE_RANGE_FUNCS)) impls[name] = rangeFunc;
 
 export function callFunction(ev: Evaluator, call: Call): EvalValue {
   const impl = impls[call.func.name];
-  if (!impl) throw execError(`function "${call.func.name}" is not supported`);
+  checkCall(call);
+  return impl(ev, call);
+}
+
+/** Errors a call raises before its arguments are evaluated. */
+export function checkCall(call: Call): void {
+  if (!impls[call.func.name]) throw execError(`function "${call.func.name}" is not supported`);
   for (let a of call.args) {
     while (a.type === 'ParenExpr') a = a.expr;
     if (a.type === 'MatrixSelector') {
       checkModifiers(call.func.name, a.vectorSelector.anchored, a.vectorSelector.smoothed);
     }
   }
-  return impl(ev, call);
+}
+
+/**
+ * Arguments a function reads itself instead of through Evaluator.eval (timestamp() of a selector reads the
+ * samples' timestamps; info()'s second argument is a selector pattern), so they must not be computed ahead.
+ */
+export function isSelfEvaluatedArg(call: Call, index: number): boolean {
+  const name = call.func.name;
+  if (name === 'info') return index === 1;
+  if (name !== 'timestamp') return false;
+  let a = call.args[index];
+  while (a.type === 'ParenExpr' || a.type === 'StepInvariantExpr') a = a.expr;
+  return a.type === 'VectorSelector';
 }

@@ -94,7 +94,7 @@ export function runScriptText(text: string, engine: Engine): CaseResult[] {
 }
 
 /** Appends the float samples of a load block; returns names of series that had histogram samples. */
-function load(head: Head, cmd: LoadCommand): string[] {
+export function load(head: Head, cmd: LoadCommand): string[] {
   const hist: string[] = [];
   // Merge lines naming the same series: a later line's sample at the same time wins.
   const merged = new Map<string, { labels: Labels; byTime: Map<number, number | typeof STALE> }>();
