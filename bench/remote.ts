@@ -301,6 +301,13 @@ async function liveSender(
       ? spawn(process.execPath, [OSPREY_BIN, ...args], { stdio: 'ignore' })
       : spawn(PROMETHEUS, args, { stdio: 'ignore' });
   try {
+    // Started (Osprey compiles its TypeScript first) and scraping: `up` is 1.
+    const upUrl = `http://127.0.0.1:${port}/api/v1/query?query=up`;
+    const scraping = async () => {
+      const j = (await (await fetch(upUrl)).json()) as { data?: { result?: { value: [number, string] }[] } };
+      return j.data?.result?.[0]?.value?.[1] === '1';
+    };
+    if (!(await until(() => scraping().catch(() => false), 120_000))) throw new Error(`${kind} did not start`);
     const c00 = await vm.count();
     if (remoteWrite && !(await until(async () => (await vm.count()) > c00, 60_000))) {
       throw new Error(`${kind} sent nothing`);
