@@ -93,6 +93,9 @@ export class QueueManager {
   private vs: Float64Array;
   private n = 0;
   private firstPendingAt = 0;
+  /** When the position file was last written; it is written at most once a second, and when the queue stops. */
+  private savedAt = 0;
+  private savedPos = '';
   private readonly abort = new AbortController();
   private running: Promise<void> | null = null;
   private readonly builders: WriteRequestBuilder[] = [];
@@ -162,11 +165,19 @@ export class QueueManager {
     return null;
   }
 
-  private savePosition(): void {
+  /**
+   * Persists the delivered position. Between writes (at most one a second while shipping) a crash makes the queue
+   * resend up to a second of samples: delivery is at-least-once either way, and receivers ignore exact duplicates.
+   */
+  private savePosition(force = true): void {
+    const body = JSON.stringify({ segment: this.sendFrom.segment, offset: this.sendFrom.offset });
+    if (body === this.savedPos || (!force && Date.now() - this.savedAt < 1000)) return;
     mkdirSync(join(this.opts.dataDir, 'remote'), { recursive: true });
     const tmp = `${this.posFile}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ segment: this.sendFrom.segment, offset: this.sendFrom.offset }));
+    writeFileSync(tmp, body);
     renameSync(tmp, this.posFile);
+    this.savedAt = Date.now();
+    this.savedPos = body;
   }
 
   private async run(): Promise<void> {
@@ -206,8 +217,9 @@ export class QueueManager {
       const ok = await this.flush();
       if (!ok) break; // stopped while retrying: the position is not advanced
       this.sendFrom = { ...this.pos };
-      this.savePosition();
+      this.savePosition(false);
     }
+    this.savePosition();
   }
 
   /** Backlog grows the shard count, a drained WAL shrinks it. */
