@@ -11,7 +11,7 @@ import {
   RECORD_SAMPLES,
   RECORD_SERIES,
 } from '../tsdb/wal/index.ts';
-import { authHeaders, sleep } from './http-client.ts';
+import { authHeaders, PostClient, sleep } from './http-client.ts';
 import { readSegmentFrom } from './wal-tail.ts';
 import { encodeLabelFields, WriteRequestBuilder } from './write-encoder.ts';
 import {
@@ -97,6 +97,7 @@ export class QueueManager {
   private savedAt = 0;
   private savedPos = '';
   private readonly abort = new AbortController();
+  private readonly client = new PostClient();
   private running: Promise<void> | null = null;
   private readonly builders: WriteRequestBuilder[] = [];
   private readonly buildersV2: WriteRequestV2Builder[] = [];
@@ -148,6 +149,7 @@ export class QueueManager {
   async stop(): Promise<void> {
     this.abort.abort();
     await this.running;
+    this.client.destroy();
   }
 
   /** The WAL position everything before which has been delivered. */
@@ -402,24 +404,23 @@ export class QueueManager {
       let errText = '';
       let samplesWritten: string | null = null;
       try {
-        const res = await fetch(cfg.url, {
-          method: 'POST',
-          body,
-          headers: {
+        const res = await this.client.post(
+          cfg.url,
+          {
             ...authHeaders(cfg),
             'Content-Encoding': 'snappy',
             'Content-Type': v2 ? CONTENT_TYPE_V2 : 'application/x-protobuf',
             'User-Agent': USER_AGENT,
             'X-Prometheus-Remote-Write-Version': v2 ? VERSION_HEADER_V2 : VERSION_HEADER_V1,
           },
-          signal: AbortSignal.any([signal, AbortSignal.timeout(cfg.remote_timeout || 30000)]),
-          redirect: cfg.follow_redirects === false ? 'manual' : 'follow',
-        });
+          body,
+          { signal, timeoutMs: cfg.remote_timeout || 30000, followRedirects: cfg.follow_redirects !== false },
+        );
         status = res.status;
-        if (status >= 400) errText = (await res.text()).slice(0, 256);
-        else await res.arrayBuffer();
-        samplesWritten = res.headers.get(HEADER_SAMPLES_WRITTEN);
-        const ra = res.headers.get('retry-after');
+        if (status >= 400) errText = res.text;
+        const sw = res.headers[HEADER_SAMPLES_WRITTEN.toLowerCase()];
+        samplesWritten = typeof sw === 'string' ? sw : null;
+        const ra = res.headers['retry-after'];
         if (ra && /^\d+$/.test(ra)) retryAfter = Number(ra) * 1000;
       } catch (e) {
         if (signal.aborted) return 'stopped';
