@@ -3,9 +3,10 @@
 //  - Osprey's queue ships a WAL backlog (its peak shipping rate);
 //  - Osprey and Debian's Prometheus 2.42, each a separate process, scrape the same target every second and
 //    remote-write it, one after the other; CPU per sample is each whole process's CPU over the samples
-//    VictoriaMetrics counted as received (vm_rows_inserted_total) in the same window.
+//    VictoriaMetrics counted as received (vm_rows_inserted_total) in the same window. Each process alternates
+//    (config reloads) between remote_write on and off, which gives remote write's own CPU per sample too.
 // Without it, a Node receiver in another process stands in (the older, not like-for-like figures).
-// Run alone: node --import tsx bench/remote.ts   (BENCH_RW_SERIES, BENCH_RW_SECONDS tune the live load)
+// Run alone: node --import tsx bench/remote.ts   (BENCH_RW_SERIES, BENCH_RW_SECONDS, BENCH_RW_ROUNDS tune the live load)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -261,66 +262,104 @@ function target(series: number): void {
   server.listen(0, '127.0.0.1', () => console.log((server.address() as AddressInfo).port));
 }
 
-/** CPU µs per sample sent that remote_write adds on top of scraping and storing the same load. */
-function marginal(withRW: LiveResult, without: LiveResult): number {
-  return ((withRW.cpuCores - without.cpuCores) * 1e6) / withRW.rate;
-}
-
 interface LiveResult {
+  /** Samples per second VictoriaMetrics received while remote_write was on. */
   rate: number;
+  /** Whole-process CPU µs per sample sent (scrape + TSDB + remote write). */
   cpuPerSample: number;
-  cpuCores: number;
+  /** Cores used with and without remote_write. */
+  coresOn: number;
+  coresOff: number;
+  /** CPU µs per sample sent that remote_write adds on top of scraping and storing the same load. */
+  marginal: number;
 }
 
 /**
- * One sender (a separate Osprey or Prometheus process) scrapes the target every second and remote-writes to VM.
- * After a warm-up, its whole-process CPU over `seconds` is divided by the samples VM received in that window.
+ * One sender (a separate Osprey or Prometheus process) scrapes the target every second. Its config is reloaded
+ * `rounds` times with remote_write to VM on, then off (`seconds` each, measured after 2 s of settling), so that slow
+ * changes in the machine's load hit both phases alike. Each "on" phase uses a new queue name, so every queue starts
+ * at the end of the WAL.
  */
 async function liveSender(
   kind: 'osprey' | 'prometheus',
   targetAddr: string,
   vm: Receiver,
   seconds: number,
-  remoteWrite = true,
+  rounds: number,
 ): Promise<LiveResult> {
   const dir = mkdtempSync(join(tmpdir(), `osprey-bench-rw-${kind}-`));
-  const yml =
-    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  external_labels: { sender: ${kind} }\n` +
-    `scrape_configs:\n  - job_name: b\n    static_configs:\n      - targets: ['${targetAddr}']\n` +
-    (remoteWrite ? `remote_write:\n  - url: ${vm.url}\n` : '');
-  writeFileSync(join(dir, 'prometheus.yml'), yml);
+  const cfgFile = join(dir, 'prometheus.yml');
+  const writeConfig = (rw: string | null) =>
+    writeFileSync(
+      cfgFile,
+      `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  external_labels: { sender: ${kind} }\n` +
+        `scrape_configs:\n  - job_name: b\n    static_configs:\n      - targets: ['${targetAddr}']\n` +
+        (rw ? `remote_write:\n  - url: ${vm.url}\n    name: ${rw}\n` : ''),
+    );
+  writeConfig(null);
   const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
   const args = [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--config.file=${cfgFile}`,
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
+    '--web.enable-lifecycle',
     '--log.level=error',
   ];
   const proc =
     kind === 'osprey'
       ? spawn(process.execPath, [OSPREY_BIN, ...args], { stdio: 'ignore' })
       : spawn(PROMETHEUS, args, { stdio: 'ignore' });
+  const pid = proc.pid as number;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const reload = async (rw: string | null) => {
+    writeConfig(rw);
+    const r = await fetch(`${base}/-/reload`, { method: 'POST' });
+    if (!r.ok) throw new Error(`${kind} reload: ${r.status} ${await r.text()}`);
+  };
   try {
     // Started (Osprey compiles its TypeScript first) and scraping: `up` is 1.
-    const upUrl = `http://127.0.0.1:${port}/api/v1/query?query=up`;
     const scraping = async () => {
-      const j = (await (await fetch(upUrl)).json()) as { data?: { result?: { value: [number, string] }[] } };
+      const j = (await (await fetch(`${base}/api/v1/query?query=up`)).json()) as {
+        data?: { result?: { value: [number, string] }[] };
+      };
       return j.data?.result?.[0]?.value?.[1] === '1';
     };
     if (!(await until(() => scraping().catch(() => false), 120_000))) throw new Error(`${kind} did not start`);
-    const c00 = await vm.count();
-    if (remoteWrite && !(await until(async () => (await vm.count()) > c00, 60_000))) {
-      throw new Error(`${kind} sent nothing`);
+    let on = { cpu: 0, secs: 0, samples: 0 };
+    let off = { cpu: 0, secs: 0 };
+    for (let k = 0; k < rounds; k++) {
+      await reload(`rw${k}`);
+      const c00 = await vm.count();
+      if (!(await until(async () => (await vm.count()) > c00, 60_000))) throw new Error(`${kind} sent nothing`);
+      await sleep(k === 0 ? 5000 : 2000); // the first round also warms up (JIT, shard count)
+      let c0 = await vm.count();
+      let cpu0 = procCpuMicros(pid);
+      let t0 = performance.now();
+      await sleep(seconds * 1000);
+      on = {
+        cpu: on.cpu + procCpuMicros(pid) - cpu0,
+        secs: on.secs + (performance.now() - t0) / 1000,
+        samples: on.samples + (await vm.count()) - c0,
+      };
+      await reload(null);
+      await sleep(2000);
+      c0 = await vm.count();
+      cpu0 = procCpuMicros(pid);
+      t0 = performance.now();
+      await sleep(seconds * 1000);
+      off = { cpu: off.cpu + procCpuMicros(pid) - cpu0, secs: off.secs + (performance.now() - t0) / 1000 };
     }
-    await new Promise((r) => setTimeout(r, 5000)); // warm-up (JIT, shard count, head chunks)
-    const c0 = await vm.count();
-    const cpu0 = procCpuMicros(proc.pid as number);
-    const start = performance.now();
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    const n = (await vm.count()) - c0;
-    const cpu = procCpuMicros(proc.pid as number) - cpu0;
-    const secs = (performance.now() - start) / 1000;
-    return { rate: n / secs, cpuPerSample: cpu / n, cpuCores: cpu / 1e6 / secs };
+    const rate = on.samples / on.secs;
+    const coresOn = on.cpu / 1e6 / on.secs;
+    const coresOff = off.cpu / 1e6 / off.secs;
+    return {
+      rate,
+      cpuPerSample: on.cpu / on.samples,
+      coresOn,
+      coresOff,
+      marginal: ((coresOn - coresOff) * 1e6) / rate,
+    };
   } finally {
     await new Promise<void>((r) => {
       if (proc.exitCode !== null) return r();
@@ -340,28 +379,26 @@ export async function runRemoteBench(): Promise<void> {
   );
   if (useVM && existsSync(PROMETHEUS)) {
     const series = Number(process.env.BENCH_RW_SERIES) || 20_000;
-    const seconds = Number(process.env.BENCH_RW_SECONDS) || 20;
+    const seconds = Number(process.env.BENCH_RW_SECONDS) || 10;
     const dir = mkdtempSync(join(tmpdir(), 'osprey-bench-rw-vm-'));
     const vm = await startVM(dir);
     const tgt = await startTarget(series);
     try {
-      // Interleaved so that load from other processes on the machine hits both senders alike.
-      const os = await liveSender('osprey', tgt.address, vm, seconds);
-      const pr = await liveSender('prometheus', tgt.address, vm, seconds);
-      const os0 = await liveSender('osprey', tgt.address, vm, seconds, false);
-      const pr0 = await liveSender('prometheus', tgt.address, vm, seconds, false);
-      const line = (name: string, r: LiveResult, r0: LiveResult) =>
+      const rounds = Number(process.env.BENCH_RW_ROUNDS) || 3;
+      const os = await liveSender('osprey', tgt.address, vm, seconds, rounds);
+      const pr = await liveSender('prometheus', tgt.address, vm, seconds, rounds);
+      const line = (name: string, r: LiveResult) =>
         console.log(
-          `remote write (${name}, scrape ${series} series/s → VictoriaMetrics, ${seconds} s): ${Math.round(r.rate)} samples/s received; ` +
-            `whole process ${r.cpuPerSample.toFixed(2)} µs CPU/sample sent (scrape + TSDB + remote write), ` +
-            `${r.cpuCores.toFixed(3)} cores vs ${r0.cpuCores.toFixed(3)} without remote_write → ` +
-            `remote write alone ${marginal(r, r0).toFixed(2)} µs/sample`,
+          `remote write (${name}, scrape ${series} series/s → VictoriaMetrics, ${rounds} × ${seconds} s on/off): ` +
+            `${Math.round(r.rate)} samples/s received; whole process ${r.cpuPerSample.toFixed(2)} µs CPU/sample sent ` +
+            `(scrape + TSDB + remote write), ${r.coresOn.toFixed(3)} cores vs ${r.coresOff.toFixed(3)} without ` +
+            `remote_write → remote write alone ${r.marginal.toFixed(2)} µs/sample`,
         );
-      line('Osprey', os, os0);
-      line('Prometheus 2.42', pr, pr0);
+      line('Osprey', os);
+      line('Prometheus 2.42', pr);
       console.log(
         `ratio Osprey/Prometheus CPU per sample sent, same scraped load, same VictoriaMetrics: whole process ` +
-          `${(os.cpuPerSample / pr.cpuPerSample).toFixed(2)}x, remote write alone ${(marginal(os, os0) / marginal(pr, pr0)).toFixed(2)}x (bar ≤ 1.5x)`,
+          `${(os.cpuPerSample / pr.cpuPerSample).toFixed(2)}x, remote write alone ${(os.marginal / pr.marginal).toFixed(2)}x (bar ≤ 1.5x)`,
       );
     } finally {
       tgt.proc.kill();
