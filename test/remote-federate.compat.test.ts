@@ -9,7 +9,7 @@ import { registerFederateRoute } from '../src/api/federate.ts';
 import { Labels, STALE_NAN } from '../src/model/index.ts';
 import { parseSelectorForApi } from '../src/query-service.ts';
 import { DB } from '../src/tsdb/index.ts';
-import { getJSON, tempDir, waitFor } from './helpers.ts';
+import { getJSON, startHttp, startOsprey, tempDir, waitFor } from './helpers.ts';
 
 // Osprey's /federate in Prometheus's format; Debian's Prometheus scrapes it hierarchically with honor_labels.
 
@@ -100,5 +100,92 @@ test('/federate serves the latest samples with external labels; Prometheus feder
     prom?.kill('SIGKILL');
     await fastify.close();
     db.close();
+  }
+});
+
+test('federation the other way: Osprey scrapes Prometheus /federate (honor_labels), and a second Osprey scrapes the first', async () => {
+  // target → Debian Prometheus (external label region=us) → Osprey A via /federate → Osprey B via A's /federate.
+  const target = await startHttp((_req, res) => {
+    res.setHeader('content-type', 'text/plain; version=0.0.4');
+    res.end('# TYPE app_requests_total counter\napp_requests_total{path="/a"} 42\napp_requests_total{path="/b"} 7.5\n');
+  });
+  const dir = tempDir('osprey-fed-rev-');
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    `global:\n  scrape_interval: 1s\n  external_labels: { region: us }\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['${target.address}']\n`,
+  );
+  const port = await freePort();
+  const prom = spawn(
+    '/usr/bin/prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: 'ignore' },
+  );
+  const fedJob = (name: string, honor: boolean, addr: string) =>
+    `  - job_name: ${name}\n    honor_labels: ${honor}\n    metrics_path: /federate\n    params:\n      'match[]': ['{job="app"}']\n    static_configs:\n      - targets: ['${addr}']\n`;
+  let a: Awaited<ReturnType<typeof startOsprey>> | undefined;
+  let b: Awaited<ReturnType<typeof startOsprey>> | undefined;
+  try {
+    a = await startOsprey(
+      `global:\n  scrape_interval: 1s\n  external_labels: { tier: regional }\nscrape_configs:\n${fedJob('federate', true, `127.0.0.1:${port}`)}${fedJob('federate_plain', false, `127.0.0.1:${port}`)}`,
+    );
+    const aUrl = a.url;
+    const query = async (url: string, q: string) =>
+      ((await getJSON(`${url}/api/v1/query?query=${encodeURIComponent(q)}`)).json.data?.result ?? []) as {
+        metric: Record<string, string>;
+        value: [number, string];
+      }[];
+    // honor_labels: true keeps Prometheus's job/instance and its external label.
+    const honored = await waitFor(
+      async () => {
+        const r = await query(aUrl, 'app_requests_total{job="app"}');
+        return r.length === 2 ? r : null;
+      },
+      30_000,
+      'Osprey A federated from Prometheus',
+    );
+    assert.deepEqual(
+      honored.map((s) => `${s.metric.path} ${s.metric.instance} ${s.metric.region} ${s.value[1]}`).sort(),
+      [`/a ${target.address} us 42`, `/b ${target.address} us 7.5`],
+    );
+    // honor_labels: false: the scrape's own job/instance win and the federated ones become exported_*.
+    const plain = await waitFor(
+      async () => {
+        const r = await query(aUrl, 'app_requests_total{job="federate_plain"}');
+        return r.length === 2 ? r : null;
+      },
+      30_000,
+      'plain federation',
+    );
+    for (const s of plain) {
+      assert.equal(s.metric.exported_job, 'app');
+      assert.equal(s.metric.exported_instance, target.address);
+      assert.equal(s.metric.instance, `127.0.0.1:${port}`);
+    }
+    // Osprey B federates from Osprey A: labels survive a second hop and A's external label is added.
+    b = await startOsprey(
+      `global:\n  scrape_interval: 1s\nscrape_configs:\n${fedJob('federate', true, aUrl.replace('http://', ''))}`,
+    );
+    const bUrl = b.url;
+    const second = await waitFor(
+      async () => {
+        const r = await query(bUrl, 'app_requests_total{job="app"}');
+        return r.length === 2 ? r : null;
+      },
+      30_000,
+      'Osprey B federated from Osprey A',
+    );
+    assert.deepEqual(second.map((s) => `${s.metric.path} ${s.metric.region} ${s.metric.tier} ${s.value[1]}`).sort(), [
+      '/a us regional 42',
+      '/b us regional 7.5',
+    ]);
+  } finally {
+    await b?.server.stop();
+    await a?.server.stop();
+    prom.kill('SIGKILL');
+    target.server.close();
   }
 });

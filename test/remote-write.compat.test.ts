@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Labels } from '../src/model/index.ts';
-import { RemoteWriteManager } from '../src/remote/index.ts';
+import { PROTO_V1, PROTO_V2, RemoteWriteManager } from '../src/remote/index.ts';
 import { remoteWriteConfig } from '../src/remote/test-helpers.ts';
 import { DB } from '../src/tsdb/index.ts';
 import { getJSON, tempDir, waitFor } from './helpers.ts';
@@ -100,6 +100,43 @@ test('Debian Prometheus receives every sample Osprey stored, across a receiver o
       while (it.next()) want += it.v;
     }
     assert.equal(got, want);
+    assert.equal(mgr.stats()[0].samplesFailed, 0);
+  } finally {
+    await mgr.stop();
+    db.close();
+    await stopProcess(prom);
+  }
+});
+
+test('a queue configured for remote write 2.0 falls back to 1.0 against Prometheus 2.42 and loses nothing', async () => {
+  // Prometheus 2.42 predates 2.0: it answers 204 to a 2.0 body without writing anything and without the
+  // X-Prometheus-Remote-Write-Samples-Written header, which is how the sender notices.
+  const promDir = tempDir('osprey-rw2-prom-');
+  writeFileSync(join(promDir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
+  const port = await freePort();
+  const promUrl = `http://127.0.0.1:${port}`;
+  const prom = startPrometheus(promDir, port);
+  const ospreyDir = tempDir('osprey-rw2-');
+  const db = DB.open(ospreyDir);
+  const mgr = new RemoteWriteManager({ walDir: join(ospreyDir, 'wal'), dataDir: ospreyDir, pollInterval: 20 });
+  try {
+    await waitFor(async () => (await fetch(`${promUrl}/-/ready`)).ok, 30_000, 'prometheus ready');
+    await mgr.applyConfig(
+      [remoteWriteConfig(`${promUrl}/api/v1/write`, { name: 'prom2', protobuf_message: PROTO_V2 })],
+      Labels.EMPTY,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const base = Date.now() - 10 * 60_000;
+    for (let i = 0; i < 100; i++) {
+      const app = db.appender();
+      for (let s = 0; s < 5; s++) {
+        app.append(0, Labels.fromObject({ __name__: 'osprey_rw2_test', series: String(s) }), base + i * 1000, i);
+      }
+      app.commit();
+    }
+    const q = `${promUrl}/api/v1/query?query=${encodeURIComponent('sum(count_over_time(osprey_rw2_test[1h]))')}`;
+    await waitFor(async () => (await getJSON(q)).json.data?.result?.[0]?.value?.[1] === '500', 20_000, '500 samples');
+    assert.equal(mgr.stats()[0].protobufMessage, PROTO_V1);
     assert.equal(mgr.stats()[0].samplesFailed, 0);
   } finally {
     await mgr.stop();

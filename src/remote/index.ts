@@ -38,3 +38,18 @@ export {
   type RemoteReadQuerier,
   type RemoteReadQuerierOptions,
 } from './remote-read.ts';
+export {
+  CONTENT_TYPE_V2,
+  type DecodedV2Request,
+  decodeWriteV2Request,
+  decodeWriteV2RequestBody,
+  encodeWriteV2RequestBody,
+  HEADER_EXEMPLARS_WRITTEN,
+  HEADER_HISTOGRAMS_WRITTEN,
+  HEADER_SAMPLES_WRITTEN,
+  PROTO_V1,
+  PROTO_V2,
+  VERSION_HEADER_V1,
+  VERSION_HEADER_V2,
+  WriteRequestV2Builder,
+} from './write-v2.ts';

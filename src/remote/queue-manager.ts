@@ -11,9 +11,18 @@ import {
   RECORD_SAMPLES,
   RECORD_SERIES,
 } from '../tsdb/wal/index.ts';
-import { authHeaders, sleep } from './http-client.ts';
+import { authHeaders, PostClient, sleep } from './http-client.ts';
 import { readSegmentFrom } from './wal-tail.ts';
 import { encodeLabelFields, WriteRequestBuilder } from './write-encoder.ts';
+import {
+  CONTENT_TYPE_V2,
+  HEADER_SAMPLES_WRITTEN,
+  PROTO_V1,
+  PROTO_V2,
+  VERSION_HEADER_V1,
+  VERSION_HEADER_V2,
+  WriteRequestV2Builder,
+} from './write-v2.ts';
 
 export interface QueueLogger {
   info(obj: object, msg: string): void;
@@ -37,6 +46,8 @@ export interface QueueStats {
   highestSentTimestamp: number;
   requestsFailed: number;
   bytesSent: number;
+  /** The protobuf message in use: the configured one, or 1.0 after a 2.0 receiver check failed. */
+  protobufMessage: string;
 }
 
 export interface WALPosition {
@@ -47,6 +58,8 @@ export interface WALPosition {
 interface SeriesEntry {
   /** Pre-encoded Label fields; null when relabeling dropped the series. */
   fields: Uint8Array | null;
+  /** The labels as sent, kept only for remote write 2.0 (symbols are interned per request). */
+  labels: Labels | null;
   shardHash: number;
 }
 
@@ -80,9 +93,16 @@ export class QueueManager {
   private vs: Float64Array;
   private n = 0;
   private firstPendingAt = 0;
+  /** When the position file was last written; it is written at most once a second, and when the queue stops. */
+  private savedAt = 0;
+  private savedPos = '';
   private readonly abort = new AbortController();
+  private readonly client = new PostClient();
   private running: Promise<void> | null = null;
   private readonly builders: WriteRequestBuilder[] = [];
+  private readonly buildersV2: WriteRequestV2Builder[] = [];
+  /** Remote write 2.0 is configured (labels are kept for it, even after a fallback to 1.0). */
+  private readonly wantV2: boolean;
   private readonly cycleLimit: number;
   private readonly maxShards: number;
   private readonly minShards: number;
@@ -113,7 +133,9 @@ export class QueueManager {
       highestSentTimestamp: 0,
       requestsFailed: 0,
       bytesSent: 0,
+      protobufMessage: opts.cfg.protobuf_message === PROTO_V2 ? PROTO_V2 : PROTO_V1,
     };
+    this.wantV2 = this.stats.protobufMessage === PROTO_V2;
   }
 
   start(): void {
@@ -127,6 +149,7 @@ export class QueueManager {
   async stop(): Promise<void> {
     this.abort.abort();
     await this.running;
+    this.client.destroy();
   }
 
   /** The WAL position everything before which has been delivered. */
@@ -144,11 +167,19 @@ export class QueueManager {
     return null;
   }
 
-  private savePosition(): void {
+  /**
+   * Persists the delivered position. Between writes (at most one a second while shipping) a crash makes the queue
+   * resend up to a second of samples: delivery is at-least-once either way, and receivers ignore exact duplicates.
+   */
+  private savePosition(force = true): void {
+    const body = JSON.stringify({ segment: this.sendFrom.segment, offset: this.sendFrom.offset });
+    if (body === this.savedPos || (!force && Date.now() - this.savedAt < 1000)) return;
     mkdirSync(join(this.opts.dataDir, 'remote'), { recursive: true });
     const tmp = `${this.posFile}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ segment: this.sendFrom.segment, offset: this.sendFrom.offset }));
+    writeFileSync(tmp, body);
     renameSync(tmp, this.posFile);
+    this.savedAt = Date.now();
+    this.savedPos = body;
   }
 
   private async run(): Promise<void> {
@@ -188,8 +219,9 @@ export class QueueManager {
       const ok = await this.flush();
       if (!ok) break; // stopped while retrying: the position is not advanced
       this.sendFrom = { ...this.pos };
-      this.savePosition();
+      this.savePosition(false);
     }
+    this.savePosition();
   }
 
   /** Backlog grows the shard count, a drained WAL shrinks it. */
@@ -213,6 +245,7 @@ export class QueueManager {
     const out = keep ? lb.labels() : null;
     this.series.set(ref, {
       fields: out && out.flat.length > 0 ? encodeLabelFields(out) : null,
+      labels: this.wantV2 && out && out.flat.length > 0 ? out : null,
       shardHash: (out ?? labels).hash() >>> 0,
     });
   }
@@ -300,71 +333,119 @@ export class QueueManager {
       byShard[s.shardHash % shards].push(i);
     }
     while (this.builders.length < shards) this.builders.push(new WriteRequestBuilder());
-    const results = await Promise.all(byShard.map((idx, k) => this.sendShard(idx, this.builders[k])));
+    while (this.wantV2 && this.buildersV2.length < shards) this.buildersV2.push(new WriteRequestV2Builder());
+    const results = await Promise.all(byShard.map((idx, k) => this.sendShard(idx, k)));
     if (results.some((r) => !r)) return false;
     this.n = 0;
     this.stats.samplesPending = 0;
     return true;
   }
 
-  private async sendShard(idx: number[], b: WriteRequestBuilder): Promise<boolean> {
+  private async sendShard(idx: number[], shard: number): Promise<boolean> {
     const refs = this.refs;
     // Group samples of a series into one TimeSeries; sort is stable so each series keeps its order.
     idx.sort((a, c) => refs[a] - refs[c] || a - c);
     for (let from = 0; from < idx.length; from += this.maxPerSend) {
       const to = Math.min(idx.length, from + this.maxPerSend);
-      b.reset();
       let maxT = 0;
-      let i = from;
-      while (i < to) {
-        let j = i + 1;
-        while (j < to && refs[idx[j]] === refs[idx[i]]) j++;
-        const s = this.series.get(refs[idx[i]]) as SeriesEntry;
-        b.series(s.fields as Uint8Array, this.ts, this.vs, idx, i, j);
-        for (let k = i; k < j; k++) if (this.ts[idx[k]] > maxT) maxT = this.ts[idx[k]];
-        i = j;
-      }
-      const ok = await this.sendWithRetry(b.compressed(), to - from);
+      for (let k = from; k < to; k++) if (this.ts[idx[k]] > maxT) maxT = this.ts[idx[k]];
+      const encode = (v2: boolean): Uint8Array => {
+        const b1 = this.builders[shard];
+        const b2 = this.buildersV2[shard];
+        if (v2) b2.reset();
+        else b1.reset();
+        let i = from;
+        while (i < to) {
+          let j = i + 1;
+          while (j < to && refs[idx[j]] === refs[idx[i]]) j++;
+          const s = this.series.get(refs[idx[i]]) as SeriesEntry;
+          if (v2) b2.series(s.labels as Labels, this.ts, this.vs, idx, i, j);
+          else b1.series(s.fields as Uint8Array, this.ts, this.vs, idx, i, j);
+          i = j;
+        }
+        return v2 ? b2.compressed() : b1.compressed();
+      };
+      const ok = await this.sendWithRetry(encode, to - from);
       if (ok === 'stopped') return false;
       if (ok === 'sent' && maxT / 1000 > this.stats.highestSentTimestamp) this.stats.highestSentTimestamp = maxT / 1000;
     }
     return true;
   }
 
-  private async sendWithRetry(body: Uint8Array, count: number): Promise<'sent' | 'dropped' | 'stopped'> {
+  /** Remote write 2.0 is not understood by the receiver: this queue sends 1.0 from now on. */
+  private fallBackToV1(reason: string): void {
+    if (this.stats.protobufMessage === PROTO_V1) return;
+    this.stats.protobufMessage = PROTO_V1;
+    this.opts.logger?.warn(
+      { remote_name: this.opts.name, url: this.opts.cfg.url, reason },
+      'receiver does not accept remote write 2.0; falling back to 1.0 (prometheus.WriteRequest)',
+    );
+  }
+
+  private async sendWithRetry(
+    encode: (v2: boolean) => Uint8Array,
+    count: number,
+  ): Promise<'sent' | 'dropped' | 'stopped'> {
     const cfg = this.opts.cfg;
     const q = cfg.queue_config;
     let backoff = q.min_backoff || 30;
     const signal = this.abort.signal;
+    let v2 = this.stats.protobufMessage === PROTO_V2;
+    let body = encode(v2);
     for (;;) {
       if (signal.aborted) return 'stopped';
+      if (v2 && this.stats.protobufMessage !== PROTO_V2) {
+        // Another shard found out the receiver speaks 1.0 only.
+        v2 = false;
+        body = encode(false);
+      }
       let status = 0;
       let retryAfter = 0;
       let errText = '';
+      let samplesWritten: string | null = null;
       try {
-        const res = await fetch(cfg.url, {
-          method: 'POST',
-          body,
-          headers: {
+        const res = await this.client.post(
+          cfg.url,
+          {
             ...authHeaders(cfg),
             'Content-Encoding': 'snappy',
-            'Content-Type': 'application/x-protobuf',
+            'Content-Type': v2 ? CONTENT_TYPE_V2 : 'application/x-protobuf',
             'User-Agent': USER_AGENT,
-            'X-Prometheus-Remote-Write-Version': '0.1.0',
+            'X-Prometheus-Remote-Write-Version': v2 ? VERSION_HEADER_V2 : VERSION_HEADER_V1,
           },
-          signal: AbortSignal.any([signal, AbortSignal.timeout(cfg.remote_timeout || 30000)]),
-          redirect: cfg.follow_redirects === false ? 'manual' : 'follow',
-        });
+          body,
+          { signal, timeoutMs: cfg.remote_timeout || 30000, followRedirects: cfg.follow_redirects !== false },
+        );
         status = res.status;
-        if (status >= 400) errText = (await res.text()).slice(0, 256);
-        else await res.arrayBuffer();
-        const ra = res.headers.get('retry-after');
+        if (status >= 400) errText = res.text;
+        const sw = res.headers[HEADER_SAMPLES_WRITTEN.toLowerCase()];
+        samplesWritten = typeof sw === 'string' ? sw : null;
+        const ra = res.headers['retry-after'];
         if (ra && /^\d+$/.test(ra)) retryAfter = Number(ra) * 1000;
       } catch (e) {
         if (signal.aborted) return 'stopped';
         errText = (e as Error).message;
       }
+      if (v2 && (status === 415 || (status >= 200 && status < 300 && samplesWritten === null))) {
+        // The 2.0 spec's negotiation: 415 means "send the 1.0 message". A 2xx without the mandatory
+        // X-Prometheus-Remote-Write-Samples-Written header comes from a 1.0 receiver that ignored the content type
+        // and wrote nothing; the batch is re-encoded and resent as 1.0 (an exact duplicate is harmless).
+        this.fallBackToV1(
+          status === 415 ? '415 Unsupported Media Type' : `${status} without ${HEADER_SAMPLES_WRITTEN}`,
+        );
+        v2 = false;
+        body = encode(false);
+        continue;
+      }
       if (status >= 200 && status < 300) {
+        const written = v2 ? Number(samplesWritten) : count;
+        if (v2 && Number.isFinite(written) && written < count) {
+          // A partial write confirmed by the receiver: the rest is not retried (the receiver chose to refuse it).
+          this.stats.samplesFailed += count - written;
+          this.stats.samplesSent += written;
+          this.stats.bytesSent += body.length;
+          return 'sent';
+        }
         this.stats.samplesSent += count;
         this.stats.bytesSent += body.length;
         return 'sent';

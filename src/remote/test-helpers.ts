@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RemoteWriteConfig } from '../config/types.ts';
 import { type DecodedSeries, decodeWriteRequestBody } from './write-request.ts';
+import { decodeWriteV2RequestBody, HEADER_SAMPLES_WRITTEN, PROTO_V2 } from './write-v2.ts';
 
 /** A remote_write entry with Prometheus's defaults, for tests and benchmarks. */
 export function remoteWriteConfig(url: string, over: Partial<RemoteWriteConfig> = {}): RemoteWriteConfig {
@@ -40,8 +41,15 @@ export interface ReceivedRequest {
   series: DecodedSeries[];
 }
 
-/** A remote-write receiver on 127.0.0.1 that decodes every request; `respond` picks the status code. */
-export async function startReceiver(respond: (n: number) => number = () => 204): Promise<{
+/**
+ * A remote-write receiver on 127.0.0.1 that decodes every request; `respond` picks the status code.
+ * `v2`: 'accept' decodes 2.0 requests and answers with the Written headers (the default); 'reject' answers 415 as a
+ * 1.0-only receiver following the spec does; 'ignore' decodes every body as 1.0, as old receivers do.
+ */
+export async function startReceiver(
+  respond: (n: number) => number = () => 204,
+  opts: { v2?: 'accept' | 'reject' | 'ignore' } = {},
+): Promise<{
   url: string;
   requests: ReceivedRequest[];
   /** Samples of accepted requests, by series string, in arrival order. */
@@ -56,9 +64,23 @@ export async function startReceiver(respond: (n: number) => number = () => 204):
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const isV2 = String(req.headers['content-type']).includes(`proto=${PROTO_V2}`);
+      const mode = opts.v2 ?? 'accept';
+      if (isV2 && mode === 'reject') {
+        requests.push({ headers: req.headers, series: [] });
+        res.statusCode = 415;
+        res.end('unsupported');
+        return;
+      }
       const status = respond(count++);
-      const series = decodeWriteRequestBody(Buffer.concat(chunks));
+      const body = Buffer.concat(chunks);
+      const series = isV2 && mode === 'accept' ? decodeWriteV2RequestBody(body).series : decodeWriteRequestBody(body);
       requests.push({ headers: req.headers, series });
+      if (isV2 && mode === 'accept') {
+        let n = 0;
+        for (const s of series) n += s.timestamps.length;
+        res.setHeader(HEADER_SAMPLES_WRITTEN, String(status < 300 ? n : 0));
+      }
       if (status < 300) {
         for (const s of series) {
           const k = s.labels.toString();
