@@ -84,9 +84,9 @@ test('a malformed page marks the target down with the error visible, and keeps s
   assert.notEqual(t.lastError, '');
   const up = await query('up{job="app"}');
   assert.equal(up.json.data.result[0].value[1], '0');
-  // Earlier samples stay queryable at their time.
+  // Earlier samples stay queryable at their time (a fine step: the series goes stale one scrape interval later).
   const old = await getJSON(
-    `${osprey.url}/api/v1/query_range?query=cpu_usage_percentage&start=${(Date.now() - 60_000) / 1000}&end=${Date.now() / 1000}&step=1`,
+    `${osprey.url}/api/v1/query_range?query=cpu_usage_percentage&start=${(Date.now() - 300_000) / 1000}&end=${Date.now() / 1000}&step=0.2`,
   );
   assert.ok(old.json.data.result.length === 1);
   assert.ok(old.json.data.result[0].values.some((v: [number, string]) => v[1] === '42'));
