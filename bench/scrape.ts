@@ -115,7 +115,7 @@ function startTargets(targets: number, series: number): Promise<{ child: ChildPr
 
 // ---- Osprey ----
 
-function benchScrapeConfig(ports: number[]): ScrapeConfig {
+export function benchScrapeConfig(ports: number[]): ScrapeConfig {
   return {
     job_name: 'bench',
     honor_labels: false,
