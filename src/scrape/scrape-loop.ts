@@ -11,7 +11,7 @@ import {
   mutateSampleLabels,
   reportLabels,
 } from './sample-labels.ts';
-import { ScrapeCache } from './scrape-cache.ts';
+import { type CacheEntry, ScrapeCache } from './scrape-cache.ts';
 import type { Target } from './target.ts';
 
 /** What a scrape fetches: the page and its Content-Type. */
@@ -273,11 +273,22 @@ export class ScrapeLoop {
     let dup = 0;
     try {
       const p = createParser(body, format);
+      // The entry at this position of the last page: its text is announced to the parser, which then
+      // only compares the line with it instead of parsing labels (pages list series in the same order).
+      let expected = c.previousAt(0);
+      if (expected?.fast) p.expectKey(expected.key);
       for (let e = p.next(); e !== null; e = p.next()) {
         if (e !== 'series') continue;
         const pos = total++;
-        const key = p.seriesKey();
-        let entry = c.lookup(key, pos);
+        let entry: CacheEntry | undefined;
+        let key = '';
+        if (expected !== undefined && p.keyMatched()) entry = expected;
+        else {
+          key = p.seriesKey();
+          entry = c.lookup(key, pos);
+        }
+        expected = c.previousAt(pos + 1);
+        if (expected?.fast) p.expectKey(expected.key);
         let isNew = false;
         if (entry === undefined) {
           const lset = mutateSampleLabels(p.labels(), targetLabels, s.honorLabels, s.metricRelabel, c.intern);
