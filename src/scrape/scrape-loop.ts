@@ -1,4 +1,4 @@
-import { createParser, detachString, ExpositionError, type ExpositionFormat } from '../exposition/index.ts';
+import { createParser, ExpositionError, type ExpositionFormat } from '../exposition/index.ts';
 import { isStaleNaN, type Labels, STALE_NAN } from '../model/index.ts';
 import { type Appendable, type Appender, AppendError } from '../tsdb/interfaces.ts';
 import type { Logger } from '../discovery/index.ts';
@@ -293,14 +293,14 @@ export class ScrapeLoop {
         if (entry === undefined) {
           const lset = mutateSampleLabels(p.labels(), targetLabels, s.honorLabels, s.metricRelabel, c.intern);
           if (lset === null) {
-            c.setPosition(pos, c.add(detachString(key), null, 0));
+            c.setPosition(pos, c.add(key, null, 0));
             seenKeys++;
             continue;
           }
           error = checkSeriesLabels(lset, s.validation) ?? checkLabelLimits(lset, s.limits);
           if (error !== null) break;
-          // The key is a slice of the page; copy it so the cache does not keep whole pages alive.
-          entry = c.add(detachString(key), lset, lset.hash());
+          // The key is a slice of the page: add() stores a copy, so the cache does not keep pages alive.
+          entry = c.add(key, lset, lset.hash());
           isNew = true;
         } else if (entry.lastIter !== iter) {
           entry.lastIter = iter;

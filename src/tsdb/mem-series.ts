@@ -84,7 +84,7 @@ export class MemSeries {
   /** Size of the last closed full chunk, to size the next one. */
   private lastChunkBytes = 0;
 
-  constructor(ref: number, labels: Labels, _hash?: number) {
+  constructor(ref: number, labels: Labels) {
     this.ref = ref;
     this.labels = labels;
   }
