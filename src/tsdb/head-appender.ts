@@ -48,7 +48,7 @@ export class HeadAppender implements Appender, PendingOwner {
     if (s === undefined) {
       s = head.lookup(labels);
       if (s === undefined) {
-        s = head.getOrCreate(labels);
+        s = head.createNew(labels);
         if (this.created === NO_SERIES) this.created = [];
         this.created.push(s);
       }

@@ -140,6 +140,12 @@ export class Head implements Appendable, Queryable {
     return this.create(this.nextRef++, labels);
   }
 
+  /** Creates the series for labels that lookup() just did not find (saves a second lookup). */
+  createNew(labels: Labels): MemSeries {
+    validateLabels(labels);
+    return this.create(this.nextRef++, labels);
+  }
+
   /**
    * For WAL replay: the series with this ref, created with exactly this ref when missing, so refs stay
    * stable across restarts. Returns the existing series when the labels are already known (under any ref).
