@@ -1,8 +1,11 @@
 /**
  * Scrape benchmark: T simulated targets x S series at a 5 s interval, scraped for D seconds first by
- * Osprey's ScrapeManager appending into the TSDB head (in this process), then by Debian's
- * /usr/bin/prometheus (2.42) scraping the same targets. Prints CPU per sample and RSS per series for
- * both and the ratios. The targets run in a child process so they do not count as Osprey's CPU.
+ * Osprey's ScrapeManager appending into the TSDB head, then by Debian's /usr/bin/prometheus (2.42)
+ * scraping the same targets. Prints CPU per sample and RSS per series for both and the ratios.
+ * The targets run in a child process so they do not count as Osprey's CPU. Osprey runs in a child
+ * process of its own, started like bin/osprey.js starts (through tsx, with the Node flags of its
+ * `#!` line), so its RSS is what `ps` shows for an Osprey doing this work; both sides' RSS is read
+ * while they run, without forcing a garbage collection.
  *
  *   node --expose-gc --import tsx bench/scrape.ts
  *   BENCH_SCRAPE_TARGETS=50 BENCH_SCRAPE_SERIES=2000 BENCH_SCRAPE_SECONDS=60 node --import tsx bench/scrape.ts
@@ -115,7 +118,7 @@ function startTargets(targets: number, series: number): Promise<{ child: ChildPr
 
 // ---- Osprey ----
 
-function benchScrapeConfig(ports: number[]): ScrapeConfig {
+export function benchScrapeConfig(ports: number[]): ScrapeConfig {
   return {
     job_name: 'bench',
     honor_labels: false,
@@ -155,6 +158,37 @@ function benchScrapeConfig(ports: number[]): ScrapeConfig {
   };
 }
 
+/** The Node flags bin/osprey.js runs with (from its `#!/usr/bin/env -S node ...` line). */
+export function ospreyNodeFlags(): string[] {
+  const first = readFileSync(new URL('../bin/osprey.js', import.meta.url), 'utf8').split('\n', 1)[0];
+  const m = /^#!\/usr\/bin\/env\s+(?:-S\s+)?node((?:\s+--\S+)*)\s*$/.exec(first);
+  return m ? m[1].trim().split(/\s+/).filter((f) => f !== '') : [];
+}
+
+/** Runs the Osprey side in a child process (see the file comment) and returns its figures. */
+function runOspreyChild(ports: number[], seconds: number): Promise<ScrapeSideResult> {
+  const self = fileURLToPath(import.meta.url);
+  const child = spawn(
+    process.execPath,
+    [...ospreyNodeFlags(), '--import', 'tsx', self, '--osprey', String(seconds), JSON.stringify(ports)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as ScrapeSideResult);
+      } catch {
+        reject(new Error(`osprey side exited with ${code}: ${out}`));
+      }
+    });
+  });
+}
+
 async function runOsprey(ports: number[], seconds: number): Promise<ScrapeSideResult> {
   gc();
   const rss0 = process.memoryUsage().rss;
@@ -168,9 +202,9 @@ async function runOsprey(ports: number[], seconds: number): Promise<ScrapeSideRe
   manager.applyConfig(cfg);
   await sleep(seconds * 1000);
   const cpu = process.cpuUsage(cpu0);
-  await manager.stop();
-  gc();
+  // Read while running, as for Prometheus (no forced collection first).
   const rss = process.memoryUsage().rss;
+  await manager.stop();
   const st = manager.stats;
   // Page samples plus the 5 report series of every scrape.
   const samples = st.samplesAppended + st.scrapes * 5;
@@ -294,10 +328,13 @@ export async function runScrapeBench(): Promise<ScrapeBenchResult> {
   const targets = envInt('BENCH_SCRAPE_TARGETS', 50);
   const seriesPerTarget = envInt('BENCH_SCRAPE_SERIES', 2000);
   const seconds = envInt('BENCH_SCRAPE_SECONDS', 60);
-  console.log(`scrape: ${targets} targets x ${seriesPerTarget} series, 5s interval, ${seconds}s per side`);
+  console.log(
+    `scrape: ${targets} targets x ${seriesPerTarget} series, 5s interval, ${seconds}s per side; ` +
+      `osprey node flags: ${ospreyNodeFlags().join(' ') || '(none)'}`,
+  );
   const { child, ports } = await startTargets(targets, seriesPerTarget);
   try {
-    const osprey = await runOsprey(ports, seconds);
+    const osprey = await runOspreyChild(ports, seconds);
     const prometheus = await runPrometheus(ports, seconds);
     const row = (name: string, r: ScrapeSideResult) =>
       console.log(
@@ -323,6 +360,10 @@ export async function runScrapeBench(): Promise<ScrapeBenchResult> {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv[2] === '--serve') {
     await serveTargets(Number(process.argv[3]), Number(process.argv[4]));
+  } else if (process.argv[2] === '--osprey') {
+    const r = await runOsprey(JSON.parse(process.argv[4]) as number[], Number(process.argv[3]));
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    process.exit(0);
   } else {
     await runScrapeBench();
   }

@@ -281,3 +281,72 @@ describe('malformed input is rejected with line:col', () => {
     assert.equal(p.next(), null);
   });
 });
+
+describe('expectKey (the scrape cache fast path)', () => {
+  const keysAndLabels = (page: string, format: 'text' | 'openmetrics', hints: string[]) => {
+    const p = createParser(page, format);
+    const out: { matched: boolean; key: string; labels: string; value: number; ts: number | undefined }[] = [];
+    let i = 0;
+    if (hints[i] !== undefined) p.expectKey(hints[i]);
+    for (let e = p.next(); e !== null; e = p.next()) {
+      if (e !== 'series') continue;
+      out.push({
+        matched: p.keyMatched(),
+        key: p.seriesKey(),
+        labels: p.labels().toString(),
+        value: p.value(),
+        ts: p.timestamp(),
+      });
+      i++;
+      if (hints[i] !== undefined) p.expectKey(hints[i]);
+    }
+    return out;
+  };
+
+  test('a line starting with the expected text is matched and still yields its labels, value and timestamp', () => {
+    const page = '# TYPE a counter\na{x="1",y="2"} 5 1000\nb 7\n';
+    const r = keysAndLabels(page, 'text', ['a{x="1",y="2"}', 'b']);
+    assert.deepEqual(
+      r.map((x) => x.matched),
+      [true, true],
+    );
+    assert.equal(r[0].labels, '{__name__="a", x="1", y="2"}');
+    assert.equal(r[0].value, 5);
+    assert.equal(r[0].ts, 1000);
+    assert.equal(r[0].key, 'a{x="1",y="2"}');
+    assert.equal(r[1].labels, '{__name__="b"}');
+  });
+
+  test('a different line, a longer name or a label block after the expected name is parsed in full', () => {
+    const page = 'a{x="1"} 1\nab 2\na {x="2"} 3\n';
+    const r = keysAndLabels(page, 'text', ['a{x="2"}', 'a', 'a']);
+    assert.deepEqual(
+      r.map((x) => [x.matched, x.labels]),
+      [
+        [false, '{__name__="a", x="1"}'],
+        [false, '{__name__="ab"}'],
+        [false, '{__name__="a", x="2"}'],
+      ],
+    );
+  });
+
+  test('errors after a matched key are still reported with their line', () => {
+    const page = 'a{x="1"} 1\na{x="1"} oops\n';
+    assert.throws(
+      () => keysAndLabels(page, 'text', ['a{x="1"}', 'a{x="1"}']),
+      (e: unknown) => e instanceof ExpositionError && e.line === 2,
+    );
+  });
+
+  test('OpenMetrics: matched lines keep exemplar and _created handling', () => {
+    const page = '# TYPE c counter\nc_total{x="1"} 3 # {t="a"} 1\nc_created{x="1"} 12\n# EOF\n';
+    const r = keysAndLabels(page, 'openmetrics', ['c_total{x="1"}', 'c_created{x="1"}']);
+    assert.deepEqual(
+      r.map((x) => [x.matched, x.labels, x.value]),
+      [
+        [true, '{__name__="c_total", x="1"}', 3],
+        [true, '{__name__="c_created", x="1"}', 12],
+      ],
+    );
+  });
+});

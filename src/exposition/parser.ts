@@ -31,6 +31,16 @@ export interface ExpositionTextParser extends ExpositionParser {
   metricType(): MetricType;
   /** After 'series': the metric name (unescaped, detached from the page). Allocates. */
   metricName(): string;
+  /**
+   * Announces the series text (a seriesKey() of an earlier, successfully parsed line: starting with an
+   * unquoted metric name, without line breaks) that the next series line probably starts with. When it
+   * does, that line's label block is not parsed again (it was valid when first seen), and keyMatched()
+   * says so after next() returns 'series'; labels() still works (it parses the block on demand).
+   * This is the scrape cache's fast path: a known series costs a comparison of its text, no allocation.
+   */
+  expectKey(key: string): void;
+  /** After 'series': whether the line started with the key given to expectKey(). */
+  keyMatched(): boolean;
 }
 
 // Character codes.
@@ -103,6 +113,11 @@ class Parser implements ExpositionTextParser {
   private ts = 0;
   private hasTs = false;
   private seriesTypeCache: MetricType | null = null;
+  /** See expectKey(); consumed by the next series line. */
+  private hint: string | null = null;
+  private matched = false;
+  /** The current series came through the expectKey() fast path: its label offsets are not filled yet. */
+  private labelsPending = false;
 
   // Current metadata entry.
   private metaStart = 0;
@@ -343,10 +358,73 @@ class Parser implements ExpositionTextParser {
     return e;
   }
 
+  expectKey(key: string): void {
+    this.hint = key;
+  }
+
+  keyMatched(): boolean {
+    return this.matched;
+  }
+
+  /**
+   * The expectKey() fast path: when the line at p starts with the expected key, followed by what may
+   * follow a complete series text, records the key and name positions and returns the position after
+   * the key; otherwise returns -1.
+   */
+  private matchHint(p: number, hint: string): number {
+    const s = this.s;
+    const e = p + hint.length;
+    // A slice and === is a native compare (startsWith(hint, p) measured several times slower here).
+    if (s.slice(p, e) !== hint) return -1;
+    let c = s.charCodeAt(e);
+    if (c !== SP && (c !== TAB || this.om)) return -1;
+    if (!this.om) {
+      // "name {...}" in the text format: the key of this line would include the label block.
+      let q = e;
+      while (c === SP || c === TAB) c = s.charCodeAt(++q);
+      if (c === LBRACE) return -1;
+    }
+    let n = p;
+    if (!isNameStart(s.charCodeAt(n))) return -1;
+    n++;
+    while (isNameChar(s.charCodeAt(n))) n++;
+    this.keyStart = p;
+    this.keyEnd = e;
+    this.nameStart = p;
+    this.nameEnd = n;
+    this.nameEsc = false;
+    this.nLabels = 0;
+    this.labelsPending = n < e;
+    this.seriesTypeCache = null;
+    return e;
+  }
+
+  /** Fills the label offsets of a series taken through the fast path (for labels()). */
+  private parsePendingLabels(): void {
+    this.labelsPending = false;
+    const s = this.s;
+    let p = this.nameEnd;
+    let c = s.charCodeAt(p);
+    while (c === SP || c === TAB) c = s.charCodeAt(++p);
+    if (c === LBRACE) this.labelBlock(p);
+  }
+
   /** Series line: name, optional label block, value, optional timestamp (and exemplar in OpenMetrics). */
   private parseSeries(p: number): void {
     const s = this.s;
     const om = this.om;
+    const hint = this.hint;
+    this.matched = false;
+    this.labelsPending = false;
+    if (hint !== null) {
+      this.hint = null;
+      const e = this.matchHint(p, hint);
+      if (e >= 0) {
+        this.matched = true;
+        this.parseValue(e);
+        return;
+      }
+    }
     this.keyStart = p;
     this.nameStart = -1;
     this.nameEsc = false;
@@ -375,8 +453,14 @@ class Parser implements ExpositionTextParser {
     } else {
       this.fail(p, `expected a metric name or "{", got ${describe(s, p)}`);
     }
-    // Value.
-    c = s.charCodeAt(p);
+    this.parseValue(p);
+  }
+
+  /** The value, timestamp (and exemplar) after the series text at p. */
+  private parseValue(p: number): void {
+    const s = this.s;
+    const om = this.om;
+    let c = s.charCodeAt(p);
     if (om) {
       if (c !== SP) this.fail(p, `expected a space and a value after the metric, got ${describe(s, p)}`);
       p++;
@@ -750,6 +834,7 @@ class Parser implements ExpositionTextParser {
   }
 
   labels(): Labels {
+    if (this.labelsPending) this.parsePendingLabels();
     const k = this.nLabels;
     const o = this.offs;
     const flat: string[] = new Array((k + 1) * 2);

@@ -16,6 +16,15 @@ export interface CacheEntry {
   trackedAttempt: number;
   /** The (flat) series text this entry was first cached under. */
   key: string;
+  /** Whether the parser may match `key` without parsing it (see ExpositionTextParser.expectKey). */
+  fast: boolean;
+}
+
+/** Keys the parser's expectKey() fast path accepts: an unquoted metric name first, no line break. */
+function fastKey(key: string): boolean {
+  const c = key.charCodeAt(0);
+  const nameStart = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
+  return nameStart && key.indexOf('\n') < 0;
 }
 
 /** How many iterations an entry may go unseen before it is forgotten. */
@@ -45,19 +54,12 @@ export class ScrapeCache {
   readonly reportRefs: number[] = [0, 0, 0, 0, 0];
   reportLabels: Labels[] | null = null;
 
-  /** Label names and values of this target's series, shared between series and copied off the page. */
-  private readonly strings = new Map<string, string>();
-
-  /** Interns a label name or value taken from a page. */
-  readonly intern = (s: string): string => {
-    const have = this.strings.get(s);
-    if (have !== undefined) return have;
-    // Bounded: values of series that churn away are forgotten when the table grows too large.
-    if (this.strings.size > 4 * this.entries.size + 1024) this.strings.clear();
-    const flat = flatten(s);
-    this.strings.set(flat, flat);
-    return flat;
-  };
+  /**
+   * Takes a label name or value from the parser into a cached series. The parser's labels() already
+   * returns strings detached from the page, and the head replaces them with its interned copies when it
+   * creates the series (the cached Labels is the head's), so no per-target table is kept.
+   */
+  readonly intern = (s: string): string => s;
 
   get(key: string): CacheEntry | undefined {
     return this.entries.get(key);
@@ -73,7 +75,16 @@ export class ScrapeCache {
     }
     const flat = flatten(key);
     if (e === undefined) {
-      e = { ref: 0, labels, hash, lastIter: this.iter, seenAttempt: 0, trackedAttempt: 0, key: flat };
+      e = {
+        ref: 0,
+        labels,
+        hash,
+        lastIter: this.iter,
+        seenAttempt: 0,
+        trackedAttempt: 0,
+        key: flat,
+        fast: fastKey(flat),
+      };
       if (labels !== null) this.byHash.set(hash, e);
     }
     this.entries.set(flat, e);
@@ -92,6 +103,12 @@ export class ScrapeCache {
       if (e.key === key) return e;
     }
     return this.entries.get(key);
+  }
+
+  /** The entry at `pos` of the last committed page, if any. */
+  previousAt(pos: number): CacheEntry | undefined {
+    const prev = this.orderPrev;
+    return pos < prev.length ? prev[pos] : undefined;
   }
 
   /** Records the entry at `pos` of the current page (for lookup in the next scrape). */
@@ -151,7 +168,6 @@ export class ScrapeCache {
   invalidateLabels(): void {
     this.entries.clear();
     this.byHash.clear();
-    this.strings.clear();
     this.orderPrev.length = 0;
     this.orderCur.length = 0;
     // Series of the last scrape stay findable by their labels, so they do not get spurious markers.
@@ -162,10 +178,11 @@ export class ScrapeCache {
 }
 
 /**
- * Copies a string into its own storage. Substrings of a scraped page would otherwise keep the whole
- * page alive for as long as the cache holds them. (V8 makes strings under 13 characters as copies;
- * the concatenation is flattened into a new string by slice.)
+ * Copies a string into its own flat storage. Substrings of a scraped page would otherwise keep the whole
+ * page alive for as long as the cache holds them. V8 makes strings under 13 characters as copies; longer
+ * ones go through a UTF-8 round trip, which (unlike slicing a concatenation) yields a plain sequential
+ * string: no 32-byte slice header in front of a parent string, and direct comparisons.
  */
 export function flatten(s: string): string {
-  return s.length < 13 ? s : ` ${s}`.slice(1);
+  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }

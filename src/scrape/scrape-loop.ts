@@ -1,4 +1,4 @@
-import { createParser, detachString, ExpositionError, type ExpositionFormat } from '../exposition/index.ts';
+import { createParser, ExpositionError, type ExpositionFormat } from '../exposition/index.ts';
 import { isStaleNaN, type Labels, STALE_NAN } from '../model/index.ts';
 import { type Appendable, type Appender, AppendError } from '../tsdb/interfaces.ts';
 import type { Logger } from '../discovery/index.ts';
@@ -11,7 +11,7 @@ import {
   mutateSampleLabels,
   reportLabels,
 } from './sample-labels.ts';
-import { ScrapeCache } from './scrape-cache.ts';
+import { type CacheEntry, ScrapeCache } from './scrape-cache.ts';
 import type { Target } from './target.ts';
 
 /** What a scrape fetches: the page and its Content-Type. */
@@ -273,23 +273,34 @@ export class ScrapeLoop {
     let dup = 0;
     try {
       const p = createParser(body, format);
+      // The entry at this position of the last page: its text is announced to the parser, which then
+      // only compares the line with it instead of parsing labels (pages list series in the same order).
+      let expected = c.previousAt(0);
+      if (expected?.fast) p.expectKey(expected.key);
       for (let e = p.next(); e !== null; e = p.next()) {
         if (e !== 'series') continue;
         const pos = total++;
-        const key = p.seriesKey();
-        let entry = c.lookup(key, pos);
+        let entry: CacheEntry | undefined;
+        let key = '';
+        if (expected !== undefined && p.keyMatched()) entry = expected;
+        else {
+          key = p.seriesKey();
+          entry = c.lookup(key, pos);
+        }
+        expected = c.previousAt(pos + 1);
+        if (expected?.fast) p.expectKey(expected.key);
         let isNew = false;
         if (entry === undefined) {
           const lset = mutateSampleLabels(p.labels(), targetLabels, s.honorLabels, s.metricRelabel, c.intern);
           if (lset === null) {
-            c.setPosition(pos, c.add(detachString(key), null, 0));
+            c.setPosition(pos, c.add(key, null, 0));
             seenKeys++;
             continue;
           }
           error = checkSeriesLabels(lset, s.validation) ?? checkLabelLimits(lset, s.limits);
           if (error !== null) break;
-          // The key is a slice of the page; copy it so the cache does not keep whole pages alive.
-          entry = c.add(detachString(key), lset, lset.hash());
+          // The key is a slice of the page: add() stores a copy, so the cache does not keep pages alive.
+          entry = c.add(key, lset, lset.hash());
           isNew = true;
         } else if (entry.lastIter !== iter) {
           entry.lastIter = iter;

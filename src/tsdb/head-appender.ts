@@ -48,7 +48,7 @@ export class HeadAppender implements Appender, PendingOwner {
     if (s === undefined) {
       s = head.lookup(labels);
       if (s === undefined) {
-        s = head.getOrCreate(labels);
+        s = head.createNew(labels);
         if (this.created === NO_SERIES) this.created = [];
         this.created.push(s);
       }
@@ -62,9 +62,13 @@ export class HeadAppender implements Appender, PendingOwner {
     const owned = s.pendingOwner === this;
     let newestT = s.lastT;
     let newestV = s.lastV;
-    if (owned && s.pendingT > newestT) {
-      newestT = s.pendingT;
-      newestV = s.pendingV;
+    if (owned) {
+      const b = this.buf!;
+      const pt = b.ts[s.pendingIdx];
+      if (pt > newestT) {
+        newestT = pt;
+        newestV = b.vs[s.pendingIdx];
+      }
     }
     if (t > newestT) {
       this.stage(s, t, v, true);
@@ -110,11 +114,9 @@ export class HeadAppender implements Appender, PendingOwner {
     this.n = i + 1;
     if (s.pendingOwner !== this) {
       s.pendingOwner = this;
-      s.pendingT = t;
-      s.pendingV = v;
+      s.pendingIdx = i;
     } else if (newest) {
-      s.pendingT = t;
-      s.pendingV = v;
+      s.pendingIdx = i;
     }
   }
 

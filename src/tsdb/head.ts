@@ -16,6 +16,9 @@ export interface HeadOptions {
 
 export const DEFAULT_CHUNK_RANGE = 2 * 3600 * 1000;
 
+/** Bits of the labels hash used as the series map key (V8 keeps integers below 2^30 unboxed). */
+const HASH_MASK = 0x3fffffff;
+
 /** One committed batch as a write-ahead log needs it. Arrays are only valid during the call. */
 export interface CommitBatch {
   /** Series used by this batch that were never reported before (log a series record for them first). */
@@ -39,7 +42,10 @@ export class Head implements Appendable, Queryable {
   readonly postings = new PostingsIndex();
   /** ref -> series. */
   readonly series = new SeriesTable();
-  /** labels hash -> series (an array on hash collision). */
+  /**
+   * labels hash cut to 30 bits -> series (an array on hash collision). A small-integer key is stored in
+   * the map itself; a full 53-bit hash would need a separate heap number per series.
+   */
   private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
   private nextRef = 1;
   private readonly stagingPool: StagingBuffers[] = [];
@@ -119,7 +125,7 @@ export class Head implements Appendable, Queryable {
 
   /** The series for these labels, or undefined. */
   lookup(labels: Labels): MemSeries | undefined {
-    const e = this.byHash.get(labels.hash());
+    const e = this.byHash.get(labels.hash() & HASH_MASK);
     if (e === undefined) return undefined;
     if (!Array.isArray(e)) return e.labels.equals(labels) ? e : undefined;
     for (const s of e) if (s.labels.equals(labels)) return s;
@@ -130,6 +136,12 @@ export class Head implements Appendable, Queryable {
   getOrCreate(labels: Labels): MemSeries {
     const found = this.lookup(labels);
     if (found) return found;
+    validateLabels(labels);
+    return this.create(this.nextRef++, labels);
+  }
+
+  /** Creates the series for labels that lookup() just did not find (saves a second lookup). */
+  createNew(labels: Labels): MemSeries {
     validateLabels(labels);
     return this.create(this.nextRef++, labels);
   }
@@ -149,8 +161,8 @@ export class Head implements Appendable, Queryable {
   }
 
   private create(ref: number, labels: Labels): MemSeries {
-    const h = labels.hash();
-    const s = new MemSeries(ref, this.postings.add(ref, labels), h);
+    const h = labels.hash() & HASH_MASK;
+    const s = new MemSeries(ref, this.postings.add(ref, labels));
     this.series.set(ref, s);
     const e = this.byHash.get(h);
     if (e === undefined) this.byHash.set(h, s);
@@ -229,12 +241,13 @@ export class Head implements Appendable, Queryable {
     const s = this.series.get(ref);
     if (!s) return;
     this.series.delete(ref);
-    const e = this.byHash.get(s.hash);
-    if (e === s) this.byHash.delete(s.hash);
+    const h = s.hash & HASH_MASK;
+    const e = this.byHash.get(h);
+    if (e === s) this.byHash.delete(h);
     else if (Array.isArray(e)) {
       const rest = e.filter((x) => x !== s);
-      if (rest.length === 1) this.byHash.set(s.hash, rest[0]);
-      else this.byHash.set(s.hash, rest);
+      if (rest.length === 1) this.byHash.set(h, rest[0]);
+      else this.byHash.set(h, rest);
     }
   }
 

@@ -49,10 +49,15 @@ interface Decoded {
   vs: Float64Array;
 }
 
+/*
+ * Memory layout: a head holds one MemSeries per series, so every field counts. V8 keeps each double-valued
+ * field (a millisecond timestamp, a float) in a separately allocated 16-byte box, so the series keeps no
+ * timestamps or values of its own: the newest sample is the open chunk's, the staged sample lives in the
+ * appender's buffer (pendingIdx), and the chunk-range cut is kept as a small integer range number.
+ */
 export class MemSeries {
   readonly ref: number;
   readonly labels: Labels;
-  readonly hash: number;
   /**
    * Closed chunks' bytes, back to back, in the first closedLen bytes (the rest is spare capacity).
    * Only ever written past closedLen, or replaced: a snapshot that captured (array, length) stays valid.
@@ -64,26 +69,45 @@ export class MemSeries {
   nClosed = 0;
   /** The chunk receiving appends, newer than every closed chunk; null when none is open. */
   open: XorChunk | null = null;
-  /** Newest sample (lastT = -Infinity when the series has none). */
-  lastT = Number.NEGATIVE_INFINITY;
-  lastV = 0;
   /** True once a commit listener (the WAL) has been told about this series. */
   logged = false;
-  /** The appender that has staged samples for this series, and its newest staged sample. */
+  /** The appender that has staged samples for this series, and the index of its newest staged sample there. */
   pendingOwner: PendingOwner | null = null;
-  pendingT = 0;
-  pendingV = 0;
-  /** End of the open chunk's range: a sample at or after it starts a new chunk. */
-  private cutAt = 0;
+  pendingIdx = 0;
+  /**
+   * Number of the aligned chunk range the open chunk is in (floor(minT / chunkRange), a small integer):
+   * a sample at or after the end of that range starts a new chunk.
+   */
+  private cutRange = 0;
   /** A closed-out open chunk kept for reuse by the next one (saves allocating a buffer per chunk). */
   private spare: XorChunk | null = null;
   /** Size of the last closed full chunk, to size the next one. */
   private lastChunkBytes = 0;
 
-  constructor(ref: number, labels: Labels, hash: number) {
+  constructor(ref: number, labels: Labels) {
     this.ref = ref;
     this.labels = labels;
-    this.hash = hash;
+  }
+
+  /** Hash of the labels (cached by the Labels). */
+  get hash(): number {
+    return this.labels.hash();
+  }
+
+  /**
+   * Timestamp of the newest sample, -Infinity when the series has none. The open chunk holds the newest
+   * sample whenever the series has any (appends always leave one open; truncation drops it only together
+   * with all older chunks).
+   */
+  get lastT(): number {
+    const o = this.open;
+    return o === null ? Number.NEGATIVE_INFINITY : o.maxT;
+  }
+
+  /** Value of the newest sample (bit-exact), 0 when there is none. */
+  get lastV(): number {
+    const o = this.open;
+    return o === null ? 0 : o.lastV;
   }
 
   get numClosed(): number {
@@ -183,7 +207,7 @@ export class MemSeries {
     let c = this.open;
     let cut = false;
     // a full chunk stays open until the next sample, which then reuses its object and buffer
-    if (c === null || c.numSamples >= SAMPLES_PER_CHUNK || t >= this.cutAt) {
+    if (c === null || c.numSamples >= SAMPLES_PER_CHUNK || t >= (this.cutRange + 1) * chunkRange) {
       if (c !== null) {
         if (c.numSamples >= SAMPLES_PER_CHUNK) this.lastChunkBytes = Math.min(4096, c.byteLength());
         this.closeOpen();
@@ -194,12 +218,10 @@ export class MemSeries {
         c.reset();
       } else c = new XorChunk(this.lastChunkBytes > 0 ? this.lastChunkBytes + 16 : 64);
       this.open = c;
-      this.cutAt = rangeEnd(t, chunkRange);
+      this.cutRange = Math.floor(t / chunkRange);
       cut = true;
     }
     c.append(t, v);
-    this.lastT = t;
-    this.lastV = v;
     return cut;
   }
 
@@ -370,10 +392,6 @@ export class MemSeries {
       this.open = null;
     }
     this.spare = null;
-    if (this.open === null && this.nClosed === 0) {
-      this.lastT = Number.NEGATIVE_INFINITY;
-      this.lastV = 0;
-    }
     return { chunks, samples };
   }
 }

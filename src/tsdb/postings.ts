@@ -180,10 +180,16 @@ export class PostingsIndex {
   private readonly names = new Map<string, NameEntry>();
   private readonly all: number[] = [];
 
-  /** Adds a series; returns its labels rebuilt from interned strings. */
+  /**
+   * Adds a series; returns its labels with every name and value replaced by the index's interned copy.
+   * The replacement is done in place in the given Labels (the strings are equal, so the Labels stays the
+   * same set), and the same object is returned: a caller that keeps the Labels it appended (the scrape
+   * cache does) then shares one array and one set of strings with the head instead of holding a second copy.
+   */
   add(id: number, labels: Labels): Labels {
     const f = labels.flat;
-    const flat: string[] = new Array(f.length);
+    const inPlace = !Object.isFrozen(f);
+    const flat = inPlace ? (f as string[]) : new Array<string>(f.length);
     for (let i = 0; i < f.length; i += 2) {
       let ne = this.names.get(f[i]);
       if (ne === undefined) {
@@ -202,7 +208,7 @@ export class PostingsIndex {
       flat[i + 1] = ve.value;
     }
     insertSorted(this.all, id);
-    return Labels.fromSortedFlat(flat);
+    return inPlace ? labels : Labels.fromSortedFlat(flat);
   }
 
   /** Removes a batch of series (ids with their labels). */

@@ -50,9 +50,11 @@ export class XorChunk extends BitWriter {
   /** First and last timestamp (valid when numSamples > 0). */
   minT = 0;
   maxT = 0;
-  /** Last appended value (bit-exact). */
-  lastV = 0;
   private tDelta = 0;
+  /**
+   * Bits of the last appended value as signed 32-bit halves: small integers, which V8 stores in the
+   * object itself (a double field would cost a separate 16-byte box per chunk).
+   */
   private vHi = 0;
   private vLo = 0;
   private leading = 0xff;
@@ -73,7 +75,6 @@ export class XorChunk extends BitWriter {
     this.numSamples = 0;
     this.minT = 0;
     this.maxT = 0;
-    this.lastV = 0;
     this.tDelta = 0;
     this.vHi = 0;
     this.vLo = 0;
@@ -116,12 +117,18 @@ export class XorChunk extends BitWriter {
       this.tDelta = delta;
     }
     this.maxT = t;
-    this.lastV = v;
-    this.vHi = hi;
-    this.vLo = lo;
+    this.vHi = hi | 0;
+    this.vLo = lo | 0;
     this.numSamples = n + 1;
     this.buf[0] = (n + 1) >>> 8;
     this.buf[1] = (n + 1) & 0xff;
+  }
+
+  /** Last appended value (bit-exact; 0 when empty). */
+  get lastV(): number {
+    u32[HI] = this.vHi;
+    u32[LO] = this.vLo;
+    return f64[0];
   }
 
   private writeValue(hi: number, lo: number): void {
