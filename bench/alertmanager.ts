@@ -23,6 +23,8 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 export interface AlertmanagerSideResult {
   acceptedPerSec: number;
   deliveredPerSec: number;
+  /** CPU time (user + system) the server process spent per 1000 notifications in the delivery phase (Linux). */
+  deliverCpuMsPer1000: number | null;
   latencyMs: { p50: number; p90: number; max: number };
 }
 
@@ -223,6 +225,17 @@ function chunk<T>(xs: T[], n: number): T[][] {
   return out;
 }
 
+/** utime + stime of a process in ms (Linux /proc; null elsewhere). */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // fields 14 and 15, in USER_HZ (100)
+  } catch {
+    return null;
+  }
+}
+
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
 async function measure(side: Side, hook: Hook, alerts: number, groups: number, samples: number) {
@@ -246,10 +259,13 @@ async function measure(side: Side, hook: Hook, alerts: number, groups: number, s
     Array.from({ length: groups }, (_, i) => alert(`Deliver_${tag}_${i}`, i, startsAt)),
     200,
   );
+  const cpu0 = cpuMs(side.child.pid);
   t0 = performance.now();
   await postAll(side.base, deliverBatches, 4);
   await hook.until(() => hook.arrivals.size >= groups, 120_000, `${groups} notifications`);
   const deliveredPerSec = groups / ((performance.now() - t0) / 1000);
+  const cpu1 = cpuMs(side.child.pid);
+  const deliverCpuMsPer1000 = cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) * 1000) / groups;
 
   // latency: one alert at a time
   await sleep(500);
@@ -266,6 +282,7 @@ async function measure(side: Side, hook: Hook, alerts: number, groups: number, s
   return {
     acceptedPerSec,
     deliveredPerSec,
+    deliverCpuMsPer1000,
     latencyMs: { p50: pct(lat, 0.5), p90: pct(lat, 0.9), max: lat[lat.length - 1] ?? 0 },
   };
 }
@@ -294,7 +311,8 @@ export async function runAlertmanagerBench(): Promise<AlertmanagerBenchResult> {
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toPrecision(3));
   const row = (name: string, r: AlertmanagerSideResult) =>
     console.log(
-      `${name.padEnd(13)} accepted ${fmt(r.acceptedPerSec)} alerts/s, delivered ${fmt(r.deliveredPerSec)} notifications/s, ` +
+      `${name.padEnd(13)} accepted ${fmt(r.acceptedPerSec)} alerts/s, delivered ${fmt(r.deliveredPerSec)} notifications/s ` +
+        `(${r.deliverCpuMsPer1000 === null ? '?' : fmt(r.deliverCpuMsPer1000)} CPU ms per 1000), ` +
         `latency POST->webhook p50 ${fmt(r.latencyMs.p50)} ms, p90 ${fmt(r.latencyMs.p90)} ms, max ${fmt(r.latencyMs.max)} ms`,
     );
 

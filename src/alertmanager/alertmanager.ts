@@ -125,11 +125,19 @@ export class Alertmanager {
     this.startedAt = this.now();
     this.store = new AlertStore(this.now);
     this.silences = new Silences({ dataDir: opts.dataDir, now: this.now, retention: opts.silenceRetentionMs });
-    this.nflog = new NotificationLog({ dataDir: opts.dataDir, now: this.now, retention: opts.nflogRetentionMs });
+    const onWriteError = (what: string) => (err: unknown) =>
+      this.log.error({ err: String((err as Error)?.message ?? err) }, `writing the ${what} failed`);
+    this.nflog = new NotificationLog({
+      dataDir: opts.dataDir,
+      now: this.now,
+      retention: opts.nflogRetentionMs,
+      onWriteError: onWriteError('notification log'),
+    });
     this.history = new NotificationHistory({
       dataDir: opts.dataDir,
       now: this.now,
       retention: opts.historyRetentionMs,
+      onWriteError: onWriteError('notification history'),
     });
     this.applyConfig(opts.config);
     this.gcTimer = setInterval(() => this.gc(), opts.gcIntervalMs ?? 15 * 60_000);
@@ -333,5 +341,8 @@ export class Alertmanager {
     this.dispatcher?.stop();
     this.dispatcher = null;
     this.inhibitor?.stop();
+    // Entries are appended in batches: write out the last ones.
+    this.nflog.flush();
+    this.history.flush();
   }
 }
