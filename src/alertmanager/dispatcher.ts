@@ -117,8 +117,9 @@ export class AggregationGroup {
     const resolved: Alert[] = [];
     for (const a of this.alerts.values()) {
       if (isResolvedAt(a, now)) resolved.push(a);
-      // Firing alerts go out without their future endsAt, so they do not resolve in flight.
-      snapshot.push(isResolvedAt(a, now) ? a : { ...a, endsAt: 0 });
+      // Firing or resolved is judged at `now` by every stage (a firing alert goes out without its future
+      // endsAt, see toNotifyAlert), so an alert cannot resolve in flight and needs no copy here.
+      snapshot.push(a);
     }
     snapshot.sort(compareAlerts);
     const deadline = Math.max(cfg.group_interval, this.d.minFlushTimeoutMs);

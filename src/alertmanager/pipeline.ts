@@ -50,6 +50,13 @@ export function multiStage(...stages: Stage[]): Stage {
 
 /** Runs each stage on the same alerts concurrently; fails (after all finished) if any failed. */
 export function fanoutStage(stages: Stage[]): Stage {
+  const only = stages.length === 1 ? stages[0] : undefined;
+  if (only) {
+    return async (ctx, alerts) => {
+      await only(ctx, alerts);
+      return alerts;
+    };
+  }
   return async (ctx, alerts) => {
     const results = await Promise.allSettled(stages.map((s) => s(ctx, alerts)));
     const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
@@ -59,9 +66,15 @@ export function fanoutStage(stages: Stage[]): Stage {
   };
 }
 
-/** Drops alerts the muter mutes (inhibition or silences). */
+/** Drops alerts the muter mutes (inhibition or silences); the same array when none is muted. */
 export function muteStage(muter: Muter): Stage {
-  return async (_ctx, alerts) => alerts.filter((a) => muter.mutes(a.labels).length === 0);
+  return async (_ctx, alerts) => {
+    for (let i = 0; i < alerts.length; i++) {
+      if (muter.mutes((alerts[i] as Alert).labels).length > 0)
+        return alerts.filter((a) => muter.mutes(a.labels).length === 0);
+    }
+    return alerts;
+  };
 }
 
 /** Drops everything outside the route's active_time_intervals (when it has any). */
@@ -144,21 +157,36 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** The notifier's result, or a failure once the signal aborts (a notifier that ignores its signal cannot hang a group). */
 function untilAborted(p: Promise<NotifyResult>, signal: AbortSignal): Promise<NotifyResult> {
-  if (signal.aborted) return Promise.resolve({ retry: false, error: new Error('context deadline exceeded') });
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve({ retry: false, error: new Error('context deadline exceeded') });
-    signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) return Promise.resolve(deadlineExceeded());
+  return new Promise((resolve, reject) => new AbortRace(p, signal, resolve, reject));
+}
+
+const deadlineExceeded = (): NotifyResult => ({ retry: false, error: new Error('context deadline exceeded') });
+
+/** Settles with `p`, or with a deadline failure when the signal aborts first. A listener object, not closures. */
+class AbortRace {
+  constructor(
+    p: Promise<NotifyResult>,
+    private readonly signal: AbortSignal,
+    private readonly resolve: (r: NotifyResult) => void,
+    private readonly reject: (e: unknown) => void,
+  ) {
+    signal.addEventListener('abort', this, { once: true });
     p.then(
-      (r) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(r);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
+      (r) => this.settle(r, undefined),
+      (e) => this.settle(undefined, e),
     );
-  });
+  }
+
+  handleEvent(): void {
+    this.resolve(deadlineExceeded());
+  }
+
+  private settle(r: NotifyResult | undefined, e: unknown): void {
+    this.signal.removeEventListener('abort', this);
+    if (r) this.resolve(r);
+    else this.reject(e);
+  }
 }
 
 /**
