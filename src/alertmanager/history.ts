@@ -2,7 +2,7 @@
  * Notification history (beyond Alertmanager): every notification attempt with its receiver, integration,
  * group, alerts, outcome and error, kept for a retention period (in memory, bounded, and as JSON lines in
  * the data directory so it survives restarts), queryable for the API and the UI. Lines are appended in
- * batches (once per event-loop turn, and on `flush()`); the file is rewritten from memory when it holds
+ * batches (at most 100 ms late, and on `flush()`/`close()`); the file is rewritten from memory when it holds
  * about twice what is kept, so trimming the in-memory list does not cost a rewrite each time.
  */
 import { join } from 'node:path';
@@ -109,6 +109,11 @@ export class NotificationHistory {
   /** Writes the queued attempts (call before exiting). */
   flush(): void {
     this.appender?.flush();
+  }
+
+  /** Writes the queued entries and closes the file (on stop). */
+  close(): void {
+    this.appender?.close();
   }
 
   /**

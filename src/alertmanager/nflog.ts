@@ -1,8 +1,8 @@
 /**
  * The notification log (Alertmanager's nflog): per group key and receiver integration, which alerts were
  * firing and resolved at the last successful notification, and when. The dedup stage consults it, so a
- * restart neither repeats a notification nor skips one. Persisted as JSON lines (appended in batches, once
- * per event-loop turn, and written out on `close()`; compacted on start and GC); entries expire after
+ * restart neither repeats a notification nor skips one. Persisted as JSON lines (appended in batches, at
+ * most 100 ms late, and written out on `close()`; compacted on start and GC); entries expire after
  * `retention` (120h).
  */
 import { join } from 'node:path';
@@ -88,6 +88,11 @@ export class NotificationLog {
   /** Writes the queued entries (call before exiting). */
   flush(): void {
     this.appender?.flush();
+  }
+
+  /** Writes the queued entries and closes the file (on stop). */
+  close(): void {
+    this.appender?.close();
   }
 
   get size(): number {
