@@ -74,29 +74,32 @@ export function rfc3339Ms(ms: number): string {
   return end === 20 ? `${iso.slice(0, 19)}Z` : `${iso.slice(0, end)}Z`;
 }
 
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i] as string) < (keys[i - 1] as string)) return false;
+  return true;
+}
+
 /** The record with its keys sorted (as Go writes maps); the same object when they already are. */
 function sortedRecord(r: Record<string, string>): Record<string, string> {
-  let prev = '';
-  let sorted = true;
-  for (const k in r) {
-    if (k < prev) {
-      sorted = false;
-      break;
-    }
-    prev = k;
-  }
-  if (sorted) return r;
+  const keys = Object.keys(r);
+  if (isSorted(keys)) return r;
   const out: Record<string, string> = {};
-  for (const k of Object.keys(r).sort()) out[k] = r[k] as string;
+  for (const k of keys.sort()) out[k] = r[k] as string;
   return out;
 }
 
-/** The pairs every record has (Alertmanager's common labels and annotations), sorted by key. */
+/**
+ * The pairs every record has (Alertmanager's common labels and annotations), sorted by key. For one record
+ * that is the record itself (sorted), shared rather than copied.
+ */
 function commonPairs(records: readonly Record<string, string>[]): Record<string, string> {
   const out: Record<string, string> = {};
   const first = records[0];
   if (!first) return out;
-  for (const k of Object.keys(first).sort()) {
+  if (records.length === 1) return sortedRecord(first);
+  const keys = Object.keys(first);
+  if (!isSorted(keys)) keys.sort();
+  for (const k of keys) {
     const v = first[k];
     let common = true;
     for (let i = 1; i < records.length && common; i++) common = (records[i] as Record<string, string>)[k] === v;
@@ -121,12 +124,14 @@ export function webhookMessageFromAlerts(
   for (const a of alerts) {
     const status = a.status ?? (a.endsAt && a.endsAt <= ctx.now ? 'resolved' : 'firing');
     if (status === 'firing') firing = true;
-    labels.push(a.labels);
-    annotations.push(a.annotations ?? {});
+    const l = sortedRecord(a.labels);
+    const an = sortedRecord(a.annotations ?? {});
+    labels.push(l);
+    annotations.push(an);
     out.push({
       status,
-      labels: sortedRecord(a.labels),
-      annotations: sortedRecord(a.annotations ?? {}),
+      labels: l,
+      annotations: an,
       startsAt: rfc3339Ms(a.startsAt),
       endsAt: rfc3339Ms(a.endsAt),
       generatorURL: a.generatorURL ?? '',
