@@ -82,8 +82,13 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-/** Connections an integration's HTTP client keeps per origin (and notifications it works on at once). */
-export const MAX_CONNECTIONS_PER_ORIGIN = 32;
+/**
+ * Connections an integration's HTTP client opens per origin (and notifications it works on at once).
+ * Alertmanager's client opens as many as needed and keeps up to 1000 idle per host; a burst of groups is
+ * bound by the receiver's round trip times over these connections, so a small pool (32 before) made a
+ * slow-to-answer receiver the bottleneck of a burst.
+ */
+export const MAX_CONNECTIONS_PER_ORIGIN = 256;
 
 /** An HTTP client for one integration config. Created once per notifier; the dispatcher is made lazily. */
 export class HttpClient {
