@@ -3,8 +3,11 @@
  * /usr/bin/prometheus-alertmanager (0.25) in the same run, with the same alertmanager.yml (group_wait: 0s,
  * one webhook receiver on 127.0.0.1 in this process):
  *   - accepted: alerts/s taken by POST /api/v2/alerts (batches, a few requests in flight, one group);
- *   - delivered: notifications/s reaching the webhook, one group per alert (distinct alertname);
+ *   - delivered: notifications/s reaching the webhook, one group per alert (distinct alertname), and the
+ *     server's CPU time per 1000 notifications in that phase (Linux /proc);
  *   - latency: one alert POSTed at a time, time from POST to the webhook receiving it (p50, p90, max).
+ * Both servers run at once and take turns (order alternating per round; medians of BENCH_AM_ROUNDS, default
+ * 3), after an untimed warm-up delivery of BENCH_AM_WARMUP groups (default 1000) each.
  *
  *   node --import tsx bench/alertmanager.ts
  *   BENCH_AM_ALERTS=50000 BENCH_AM_GROUPS=5000 BENCH_AM_LATENCY=100 node --import tsx bench/alertmanager.ts
