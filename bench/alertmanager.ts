@@ -3,8 +3,11 @@
  * /usr/bin/prometheus-alertmanager (0.25) in the same run, with the same alertmanager.yml (group_wait: 0s,
  * one webhook receiver on 127.0.0.1 in this process):
  *   - accepted: alerts/s taken by POST /api/v2/alerts (batches, a few requests in flight, one group);
- *   - delivered: notifications/s reaching the webhook, one group per alert (distinct alertname);
+ *   - delivered: notifications/s reaching the webhook, one group per alert (distinct alertname), and the
+ *     server's CPU time per 1000 notifications in that phase (Linux /proc);
  *   - latency: one alert POSTed at a time, time from POST to the webhook receiving it (p50, p90, max).
+ * Both servers run at once and take turns (order alternating per round; medians of BENCH_AM_ROUNDS, default
+ * 3), after an untimed warm-up delivery of BENCH_AM_WARMUP groups (default 1000) each.
  *
  *   node --import tsx bench/alertmanager.ts
  *   BENCH_AM_ALERTS=50000 BENCH_AM_GROUPS=5000 BENCH_AM_LATENCY=100 node --import tsx bench/alertmanager.ts
@@ -23,6 +26,8 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 export interface AlertmanagerSideResult {
   acceptedPerSec: number;
   deliveredPerSec: number;
+  /** CPU time (user + system) the server process spent per 1000 notifications in the delivery phase (Linux). */
+  deliverCpuMsPer1000: number | null;
   latencyMs: { p50: number; p90: number; max: number };
 }
 
@@ -30,6 +35,8 @@ export interface AlertmanagerBenchResult {
   alerts: number;
   groups: number;
   latencySamples: number;
+  rounds: number;
+  warmup: number;
   osprey: AlertmanagerSideResult;
   alertmanager: AlertmanagerSideResult | null;
 }
@@ -59,6 +66,9 @@ class Hook {
   /** alertname -> arrival time (ms, performance.now()) of the first notification naming it */
   arrivals = new Map<string, number>();
   notifications = 0;
+  /** Distinct alertnames starting with `prefix` seen since the last reset (the other side's stray flushes do not count). */
+  matched = 0;
+  prefix = '\u0000';
   private waiters: (() => void)[] = [];
 
   async start(): Promise<void> {
@@ -72,8 +82,12 @@ class Hook {
           const msg = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
             alerts: { labels: { alertname: string } }[];
           };
-          for (const a of msg.alerts)
-            if (!this.arrivals.has(a.labels.alertname)) this.arrivals.set(a.labels.alertname, now);
+          for (const a of msg.alerts) {
+            const name = a.labels.alertname;
+            if (this.arrivals.has(name)) continue;
+            this.arrivals.set(name, now);
+            if (name.startsWith(this.prefix)) this.matched++;
+          }
         } catch {
           // counted, not parsed
         }
@@ -88,9 +102,11 @@ class Hook {
     this.port = (this.server.address() as { port: number }).port;
   }
 
-  reset(): void {
+  reset(prefix = '\u0000'): void {
     this.arrivals.clear();
     this.notifications = 0;
+    this.matched = 0;
+    this.prefix = prefix;
   }
 
   /** Resolves when `cond` holds, checked on every arrival; rejects after `ms`. */
@@ -223,36 +239,64 @@ function chunk<T>(xs: T[], n: number): T[][] {
   return out;
 }
 
+/** utime + stime of a process in ms (Linux /proc; null elsewhere). */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // fields 14 and 15, in USER_HZ (100)
+  } catch {
+    return null;
+  }
+}
+
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
-async function measure(side: Side, hook: Hook, alerts: number, groups: number, samples: number) {
+interface DeliveryFigures {
+  deliveredPerSec: number;
+  deliverCpuMsPer1000: number | null;
+}
+
+/** One group (and so one notification) per alert. */
+async function deliver(side: Side, hook: Hook, groups: number, tag: string): Promise<DeliveryFigures> {
   const startsAt = new Date().toISOString();
-  const tag = side.name;
-
-  // accepted: one group, many alerts
-  hook.reset();
-  const acceptBatches = chunk(
-    Array.from({ length: alerts }, (_, i) => alert(`Accept_${tag}`, i, startsAt)),
-    500,
-  );
-  let t0 = performance.now();
-  await postAll(side.base, acceptBatches, 4);
-  const acceptedPerSec = alerts / ((performance.now() - t0) / 1000);
-  await hook.until(() => hook.arrivals.has(`Accept_${tag}`), 30_000, 'the accept group');
-
-  // delivered: one group (and so one notification) per alert
-  hook.reset();
-  const deliverBatches = chunk(
-    Array.from({ length: groups }, (_, i) => alert(`Deliver_${tag}_${i}`, i, startsAt)),
+  const prefix = `Deliver_${tag}_`;
+  hook.reset(prefix);
+  const batches = chunk(
+    Array.from({ length: groups }, (_, i) => alert(`${prefix}${i}`, i, startsAt)),
     200,
   );
-  t0 = performance.now();
-  await postAll(side.base, deliverBatches, 4);
-  await hook.until(() => hook.arrivals.size >= groups, 120_000, `${groups} notifications`);
+  const cpu0 = cpuMs(side.child.pid);
+  const t0 = performance.now();
+  await postAll(side.base, batches, 4);
+  await hook.until(() => hook.matched >= groups, 120_000, `${groups} notifications`);
   const deliveredPerSec = groups / ((performance.now() - t0) / 1000);
+  const cpu1 = cpuMs(side.child.pid);
+  return {
+    deliveredPerSec,
+    deliverCpuMsPer1000: cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) * 1000) / groups,
+  };
+}
 
-  // latency: one alert at a time
-  await sleep(500);
+/** One group, many alerts, posted in batches of 500 with 4 requests in flight. */
+async function accept(side: Side, hook: Hook, alerts: number, tag: string): Promise<number> {
+  const startsAt = new Date().toISOString();
+  const name = `Accept_${tag}`;
+  hook.reset(name);
+  const batches = chunk(
+    Array.from({ length: alerts }, (_, i) => alert(name, i, startsAt)),
+    500,
+  );
+  const t0 = performance.now();
+  await postAll(side.base, batches, 4);
+  const acceptedPerSec = alerts / ((performance.now() - t0) / 1000);
+  await hook.until(() => hook.arrivals.has(name), 30_000, 'the accept group');
+  return acceptedPerSec;
+}
+
+/** One alert at a time: ms from its POST to the webhook receiving it, sorted. */
+async function latency(side: Side, hook: Hook, samples: number, tag: string): Promise<number[]> {
+  await sleep(200);
   hook.reset();
   const lat: number[] = [];
   for (let i = 0; i < samples; i++) {
@@ -262,10 +306,29 @@ async function measure(side: Side, hook: Hook, alerts: number, groups: number, s
     await hook.until(() => hook.arrivals.has(name), 10_000, name);
     lat.push((hook.arrivals.get(name) as number) - sent);
   }
-  lat.sort((a, b) => a - b);
+  return lat.sort((a, b) => a - b);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] as number)
+    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+
+interface Rounds {
+  accepted: number[];
+  delivered: DeliveryFigures[];
+  latency: number[];
+}
+
+function summarize(r: Rounds): AlertmanagerSideResult {
+  const lat = [...r.latency].sort((a, b) => a - b);
+  const cpus = r.delivered.map((d) => d.deliverCpuMsPer1000);
   return {
-    acceptedPerSec,
-    deliveredPerSec,
+    acceptedPerSec: median(r.accepted),
+    deliveredPerSec: median(r.delivered.map((d) => d.deliveredPerSec)),
+    deliverCpuMsPer1000: cpus.some((c) => c === null) ? null : median(cpus as number[]),
     latencyMs: { p50: pct(lat, 0.5), p90: pct(lat, 0.9), max: lat[lat.length - 1] ?? 0 },
   };
 }
@@ -282,46 +345,65 @@ export async function runAlertmanagerBench(): Promise<AlertmanagerBenchResult> {
   const alerts = envInt('BENCH_AM_ALERTS', 20_000);
   const groups = envInt('BENCH_AM_GROUPS', 2_000);
   const samples = envInt('BENCH_AM_LATENCY', 50);
+  const nRounds = envInt('BENCH_AM_ROUNDS', 3);
+  const warmup = Number(process.env.BENCH_AM_WARMUP ?? 1000) || 0;
   const dir = mkdtempSync(join(tmpdir(), 'osprey-bench-am-'));
   const hook = new Hook();
   await hook.start();
   const amFile = join(dir, 'alertmanager.yml');
   writeFileSync(amFile, alertmanagerYml(hook.port));
   console.log(
-    `alertmanager bench: ${alerts} alerts accepted (batches of 500), ${groups} groups delivered, ${samples} latency samples`,
+    `alertmanager bench: ${nRounds} rounds of ${alerts} alerts accepted (batches of 500), ${groups} groups delivered, ` +
+      `${samples} latency samples; ${warmup} groups delivered before as a warm-up`,
   );
 
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toPrecision(3));
   const row = (name: string, r: AlertmanagerSideResult) =>
     console.log(
-      `${name.padEnd(13)} accepted ${fmt(r.acceptedPerSec)} alerts/s, delivered ${fmt(r.deliveredPerSec)} notifications/s, ` +
+      `${name.padEnd(13)} accepted ${fmt(r.acceptedPerSec)} alerts/s, delivered ${fmt(r.deliveredPerSec)} notifications/s ` +
+        `(${r.deliverCpuMsPer1000 === null ? '?' : fmt(r.deliverCpuMsPer1000)} CPU ms per 1000), ` +
         `latency POST->webhook p50 ${fmt(r.latencyMs.p50)} ms, p90 ${fmt(r.latencyMs.p90)} ms, max ${fmt(r.latencyMs.max)} ms`,
     );
 
-  let side: Side | undefined;
+  const sides: Side[] = [];
   try {
-    side = await startOsprey(dir, amFile);
-    const osprey = await measure(side, hook, alerts, groups, samples);
-    await stop(side);
+    sides.push(await startOsprey(dir, amFile));
+    if (existsSync(ALERTMANAGER)) sides.push(await startAlertmanager(dir, amFile));
+    else console.log(`${ALERTMANAGER} not installed: no side-by-side figures`);
+    const rounds = new Map<string, Rounds>(sides.map((s) => [s.name, { accepted: [], delivered: [], latency: [] }]));
+    // Both servers run side by side (an idle one costs nothing) and take turns, the order alternating per
+    // round, so a burst of load from elsewhere on the machine does not favour one of them; medians are kept.
+    // The untimed warm-up delivery lets V8 compile Osprey's notification path (a Go binary needs none).
+    for (const side of sides) if (warmup > 0) await deliver(side, hook, warmup, `${side.name}_warmup`);
+    for (let round = 0; round < nRounds; round++) {
+      const order = round % 2 === 0 ? sides : [...sides].reverse();
+      for (const side of order) {
+        const tag = `${side.name}_${round}`;
+        const r = rounds.get(side.name) as Rounds;
+        r.accepted.push(await accept(side, hook, alerts, tag));
+        r.delivered.push(await deliver(side, hook, groups, tag));
+        r.latency.push(...(await latency(side, hook, samples, tag)));
+      }
+    }
+    const osprey = summarize(rounds.get('osprey') as Rounds);
     row('osprey', osprey);
-
     let alertmanager: AlertmanagerSideResult | null = null;
-    if (existsSync(ALERTMANAGER)) {
-      side = await startAlertmanager(dir, amFile);
-      alertmanager = await measure(side, hook, alerts, groups, samples);
-      await stop(side);
+    if (rounds.has('alertmanager')) {
+      alertmanager = summarize(rounds.get('alertmanager') as Rounds);
       row('alertmanager', alertmanager);
       console.log(
         `ratio osprey/alertmanager: accepted ${fmt(osprey.acceptedPerSec / alertmanager.acceptedPerSec)}x, ` +
           `delivered ${fmt(osprey.deliveredPerSec / alertmanager.deliveredPerSec)}x, ` +
           `latency p50 ${fmt(osprey.latencyMs.p50 / alertmanager.latencyMs.p50)}x (lower is better)`,
       );
-    } else console.log(`${ALERTMANAGER} not installed: no side-by-side figures`);
-    return { alerts, groups, latencySamples: samples, osprey, alertmanager };
+    }
+    return { alerts, groups, latencySamples: samples, rounds: nRounds, warmup, osprey, alertmanager };
   } finally {
-    await stop(side);
+    for (const side of sides) await stop(side);
     await hook.close();
-    rmSync(dir, { recursive: true, force: true });
+    // BENCH_AM_KEEP_DIR=1 keeps the data directories and logs (e.g. with BENCH_AM_NODE_ARGS=--trace-gc)
+    if (process.env.BENCH_AM_KEEP_DIR) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

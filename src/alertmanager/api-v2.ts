@@ -210,6 +210,7 @@ function addRoutes(app: FastifyInstance, am: AlertmanagerService): void {
         };
       });
       const res = am.putAlerts(inputs);
+      if (res.accepted > 0) await am.dueFlushesStarted();
       if (res.errors.length > 0) return send(reply, 400, res.errors.join('; '));
       return reply.code(200).send();
     } catch (e) {

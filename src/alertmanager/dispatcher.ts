@@ -47,11 +47,14 @@ export class AggregationGroup {
   readonly key: string;
   readonly alerts = new Map<string, Alert>();
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private hasFlushed = false;
   private flushing = false;
   private flushPending = false;
   private stopped = false;
-  private readonly abort = new AbortController();
+  /** The running flush's controller, aborted by stop(). */
+  private inFlight: AbortController | null = null;
+  private readonly onTimer = () => this.tick();
 
   constructor(
     readonly route: Route,
@@ -68,14 +71,24 @@ export class AggregationGroup {
 
   private schedule(ms: number): void {
     if (this.stopped) return;
+    this.cancelTimer();
+    // setTimeout(0) waits at least 1 ms; a flush that is due now runs at the end of this event-loop turn.
+    if (ms <= 0) this.immediate = setImmediate(this.onTimer);
+    else this.timer = setTimeout(this.onTimer, ms);
+  }
+
+  private cancelTimer(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.tick(), ms);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
   }
 
   insert(a: Alert): void {
     this.alerts.set(a.fingerprint, a);
     // An alert that started more than group_wait ago is flushed right away.
-    if (!this.hasFlushed && a.startsAt + this.route.config.group_wait < this.d.now()) this.schedule(0);
+    if (!this.hasFlushed && !this.immediate && a.startsAt + this.route.config.group_wait < this.d.now())
+      this.schedule(0);
   }
 
   isEmpty(): boolean {
@@ -84,6 +97,7 @@ export class AggregationGroup {
 
   private tick(): void {
     this.timer = null;
+    this.immediate = null;
     this.schedule(this.route.config.group_interval);
     this.hasFlushed = true;
     if (this.flushing) {
@@ -103,17 +117,17 @@ export class AggregationGroup {
     const resolved: Alert[] = [];
     for (const a of this.alerts.values()) {
       if (isResolvedAt(a, now)) resolved.push(a);
-      // Firing alerts go out without their future endsAt, so they do not resolve in flight.
-      snapshot.push(isResolvedAt(a, now) ? a : { ...a, endsAt: 0 });
+      // Firing or resolved is judged at `now` by every stage (a firing alert goes out without its future
+      // endsAt, see toNotifyAlert), so an alert cannot resolve in flight and needs no copy here.
+      snapshot.push(a);
     }
     snapshot.sort(compareAlerts);
     const deadline = Math.max(cfg.group_interval, this.d.minFlushTimeoutMs);
     // An own controller and timer (not AbortSignal.any/timeout, whose weakly held signals can be collected
     // while a stuck notifier is awaited, so the deadline would never fire).
     const flushAbort = new AbortController();
+    this.inFlight = flushAbort;
     const deadlineTimer = setTimeout(() => flushAbort.abort(new Error('flush deadline exceeded')), deadline);
-    const onStop = () => flushAbort.abort(new Error('alert manager stopped'));
-    this.abort.signal.addEventListener('abort', onStop, { once: true });
     const signal = flushAbort.signal;
     const ctx: FlushContext = {
       receiver: this.route.receiver,
@@ -138,7 +152,7 @@ export class AggregationGroup {
       this.d.onError(this.key, e);
     } finally {
       clearTimeout(deadlineTimer);
-      this.abort.signal.removeEventListener('abort', onStop);
+      this.inFlight = null;
       this.flushing = false;
     }
     if (this.flushPending && !this.stopped) {
@@ -149,9 +163,8 @@ export class AggregationGroup {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.abort.abort();
+    this.cancelTimer();
+    this.inFlight?.abort(new Error('alert manager stopped'));
   }
 }
 

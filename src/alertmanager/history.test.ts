@@ -51,6 +51,7 @@ describe('notification history', () => {
     const opts = { dataDir: dir, now: () => now, retention: 5000, maxEntries: 3 };
     const h = new NotificationHistory(opts);
     for (let i = 0; i < 5; i++) h.record(attempt(now + i, 'r', 'success'));
+    h.flush();
     const h2 = new NotificationHistory(opts);
     assert.deepEqual(
       h2.query().map((x) => x.time),
@@ -67,6 +68,7 @@ describe('notification history', () => {
       [],
       'older than the retention',
     );
+    h2.flush();
     assert.equal(new NotificationHistory(opts).size, 0);
   });
 });

@@ -1,10 +1,12 @@
 /**
  * Notification history (beyond Alertmanager): every notification attempt with its receiver, integration,
  * group, alerts, outcome and error, kept for a retention period (in memory, bounded, and as JSON lines in
- * the data directory so it survives restarts), queryable for the API and the UI.
+ * the data directory so it survives restarts), queryable for the API and the UI. Lines are appended in
+ * batches (at most 100 ms late, and on `flush()`/`close()`); the file is rewritten from memory when it holds
+ * about twice what is kept, so trimming the in-memory list does not cost a rewrite each time.
  */
 import { join } from 'node:path';
-import { appendJsonLine, readJsonLines, rewriteJsonLines } from './jsonl-file.ts';
+import { JsonLinesAppender, readJsonLines, rewriteJsonLines } from './jsonl-file.ts';
 
 export interface NotificationAttempt {
   /** Increasing id (unique within this data directory). */
@@ -49,11 +51,22 @@ export class NotificationHistory {
   private items: NotificationAttempt[] = [];
   private nextId = 1;
   private readonly file: string | undefined;
-  private appended = 0;
+  private readonly appender: JsonLinesAppender | undefined;
+  /** Lines in the file (kept ones and dropped ones not yet compacted away). */
+  private fileLines = 0;
 
-  constructor(private readonly opts: { dataDir?: string; now: () => number; retention?: number; maxEntries?: number }) {
+  constructor(
+    private readonly opts: {
+      dataDir?: string;
+      now: () => number;
+      retention?: number;
+      maxEntries?: number;
+      onWriteError?: (err: unknown) => void;
+    },
+  ) {
     this.file = opts.dataDir ? join(opts.dataDir, 'notifications.jsonl') : undefined;
     if (this.file) {
+      this.appender = new JsonLinesAppender(this.file, opts.onWriteError);
       this.items = readJsonLines<NotificationAttempt>(this.file);
       for (const it of this.items) if (it.id >= this.nextId) this.nextId = it.id + 1;
       this.gc(true);
@@ -63,9 +76,9 @@ export class NotificationHistory {
   record(a: Omit<NotificationAttempt, 'id'>): NotificationAttempt {
     const rec: NotificationAttempt = { id: this.nextId++, ...a };
     this.items.push(rec);
-    if (this.file) {
-      appendJsonLine(this.file, rec);
-      this.appended++;
+    if (this.appender) {
+      this.appender.append(rec);
+      this.fileLines++;
     }
     if (this.items.length > (this.opts.maxEntries ?? DEFAULT_HISTORY_MAX) * 1.1) this.gc();
     return rec;
@@ -93,7 +106,20 @@ export class NotificationHistory {
     return this.items.length;
   }
 
-  /** Drops attempts older than the retention or beyond the size bound; compacts the file. */
+  /** Writes the queued attempts (call before exiting). */
+  flush(): void {
+    this.appender?.flush();
+  }
+
+  /** Writes the queued entries and closes the file (on stop). */
+  close(): void {
+    this.appender?.close();
+  }
+
+  /**
+   * Drops attempts older than the retention or beyond the size bound; compacts the file when `compact`,
+   * or when it holds twice as many lines as are kept (plus some slack).
+   */
   gc(compact = false): number {
     const limit = this.opts.now() - (this.opts.retention ?? DEFAULT_HISTORY_RETENTION);
     const max = this.opts.maxEntries ?? DEFAULT_HISTORY_MAX;
@@ -103,9 +129,11 @@ export class NotificationHistory {
     start = Math.max(start, this.items.length - max);
     if (start > 0) this.items = this.items.slice(start);
     const n = before - this.items.length;
-    if (this.file && (n > 0 || compact || this.appended > 0)) {
+    if (this.file && (compact || this.fileLines > 2 * this.items.length + 1000)) {
+      // The rewrite holds every kept attempt, the queued ones included.
+      this.appender?.discard();
       rewriteJsonLines(this.file, this.items);
-      this.appended = 0;
+      this.fileLines = this.items.length;
     }
     return n;
   }

@@ -1,11 +1,12 @@
 /**
  * The notification log (Alertmanager's nflog): per group key and receiver integration, which alerts were
  * firing and resolved at the last successful notification, and when. The dedup stage consults it, so a
- * restart neither repeats a notification nor skips one. Persisted as JSON lines (append per entry,
- * compacted on start and GC); entries expire after `retention` (120h).
+ * restart neither repeats a notification nor skips one. Persisted as JSON lines (appended in batches, at
+ * most 100 ms late, and written out on `close()`; compacted on start and GC); entries expire after
+ * `retention` (120h).
  */
 import { join } from 'node:path';
-import { appendJsonLine, readJsonLines, rewriteJsonLines } from './jsonl-file.ts';
+import { JsonLinesAppender, readJsonLines, rewriteJsonLines } from './jsonl-file.ts';
 
 export interface NflogEntry {
   groupKey: string;
@@ -24,12 +25,21 @@ const key = (groupKey: string, receiver: string) => `${receiver}\u0000${groupKey
 export class NotificationLog {
   private readonly entries = new Map<string, NflogEntry>();
   private readonly file: string | undefined;
+  private readonly appender: JsonLinesAppender | undefined;
   /** Lines appended since the last rewrite (the file is compacted when it holds many stale lines). */
   private appended = 0;
 
-  constructor(private readonly opts: { dataDir?: string; now: () => number; retention?: number }) {
+  constructor(
+    private readonly opts: {
+      dataDir?: string;
+      now: () => number;
+      retention?: number;
+      onWriteError?: (err: unknown) => void;
+    },
+  ) {
     this.file = opts.dataDir ? join(opts.dataDir, 'nflog.jsonl') : undefined;
     if (this.file) {
+      this.appender = new JsonLinesAppender(this.file, opts.onWriteError);
       for (const e of readJsonLines<NflogEntry>(this.file)) this.entries.set(key(e.groupKey, e.receiver), e);
       this.gc(true);
     }
@@ -50,8 +60,8 @@ export class NotificationLog {
       expiresAt: now + (this.opts.retention ?? DEFAULT_NFLOG_RETENTION),
     };
     this.entries.set(key(groupKey, receiver), e);
-    if (this.file) {
-      appendJsonLine(this.file, e);
+    if (this.appender) {
+      this.appender.append(e);
       this.appended++;
     }
   }
@@ -67,10 +77,22 @@ export class NotificationLog {
       }
     }
     if (this.file && (n > 0 || compact || this.appended > 2 * this.entries.size + 1000)) {
+      // The rewrite holds every entry, the queued ones included.
+      this.appender?.discard();
       rewriteJsonLines(this.file, [...this.entries.values()]);
       this.appended = 0;
     }
     return n;
+  }
+
+  /** Writes the queued entries (call before exiting). */
+  flush(): void {
+    this.appender?.flush();
+  }
+
+  /** Writes the queued entries and closes the file (on stop). */
+  close(): void {
+    this.appender?.close();
   }
 
   get size(): number {

@@ -4,8 +4,9 @@
  *   per receiver:    inhibit mute -> time active -> time mute -> silence mute -> fanout
  *   per integration: wait -> dedup (notification log) -> retry with backoff -> set notifies (log)
  *
- * A stage takes the flush context and alerts and returns the alerts to pass on; a chain stops as soon as
- * no alerts are left (nothing to send, nothing to log). Integrations run concurrently, so one slow
+ * A stage takes the flush context and alerts and returns the alerts to pass on (synchronously when it
+ * does not wait for anything: most stages are lookups, and a promise per stage per notification is a
+ * cost that shows in bursts); a chain stops as soon as no alerts are left (nothing to send, nothing to log). Integrations run concurrently, so one slow
  * integration does not delay the others of the same receiver, and every aggregation group flushes on its
  * own, so a slow receiver never delays another group.
  */
@@ -14,7 +15,7 @@ import type { NotificationHistory } from './history.ts';
 import type { NotificationLog } from './nflog.ts';
 import type { Notifier, NotifyResult } from './notifier.ts';
 import type { TimeIntervals } from './time-interval.ts';
-import { type Alert, isResolvedAt, toNotifyAlert } from './types.ts';
+import { type Alert, type AlertForNotify, isResolvedAt, toNotifyAlert } from './types.ts';
 
 export interface FlushContext {
   receiver: string;
@@ -29,29 +30,50 @@ export interface FlushContext {
   externalURL: string;
 }
 
-export type Stage = (ctx: FlushContext, alerts: Alert[]) => Promise<Alert[]>;
+export type Stage = (ctx: FlushContext, alerts: Alert[]) => Alert[] | Promise<Alert[]>;
 
 /** Something that can mute alerts by labels (the inhibitor, the silences). Returns the muting ids. */
 export interface Muter {
   mutes(labels: Labels): string[];
 }
 
-/** Runs stages in order; stops (returning []) once no alerts are left. */
+/** Runs stages in order; stops (returning []) once no alerts are left. Waits only for stages that return promises. */
 export function multiStage(...stages: Stage[]): Stage {
-  return async (ctx, alerts) => {
-    let cur = alerts;
-    for (const s of stages) {
-      if (cur.length === 0) return [];
-      cur = await s(ctx, cur);
-    }
-    return cur;
-  };
+  return (ctx, alerts) => runStages(stages, 0, ctx, alerts);
+}
+
+function runStages(
+  stages: readonly Stage[],
+  from: number,
+  ctx: FlushContext,
+  alerts: Alert[],
+): Alert[] | Promise<Alert[]> {
+  let cur = alerts;
+  for (let i = from; i < stages.length; i++) {
+    if (cur.length === 0) return [];
+    const r = (stages[i] as Stage)(ctx, cur);
+    if (r instanceof Promise) return r.then((next) => runStages(stages, i + 1, ctx, next));
+    cur = r;
+  }
+  return cur;
+}
+
+/** A stage's result as a promise; a synchronous throw becomes a rejection. */
+async function settled(stage: Stage, ctx: FlushContext, alerts: Alert[]): Promise<Alert[]> {
+  return stage(ctx, alerts);
 }
 
 /** Runs each stage on the same alerts concurrently; fails (after all finished) if any failed. */
 export function fanoutStage(stages: Stage[]): Stage {
+  const only = stages.length === 1 ? stages[0] : undefined;
+  if (only) {
+    return (ctx, alerts) => {
+      const r = only(ctx, alerts);
+      return r instanceof Promise ? r.then(() => alerts) : alerts;
+    };
+  }
   return async (ctx, alerts) => {
-    const results = await Promise.allSettled(stages.map((s) => s(ctx, alerts)));
+    const results = await Promise.allSettled(stages.map((s) => settled(s, ctx, alerts)));
     const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => String(e?.message ?? e)).join('; '));
@@ -59,14 +81,20 @@ export function fanoutStage(stages: Stage[]): Stage {
   };
 }
 
-/** Drops alerts the muter mutes (inhibition or silences). */
+/** Drops alerts the muter mutes (inhibition or silences); the same array when none is muted. */
 export function muteStage(muter: Muter): Stage {
-  return async (_ctx, alerts) => alerts.filter((a) => muter.mutes(a.labels).length === 0);
+  return (_ctx, alerts) => {
+    for (let i = 0; i < alerts.length; i++) {
+      if (muter.mutes((alerts[i] as Alert).labels).length > 0)
+        return alerts.filter((a) => muter.mutes(a.labels).length === 0);
+    }
+    return alerts;
+  };
 }
 
 /** Drops everything outside the route's active_time_intervals (when it has any). */
 export function timeActiveStage(intervals: () => TimeIntervals): Stage {
-  return async (ctx, alerts) => {
+  return (ctx, alerts) => {
     if (ctx.activeTimeIntervals.length === 0) return alerts;
     return intervals().containing(ctx.activeTimeIntervals, ctx.now).length > 0 ? alerts : [];
   };
@@ -74,7 +102,7 @@ export function timeActiveStage(intervals: () => TimeIntervals): Stage {
 
 /** Drops everything inside one of the route's mute_time_intervals. */
 export function timeMuteStage(intervals: () => TimeIntervals): Stage {
-  return async (ctx, alerts) => {
+  return (ctx, alerts) => {
     if (ctx.muteTimeIntervals.length === 0) return alerts;
     return intervals().containing(ctx.muteTimeIntervals, ctx.now).length > 0 ? [] : alerts;
   };
@@ -82,7 +110,7 @@ export function timeMuteStage(intervals: () => TimeIntervals): Stage {
 
 /** Alertmanager waits for its cluster position here; a single instance is always first. */
 export function waitStage(): Stage {
-  return async (_ctx, alerts) => alerts;
+  return (_ctx, alerts) => alerts;
 }
 
 function splitByState(alerts: Alert[], now: number): { firing: string[]; resolved: string[] } {
@@ -103,7 +131,7 @@ const isSubset = (sub: readonly string[], of: readonly string[]) => {
  * resolved alerts are new and the integration sends resolved, or when repeat_interval has passed.
  */
 export function dedupStage(nflog: NotificationLog, receiverKey: string, sendResolved: boolean): Stage {
-  return async (ctx, alerts) => {
+  return (ctx, alerts) => {
     const { firing, resolved } = splitByState(alerts, ctx.now);
     const entry = nflog.query(ctx.groupKey, receiverKey);
     let needs: boolean;
@@ -144,21 +172,36 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** The notifier's result, or a failure once the signal aborts (a notifier that ignores its signal cannot hang a group). */
 function untilAborted(p: Promise<NotifyResult>, signal: AbortSignal): Promise<NotifyResult> {
-  if (signal.aborted) return Promise.resolve({ retry: false, error: new Error('context deadline exceeded') });
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve({ retry: false, error: new Error('context deadline exceeded') });
-    signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) return Promise.resolve(deadlineExceeded());
+  return new Promise((resolve, reject) => new AbortRace(p, signal, resolve, reject));
+}
+
+const deadlineExceeded = (): NotifyResult => ({ retry: false, error: new Error('context deadline exceeded') });
+
+/** Settles with `p`, or with a deadline failure when the signal aborts first. A listener object, not closures. */
+class AbortRace {
+  constructor(
+    p: Promise<NotifyResult>,
+    private readonly signal: AbortSignal,
+    private readonly resolve: (r: NotifyResult) => void,
+    private readonly reject: (e: unknown) => void,
+  ) {
+    signal.addEventListener('abort', this, { once: true });
     p.then(
-      (r) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(r);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
+      (r) => this.settle(r, undefined),
+      (e) => this.settle(undefined, e),
     );
-  });
+  }
+
+  handleEvent(): void {
+    this.resolve(deadlineExceeded());
+  }
+
+  private settle(r: NotifyResult | undefined, e: unknown): void {
+    this.signal.removeEventListener('abort', this);
+    if (r) this.resolve(r);
+    else this.reject(e);
+  }
 }
 
 /**
@@ -173,11 +216,17 @@ export function retryStage(
   clock: () => number = Date.now,
 ): Stage {
   return async (ctx, alerts) => {
-    const sent = notifier.sendResolved ? alerts : alerts.filter((a) => !isResolvedAt(a, ctx.now));
-    if (sent.length === 0) return alerts;
-    const payload = sent.map((a) => toNotifyAlert(a, ctx.now));
-    const fps = sent.map((a) => a.fingerprint);
-    const nFiring = payload.filter((a) => a.status === 'firing').length;
+    const payload: AlertForNotify[] = [];
+    const fps: string[] = [];
+    let nFiring = 0;
+    for (const a of alerts) {
+      const n = toNotifyAlert(a, ctx.now);
+      if (n.status === 'firing') nFiring++;
+      else if (!notifier.sendResolved) continue;
+      payload.push(n);
+      fps.push(a.fingerprint);
+    }
+    if (payload.length === 0) return alerts;
     const name = `${ctx.receiver}/${notifier.integration}[${notifier.index}]`;
     let wait = backoff.initialMs;
     let lastErr: Error | undefined;
@@ -241,7 +290,7 @@ export function retryStage(
 
 /** Records the successful notification in the log (firing and resolved fingerprints). */
 export function setNotifiesStage(nflog: NotificationLog, receiverKey: string): Stage {
-  return async (ctx, alerts) => {
+  return (ctx, alerts) => {
     const { firing, resolved } = splitByState(alerts, ctx.now);
     nflog.log(ctx.groupKey, receiverKey, firing, resolved);
     return alerts;

@@ -60,9 +60,14 @@ export function tlsOptions(t: TLSConfig | undefined): Record<string, unknown> {
   return o;
 }
 
+/** Response headers: only lookups by name are needed (a Headers object, or raw headers read lazily). */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: string;
 }
 
@@ -77,12 +82,19 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-const MAX_CONNECTIONS_PER_ORIGIN = 32;
+/**
+ * Connections an integration's HTTP client opens per origin (and notifications it works on at once).
+ * Alertmanager's client opens as many as needed and keeps up to 1000 idle per host; a burst of groups is
+ * bound by the receiver's round trip times over these connections, so a small pool (32 before) made a
+ * slow-to-answer receiver the bottleneck of a burst.
+ */
+export const MAX_CONNECTIONS_PER_ORIGIN = 256;
 
 /** An HTTP client for one integration config. Created once per notifier; the dispatcher is made lazily. */
 export class HttpClient {
   private dispatcher?: Dispatcher;
   private following?: Dispatcher;
+  private lastURL?: { url: string; origin: string; path: string };
 
   constructor(
     private readonly cfg: HTTPClientConfig | undefined,
@@ -113,16 +125,17 @@ export class HttpClient {
     }
     // undici's request API rather than fetch: a fraction of fetch's per-request cost (no web streams), which
     // matters when a burst of groups flushes at once.
+    const target = this.parse(url);
     const res = await this.getDispatcher(init.redirect === 'follow').request({
-      origin: new URL(url).origin,
-      path: pathAndQuery(url),
+      origin: target.origin,
+      path: target.path,
       method: init.method as Dispatcher.HttpMethod,
       headers,
       body,
       signal,
     });
     const text = await res.body.text();
-    return { status: res.statusCode, headers: toHeaders(res.headers), body: text };
+    return { status: res.statusCode, headers: new RawHeaders(res.headers), body: text };
   }
 
   /**
@@ -165,6 +178,15 @@ export class HttpClient {
     }
   }
 
+  /** Origin and path of the URL; the last one is kept, since an integration mostly posts to one URL. */
+  private parse(url: string): { url: string; origin: string; path: string } {
+    if (this.lastURL?.url !== url) {
+      const u = new URL(url);
+      this.lastURL = { url, origin: u.origin, path: `${u.pathname}${u.search}` };
+    }
+    return this.lastURL;
+  }
+
   private getDispatcher(follow = false): Dispatcher {
     if (follow) {
       this.following ??= this.getDispatcher().compose(interceptors.redirect({ maxRedirections: 10 }));
@@ -182,18 +204,15 @@ export class HttpClient {
   }
 }
 
-function pathAndQuery(url: string): string {
-  const u = new URL(url);
-  return `${u.pathname}${u.search}`;
-}
+/** undici's response headers (names in lower case), looked up as Headers.get does: repeated values joined. */
+class RawHeaders implements ResponseHeaders {
+  constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
 
-function toHeaders(h: Record<string, string | string[] | undefined>): Headers {
-  const out = new Headers();
-  for (const [k, v] of Object.entries(h)) {
-    if (Array.isArray(v)) for (const x of v) out.append(k, x);
-    else if (v !== undefined) out.set(k, v);
+  get(name: string): string | null {
+    const v = this.raw[name.toLowerCase()];
+    if (v === undefined) return null;
+    return Array.isArray(v) ? v.join(', ') : v;
   }
-  return out;
 }
 
 function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {

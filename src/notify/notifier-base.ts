@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import type { AlertForNotify, Notifier, NotifyContext, NotifyResult } from '../alertmanager/notifier.ts';
 import type { HTTPClientConfig } from '../config/alertmanager-index.ts';
 import type { Template } from '../template/index.ts';
-import { HttpClient, NotifyError, permanent, retryable } from './http.ts';
+import { HttpClient, MAX_CONNECTIONS_PER_ORIGIN, NotifyError, permanent, retryable } from './http.ts';
+import { Limiter } from './limiter.ts';
 import { notificationData, Renderer, TemplateRenderError } from './templates.ts';
 
 /** Longer Retry-After values are capped; the flush deadline usually ends the wait first anyway. */
@@ -49,6 +50,8 @@ export interface BaseConfig {
 export abstract class BaseNotifier<C extends BaseConfig> implements Notifier {
   readonly sendResolved: boolean;
   protected readonly http: HttpClient;
+  /** At most as many notifications in the works as the HTTP pool has connections (see limiter.ts). */
+  private readonly limiter = new Limiter(MAX_CONNECTIONS_PER_ORIGIN);
 
   constructor(
     readonly integration: string,
@@ -66,13 +69,22 @@ export abstract class BaseNotifier<C extends BaseConfig> implements Notifier {
   }
 
   async notify(ctx: NotifyContext, alerts: AlertForNotify[]): Promise<NotifyResult> {
+    const res = await this.limiter.run(
+      ctx.signal,
+      () => this.renderAndSend(ctx, alerts),
+      () => retryable(new NotifyError(`${this.integration}: context deadline exceeded`)),
+    );
+    // Honour Retry-After (outside the limiter): the pipeline's next attempt comes after this wait plus its
+    // own backoff.
+    const after = res.retry && res.error instanceof NotifyError ? res.error.retryAfterMs : undefined;
+    if (after) await sleep(Math.min(after, MAX_RETRY_AFTER_MS), ctx.signal);
+    return res;
+  }
+
+  private async renderAndSend(ctx: NotifyContext, alerts: AlertForNotify[]): Promise<NotifyResult> {
     try {
-      const r = new Renderer(this.deps.templates, notificationData(ctx, alerts));
-      const res = await this.send(ctx, alerts, r);
-      // Honour Retry-After: the pipeline's next attempt comes after this wait plus its own backoff.
-      const after = res.retry && res.error instanceof NotifyError ? res.error.retryAfterMs : undefined;
-      if (after) await sleep(Math.min(after, MAX_RETRY_AFTER_MS), ctx.signal);
-      return res;
+      const r = new Renderer(this.deps.templates, () => notificationData(ctx, alerts));
+      return await this.send(ctx, alerts, r);
     } catch (e) {
       if (e instanceof TemplateRenderError) return permanent(new NotifyError(`${this.integration}: ${e.message}`));
       const msg = e instanceof Error ? e.message : String(e);

@@ -72,10 +72,18 @@ export class TemplateRenderError extends Error {}
  * throws TemplateRenderError naming the field's text.
  */
 export class Renderer {
+  private made: Data | undefined;
+
+  /** `data` may be given as a function: it is built on first use (a notifier that renders nothing skips it). */
   constructor(
     readonly templates: Template,
-    readonly data: Data,
+    private readonly source: Data | (() => Data),
   ) {}
+
+  get data(): Data {
+    this.made ??= typeof this.source === 'function' ? this.source() : this.source;
+    return this.made;
+  }
 
   text(tmpl: string | undefined): string {
     return this.run(tmpl, false);

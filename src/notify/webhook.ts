@@ -4,11 +4,11 @@
  * program with the same JSON on stdin, instead of or besides the HTTP call.
  */
 import type { AlertForNotify, NotifyContext, NotifyResult } from '../alertmanager/notifier.ts';
-import { type Data, type GoTime, type KV, UTC } from '../template/index.ts';
+import { type Data, GoTime, type KV, quoteMeta, UTC } from '../template/index.ts';
 import { notifyByCommand } from './command.ts';
 import { secret } from './http.ts';
 import { type BaseConfig, BaseNotifier, type NotifierDeps } from './notifier-base.ts';
-import { notificationData, type Renderer } from './templates.ts';
+import type { Renderer } from './templates.ts';
 
 export interface WebhookConfig extends BaseConfig {
   url?: string;
@@ -64,6 +64,94 @@ export function rfc3339Nano(t: GoTime): string {
   return end === 20 ? `${iso.slice(0, 19)}Z` : `${iso.slice(0, end)}Z`;
 }
 
+/** Go's time.Time JSON of a time in ms (0 = Go's zero time), without building a GoTime on the usual path. */
+export function rfc3339Ms(ms: number): string {
+  if (ms === 0) return '0001-01-01T00:00:00Z';
+  if (ms < YEAR_1_MS || ms >= YEAR_10000_MS) return new GoTime(ms).toJSON();
+  const iso = new Date(ms).toISOString();
+  let end = 23;
+  while (end > 20 && iso.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  return end === 20 ? `${iso.slice(0, 19)}Z` : `${iso.slice(0, end)}Z`;
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i] as string) < (keys[i - 1] as string)) return false;
+  return true;
+}
+
+/** The record with its keys sorted (as Go writes maps); the same object when they already are. */
+function sortedRecord(r: Record<string, string>): Record<string, string> {
+  const keys = Object.keys(r);
+  if (isSorted(keys)) return r;
+  const out: Record<string, string> = {};
+  for (const k of keys.sort()) out[k] = r[k] as string;
+  return out;
+}
+
+/**
+ * The pairs every record has (Alertmanager's common labels and annotations), sorted by key. For one record
+ * that is the record itself (sorted), shared rather than copied.
+ */
+function commonPairs(records: readonly Record<string, string>[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const first = records[0];
+  if (!first) return out;
+  if (records.length === 1) return sortedRecord(first);
+  const keys = Object.keys(first);
+  if (!isSorted(keys)) keys.sort();
+  for (const k of keys) {
+    const v = first[k];
+    let common = true;
+    for (let i = 1; i < records.length && common; i++) common = (records[i] as Record<string, string>)[k] === v;
+    if (common) out[k] = v as string;
+  }
+  return out;
+}
+
+/**
+ * The webhook JSON straight from the alerts, the same as webhookMessageFromData(notificationData(...)) without
+ * building the template data (the webhook renders no templates).
+ */
+export function webhookMessageFromAlerts(
+  ctx: NotifyContext,
+  alerts: readonly AlertForNotify[],
+  truncatedAlerts: number,
+): WebhookMessage {
+  let firing = false;
+  const labels: Record<string, string>[] = [];
+  const annotations: Record<string, string>[] = [];
+  const out: WebhookMessage['alerts'] = [];
+  for (const a of alerts) {
+    const status = a.status ?? (a.endsAt && a.endsAt <= ctx.now ? 'resolved' : 'firing');
+    if (status === 'firing') firing = true;
+    const l = sortedRecord(a.labels);
+    const an = sortedRecord(a.annotations ?? {});
+    labels.push(l);
+    annotations.push(an);
+    out.push({
+      status,
+      labels: l,
+      annotations: an,
+      startsAt: rfc3339Ms(a.startsAt),
+      endsAt: rfc3339Ms(a.endsAt),
+      generatorURL: a.generatorURL ?? '',
+      fingerprint: a.fingerprint ?? '',
+    });
+  }
+  return {
+    receiver: quoteMeta(ctx.receiver),
+    status: firing ? 'firing' : 'resolved',
+    alerts: out,
+    groupLabels: sortedRecord(ctx.groupLabels.toObject()),
+    commonLabels: commonPairs(labels),
+    commonAnnotations: commonPairs(annotations),
+    externalURL: ctx.externalURL,
+    version: '4',
+    groupKey: ctx.groupKey,
+    truncatedAlerts,
+  };
+}
+
 export function webhookMessageFromData(data: Data, groupKey: string, truncatedAlerts: number): WebhookMessage {
   return {
     receiver: data.Receiver,
@@ -90,7 +178,7 @@ export function webhookMessageFromData(data: Data, groupKey: string, truncatedAl
 /** The webhook JSON for a notification, cutting the alerts to `maxAlerts` (0 = no limit) first. */
 export function webhookMessage(ctx: NotifyContext, alerts: readonly AlertForNotify[], maxAlerts = 0): WebhookMessage {
   const cut = maxAlerts > 0 && alerts.length > maxAlerts ? alerts.slice(0, maxAlerts) : alerts;
-  return webhookMessageFromData(notificationData(ctx, cut), ctx.groupKey, alerts.length - cut.length);
+  return webhookMessageFromAlerts(ctx, cut, alerts.length - cut.length);
 }
 
 export class WebhookNotifier extends BaseNotifier<WebhookConfig> {
@@ -101,13 +189,8 @@ export class WebhookNotifier extends BaseNotifier<WebhookConfig> {
     super('webhook', conf, deps, index, true);
   }
 
-  protected async send(ctx: NotifyContext, alerts: AlertForNotify[], r: Renderer): Promise<NotifyResult> {
-    const max = this.conf.max_alerts ?? 0;
-    // Without a cut, the renderer's data already is this notification's data.
-    const msg =
-      max > 0 && alerts.length > max
-        ? webhookMessage(ctx, alerts, max)
-        : webhookMessageFromData(r.data, ctx.groupKey, 0);
+  protected async send(ctx: NotifyContext, alerts: AlertForNotify[], _r: Renderer): Promise<NotifyResult> {
+    const msg = webhookMessage(ctx, alerts, this.conf.max_alerts ?? 0);
     const body = JSON.stringify(msg);
     const hasURL = Boolean(this.conf.url || this.conf.url_file);
     const cmd = this.conf.command?.length ? this.runCommand(ctx, msg, body) : undefined;
