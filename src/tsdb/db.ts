@@ -25,6 +25,8 @@ import {
   writeTombstones,
 } from './block/index.ts';
 import { DEFAULT_CHUNK_RANGE, Head, type HeadOptions } from './head.ts';
+import { Fit, type MemSeries } from './mem-series.ts';
+import { SeriesTable } from './series-table.ts';
 import {
   decodeTombstonesRecord,
   encodeTombstonesRecord,
@@ -42,7 +44,7 @@ import {
   type Series,
 } from './interfaces.ts';
 import {
-  decodeSamples,
+  decodeSamplesInto,
   decodeSeries,
   encodeSamples,
   encodeSeries,
@@ -53,6 +55,7 @@ import {
   RECORD_TOMBSTONES,
   RecordBuffer,
   replayWAL,
+  SampleBatch,
   WAL,
   writeCheckpoint,
 } from './wal/index.ts';
@@ -136,14 +139,12 @@ export class DB implements Appendable, Queryable {
     }
     this.head = new Head(opts);
     this.walDir = join(dir, 'wal');
-    this.replay = this.replayInto();
+    // Samples already persisted in blocks are not appended again (Prometheus's minValidTime).
+    this.replay = this.replayInto(this.blocksMaxTime());
     if (this.replay.corruption) {
       this.walCorruptionsTotal++;
       opts.logger?.warn({ error: this.replay.corruption }, 'WAL corruption repaired: the torn tail was cut off');
     }
-    // Samples already persisted in blocks are not appended again (Prometheus's minValidTime).
-    const blocksMaxT = this.blocksMaxTime();
-    if (blocksMaxT > Number.NEGATIVE_INFINITY) this.head.truncate(blocksMaxT);
     this.wal = this.newWAL();
     this.head.setCommitListener((b) => {
       const rec = this.rec;
@@ -441,41 +442,62 @@ export class DB implements Appendable, Queryable {
     }
   }
 
-  private replayInto(): ReplayStats {
+  /**
+   * Rebuilds the head from the last checkpoint and the later WAL segments. Samples records are decoded into
+   * reused typed arrays and written straight into their series' chunks (refs come from the series records,
+   * so no label set is looked up per sample and no appender batch is built). Samples older than the newest
+   * block are skipped: they are persisted already.
+   */
+  private replayInto(minValidTime: number): ReplayStats {
     const head = this.head;
     const started = Date.now();
-    // A series may be logged again under a new ref after a restart; map every logged ref to the head's.
-    const refMap = new Map<number, number>();
+    if (minValidTime > Number.NEGATIVE_INFINITY) head.truncate(minValidTime);
+    // A series may be logged again under a new ref after a restart; map every logged ref to its series.
+    const refTable = new SeriesTable();
+    const bigRefs = new Map<number, MemSeries>();
+    const seriesFor = (ref: number): MemSeries | undefined =>
+      ref >= 0 && ref < 2 ** 32 ? refTable.get(ref) : bigRefs.get(ref);
+    const batch = new SampleBatch();
     let series = 0;
     let samples = 0;
+    // Decoded samples wait here (in WAL order) and are written series by series in runs: appending a
+    // series' samples one after the other keeps its chunk hot, much faster than interleaving all series.
+    const pending = new PendingSamples();
+    const flush = () => {
+      samples += pending.applyTo(head);
+    };
     const onRecord = (rec: Uint8Array, segment: number) => {
-      if (rec[0] === RECORD_SERIES) {
+      const type = rec[0];
+      if (type === RECORD_SAMPLES) {
+        const n = decodeSamplesInto(rec, batch);
+        const { refs, ts, vs } = batch;
+        let maxT = this.segmentMaxT.get(segment) ?? Number.NEGATIVE_INFINITY;
+        for (let i = 0; i < n; i++) {
+          const t = ts[i];
+          if (t > maxT) maxT = t;
+          const s = seriesFor(refs[i]);
+          if (s === undefined) continue; // its series record was lost with a torn segment
+          pending.add(s.ref, t, vs[i]);
+        }
+        if (segment >= 0) this.segmentMaxT.set(segment, maxT);
+        if (pending.full()) flush();
+      } else if (type === RECORD_SERIES) {
         decodeSeries(rec, (ref, labels) => {
-          refMap.set(ref, head.restoreSeries(ref, labels).ref);
+          let s: MemSeries;
+          try {
+            s = head.restoreSeries(ref, labels);
+          } catch (e) {
+            if (e instanceof AppendError) return; // invalid label set: its samples are dropped
+            throw e;
+          }
+          if (ref >= 0 && ref < 2 ** 32) refTable.set(ref, s);
+          else bigRefs.set(ref, s);
           series++;
         });
-      } else if (rec[0] === RECORD_SAMPLES) {
-        const app = head.appender();
-        let maxT = this.segmentMaxT.get(segment) ?? Number.NEGATIVE_INFINITY;
-        decodeSamples(rec, (ref, t, v) => {
-          if (t > maxT) maxT = t;
-          const r = refMap.get(ref);
-          if (r === undefined) return; // its series record was lost with a torn segment
-          const s = head.seriesByRef(r);
-          if (!s) return;
-          try {
-            app.append(r, s.labels, t, v);
-            samples++;
-          } catch (e) {
-            if (!(e instanceof AppendError)) throw e;
-          }
-        });
-        app.commit();
-        if (segment >= 0) this.segmentMaxT.set(segment, maxT);
-      } else if (rec[0] === RECORD_TOMBSTONES) {
+      } else if (type === RECORD_TOMBSTONES) {
         decodeTombstonesRecord(rec, (ref, mint, maxt) => {
-          const r = refMap.get(ref);
-          if (r !== undefined) this.headTombstones.add(r, mint, maxt);
+          const s = seriesFor(ref);
+          if (s !== undefined) this.headTombstones.add(s.ref, mint, maxt);
         });
       }
     };
@@ -483,8 +505,111 @@ export class DB implements Appendable, Queryable {
     let corruption = null;
     if (cp) corruption = replayWAL(cp.dir, (rec) => onRecord(rec, -1));
     corruption = replayWAL(this.walDir, onRecord, cp ? cp.n + 1 : 0) ?? corruption;
+    flush();
+    // series whose samples were all persisted in blocks already
+    if (minValidTime > Number.NEGATIVE_INFINITY) head.truncate(minValidTime);
     return { series, samples, durationMs: Date.now() - started, corruption: corruption?.message ?? null };
   }
+}
+
+/**
+ * Replayed samples buffered between records and applied grouped by series (a stable counting sort on the
+ * head ref keeps each series' samples in WAL order).
+ */
+class PendingSamples {
+  private static readonly LIMIT = 1 << 20;
+  /** Head refs (not the series objects: a million-entry pointer array costs more in GC than a lookup). */
+  private refs = new Uint32Array(4096);
+  private ts = new Float64Array(4096);
+  private vs = new Float64Array(4096);
+  private n = 0;
+  private maxRef = 0;
+
+  add(ref: number, t: number, v: number): void {
+    const i = this.n;
+    if (i === this.ts.length) this.grow();
+    this.refs[i] = ref;
+    this.ts[i] = t;
+    this.vs[i] = v;
+    if (ref > this.maxRef) this.maxRef = ref;
+    this.n = i + 1;
+  }
+
+  private grow(): void {
+    const size = this.ts.length * 2;
+    const refs = new Uint32Array(size);
+    refs.set(this.refs);
+    this.refs = refs;
+    const ts = new Float64Array(size);
+    ts.set(this.ts);
+    this.ts = ts;
+    const vs = new Float64Array(size);
+    vs.set(this.vs);
+    this.vs = vs;
+  }
+
+  full(): boolean {
+    return this.n >= PendingSamples.LIMIT;
+  }
+
+  /** Writes the buffered samples into their series; returns how many were stored. */
+  applyTo(head: Head): number {
+    const n = this.n;
+    if (n === 0) return 0;
+    const { refs, ts, vs } = this;
+    let stored = 0;
+    if (this.maxRef > 1 << 24) {
+      // sparse refs: not worth a counting sort
+      for (let i = 0; i < n; i++) {
+        const s = head.seriesByRef(refs[i]);
+        if (s !== undefined && replaySample(head, s, ts[i], vs[i])) stored++;
+      }
+    } else {
+      const start = new Uint32Array(this.maxRef + 2);
+      for (let i = 0; i < n; i++) start[refs[i] + 1]++;
+      for (let r = 1; r < start.length; r++) start[r] += start[r - 1];
+      const order = new Uint32Array(n);
+      for (let i = 0; i < n; i++) order[start[refs[i]]++] = i;
+      let ref = -1;
+      let s: MemSeries | undefined;
+      for (let k = 0; k < n; k++) {
+        const i = order[k];
+        if (refs[i] !== ref) {
+          ref = refs[i];
+          s = head.seriesByRef(ref);
+        }
+        if (s !== undefined && replaySample(head, s, ts[i], vs[i])) stored++;
+      }
+    }
+    this.n = 0;
+    this.maxRef = 0;
+    return stored;
+  }
+}
+
+/**
+ * Stores one replayed sample as a commit would (in order: appended to the open chunk; older: inserted
+ * within the out-of-order window, else counted and dropped). Returns true when it was stored.
+ */
+function replaySample(head: Head, s: MemSeries, t: number, v: number): boolean {
+  if (t < head.truncatedBefore) return false;
+  if (t > s.lastT) {
+    head.noteSample(t, s.append(t, v, head.chunkRange) ? 1 : 0);
+    return true;
+  }
+  const fit = s.fit(t, v);
+  if (fit === Fit.Same) return false;
+  if (fit === Fit.Duplicate) {
+    head.duplicateSamplesTotal++;
+    return false;
+  }
+  const window = head.outOfOrderTimeWindow;
+  if (window === 0 || t < head.maxTime() - window) {
+    head.outOfOrderSamplesTotal++;
+    return false;
+  }
+  head.noteSample(t, s.insert(t, v, head.chunkRange));
+  return true;
 }
 
 /** Reads blocks overlapping the requested range, then the head, merged (the head wins on equal timestamps). */
