@@ -331,8 +331,9 @@ export class OspreyServer {
       this.amHttp.get('/-/ready', async () => 'OK');
       await this.amHttp.listen({ host: am.host, port: am.port });
     }
-    // Head compaction into blocks, WAL truncation, block merges and retention, once a minute.
-    this.maintenanceTimer = setInterval(() => this.db.maintain(), 60_000);
+    // Head compaction into blocks, WAL truncation, block merges and retention, once a minute; blocks are
+    // written in a worker thread.
+    this.maintenanceTimer = setInterval(() => void this.db.maintainInBackground(), 60_000);
     this.maintenanceTimer.unref();
     this.log.info({ url: this.address, config: this.flags['config.file'] || 'built-in default' }, 'Osprey is ready');
   }

@@ -21,7 +21,11 @@ import {
   MergeQuerier,
   openBlocks,
   repairDataDir,
+  type BlockMeta,
+  HeadBlockJobBuilder,
+  runCompactionJob,
   writeBlockFromQuerier,
+  writeHeadBlock,
   writeTombstones,
 } from './block/index.ts';
 import { DEFAULT_CHUNK_RANGE, Head, type HeadOptions } from './head.ts';
@@ -121,6 +125,17 @@ export class DB implements Appendable, Queryable {
   /** Newest sample timestamp logged per WAL segment (for truncation). */
   private readonly segmentMaxT = new Map<number, number>();
   private readonly range: number;
+  /** The running maintainInBackground round. */
+  private background: Promise<void> | null = null;
+  private readonly abort = new AbortController();
+  private closed = false;
+  /** Blocks replaced or deleted, closed after a grace period (see retire). */
+  private retired: Block[] = [];
+  /** Counts block tombstone changes (delete_series, clean_tombstones), so a merge that raced one is dropped. */
+  private mutations = 0;
+  /** While a head range is written in the background: its end; a commit or deletion below marks it dirty. */
+  private compactingBelow = Number.NEGATIVE_INFINITY;
+  private headDirty = false;
 
   private constructor(
     readonly dir: string,
@@ -157,10 +172,14 @@ export class DB implements Appendable, Queryable {
       if (b.n > 0) {
         if (this.refs.length < b.n) this.refs = new Float64Array(b.n * 2);
         let maxT = Number.NEGATIVE_INFINITY;
+        let minT = Number.POSITIVE_INFINITY;
         for (let i = 0; i < b.n; i++) {
           this.refs[i] = b.series[i].ref;
-          if (b.ts[i] > maxT) maxT = b.ts[i];
+          const t = b.ts[i];
+          if (t > maxT) maxT = t;
+          if (t < minT) minT = t;
         }
+        if (minT < this.compactingBelow) this.headDirty = true;
         rec.reset();
         encodeSamples(rec, this.refs, b.ts, b.vs, b.n);
         out.push(rec.bytes());
@@ -246,6 +265,8 @@ export class DB implements Appendable, Queryable {
    * overlapping block, and deleted intervals for the head (logged to the WAL so they survive a restart).
    */
   deleteSeries(matchers: readonly Matcher[], mint = -MAX_TOMBSTONE_TIME, maxt = MAX_TOMBSTONE_TIME): void {
+    this.mutations++;
+    if (mint < this.compactingBelow) this.headDirty = true;
     for (const b of this.blocks) {
       if (b.meta.maxTime <= mint || b.meta.minTime > maxt) continue;
       const refs = b.postingsFor(matchers);
@@ -265,10 +286,11 @@ export class DB implements Appendable, Queryable {
 
   /** clean_tombstones: rewrites every block that has tombstones without the deleted data. */
   cleanTombstones(): void {
+    this.mutations++;
     for (const b of [...this.blocks]) {
       if (b.tombstones.size === 0) continue;
       const meta = compactBlocks(this.dir, [b.dir]);
-      b.close();
+      this.retire([b]);
       this.blocks = this.blocks.filter((x) => x !== b);
       if (meta) this.blocks.push(new Block(join(this.dir, meta.ulid)));
       deleteBlockDir(b.dir);
@@ -309,11 +331,13 @@ export class DB implements Appendable, Queryable {
   }
 
   /**
-   * Periodic maintenance (call every minute): persists the head's oldest 2h range as a block once the head
-   * spans more than 1.5 ranges (as Prometheus does), truncates head and WAL, merges blocks and applies
-   * retention. `now` is for tests.
+   * Periodic maintenance, synchronous (offline tools and tests): persists the head's oldest 2h range as a
+   * block once the head spans more than 1.5 ranges (as Prometheus does), truncates head and WAL, merges
+   * blocks and applies retention. Does nothing while a background round (maintainInBackground) runs.
+   * `now` is for tests.
    */
   maintain(now = Date.now()): void {
+    if (this.background !== null || this.closed) return;
     try {
       this.compactHead();
       this.compactBlocks();
@@ -324,29 +348,112 @@ export class DB implements Appendable, Queryable {
     this.applyRetention(now);
   }
 
-  private compactHead(): void {
+  /**
+   * The same as maintain(), with block writing and merging in a worker thread so scrapes, queries and
+   * remote write go on meanwhile (the server's once-a-minute timer). The main thread only copies the head
+   * range's chunk bytes (in slices that yield to the event loop) and swaps blocks in and out. Calls made
+   * while a round runs return that round.
+   */
+  maintainInBackground(now = Date.now()): Promise<void> {
+    if (this.background !== null) return this.background;
+    if (this.closed) return Promise.resolve();
+    const round = this.backgroundRound(now).finally(() => {
+      this.background = null;
+    });
+    this.background = round;
+    return round;
+  }
+
+  private async backgroundRound(now: number): Promise<void> {
+    try {
+      await this.compactHeadInBackground();
+      await this.compactBlocksInBackground();
+    } catch (e) {
+      if (this.closed) return;
+      this.compactionFailuresTotal++;
+      this.opts.logger?.error({ error: (e as Error).message }, 'Compaction failed');
+    }
+    if (!this.closed) this.applyRetention(now);
+  }
+
+  /** The head range to persist next, or null while the head spans at most 1.5 ranges. */
+  private nextHeadRange(): { mint: number; maxt: number } | null {
     const range = this.range;
+    const minT = this.head.minTime();
+    const maxT = this.head.maxTime();
+    if (!Number.isFinite(minT) || maxT - minT <= (range * 3) / 2) return null;
+    const mint = Math.floor(minT / range) * range;
+    return { mint, maxt: mint + range };
+  }
+
+  private headJobBuilder(mint: number, maxt: number): HeadBlockJobBuilder {
+    return new HeadBlockJobBuilder(this.dir, mint, maxt, Math.max(mint, this.head.minValidTime()), this.range);
+  }
+
+  /** After a head range was written (meta null: it held no samples): registers the block, truncates head and WAL. */
+  private headRangeDone(meta: BlockMeta | null, mint: number, maxt: number, started: number): void {
+    if (meta) {
+      this.blocks.push(new Block(join(this.dir, meta.ulid)));
+      this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
+      this.compactionsTotal++;
+      this.opts.logger?.info(
+        { mint, maxt, ulid: meta.ulid, series: meta.stats.numSeries, durationMs: Date.now() - started },
+        'Wrote block',
+      );
+    }
+    this.head.truncate(maxt);
+    this.headTombstones.truncate(maxt, (ref) => this.head.seriesByRef(ref) !== undefined);
+    this.truncateWAL(maxt);
+  }
+
+  private compactHead(): void {
     for (;;) {
-      const minT = this.head.minTime();
-      const maxT = this.head.maxTime();
-      if (!Number.isFinite(minT) || maxT - minT <= (range * 3) / 2) return;
-      const mint = Math.floor(minT / range) * range;
-      const maxt = mint + range;
+      const r = this.nextHeadRange();
+      if (r === null) return;
+      this.compactHeadRange(r.mint, r.maxt);
+    }
+  }
+
+  /** Writes one head range as a block on this thread. */
+  private compactHeadRange(mint: number, maxt: number): void {
+    const started = Date.now();
+    const b = this.headJobBuilder(mint, maxt);
+    for (const s of this.head.series.values()) b.add(s, this.headTombstones.intervals.get(s.ref));
+    this.headRangeDone(writeHeadBlock(b.finish()), mint, maxt, started);
+  }
+
+  private async compactHeadInBackground(): Promise<void> {
+    for (;;) {
+      const r = this.nextHeadRange();
+      if (r === null || this.closed) return;
+      const { mint, maxt } = r;
       const started = Date.now();
-      const q = this.headQuerier();
-      if (q.select([], mint, maxt - 1).length > 0) {
-        const meta = writeBlockFromQuerier(this.dir, q, mint, maxt);
-        this.blocks.push(new Block(join(this.dir, meta.ulid)));
-        this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
-        this.compactionsTotal++;
-        this.opts.logger?.info(
-          { mint, maxt, ulid: meta.ulid, series: meta.stats.numSeries, durationMs: Date.now() - started },
-          'Wrote block',
-        );
+      // commits and deletions reaching into [mint, maxt) from now on make this round's copy stale
+      this.compactingBelow = maxt;
+      this.headDirty = false;
+      try {
+        const b = this.headJobBuilder(mint, maxt);
+        const all = [...this.head.series.values()];
+        for (let i = 0; i < all.length; i++) {
+          if (i % 2000 === 1999) {
+            await yieldToEventLoop();
+            if (this.closed) return;
+          }
+          b.add(all[i], this.headTombstones.intervals.get(all[i].ref));
+        }
+        const meta = await runCompactionJob({ kind: 'head', head: b.finish() }, this.abort.signal);
+        if (this.closed) return;
+        if (this.headDirty) {
+          // rare (a late remote-write sample or delete_series in that range): redo the range on this thread
+          if (meta) deleteBlockDir(join(this.dir, meta.ulid));
+          this.opts.logger?.info({ mint, maxt }, 'Head range changed while it was written; writing it again');
+          this.compactHeadRange(mint, maxt);
+          continue;
+        }
+        this.headRangeDone(meta, mint, maxt, started);
+      } finally {
+        this.compactingBelow = Number.NEGATIVE_INFINITY;
       }
-      this.head.truncate(maxt);
-      this.headTombstones.truncate(maxt, (ref) => this.head.seriesByRef(ref) !== undefined);
-      this.truncateWAL(maxt);
     }
   }
 
@@ -385,8 +492,8 @@ export class DB implements Appendable, Queryable {
     for (const seg of [...this.segmentMaxT.keys()]) if (seg <= last) this.segmentMaxT.delete(seg);
   }
 
-  /** Merges blocks in aligned windows of 3x their range (6h, 18h, ...) once a window is complete. */
-  private compactBlocks(): void {
+  /** The first group of blocks due for merging: an aligned window of 3x (9x, ...) the range, complete and older than the head. */
+  private nextMergeGroup(): Block[] | null {
     const headMin = this.head.minTime();
     for (let window = this.range * 3; window <= this.range * 3 ** 4; window *= 3) {
       const groups = new Map<number, Block[]>();
@@ -398,17 +505,64 @@ export class DB implements Appendable, Queryable {
         if (g) g.push(b);
         else groups.set(start, [b]);
       }
-      for (const [start, group] of groups) {
-        if (group.length < 2 || start + window > headMin) continue;
-        const dirs = group.map((b) => b.dir);
-        for (const b of group) b.close();
-        this.blocks = this.blocks.filter((b) => !group.includes(b));
-        const meta = compactBlocks(this.dir, dirs, { deleteSources: true });
-        if (meta) this.blocks.push(new Block(join(this.dir, meta.ulid)));
-        this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
-        this.compactionsTotal++;
-      }
+      for (const [start, group] of groups) if (group.length >= 2 && start + window <= headMin) return group;
     }
+    return null;
+  }
+
+  /** Replaces merged blocks by their merge (meta null: they held no samples). */
+  private mergeDone(group: Block[], meta: BlockMeta | null): void {
+    this.blocks = this.blocks.filter((b) => !group.includes(b));
+    if (meta) this.blocks.push(new Block(join(this.dir, meta.ulid)));
+    this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
+    this.compactionsTotal++;
+    this.retire(group);
+    for (const b of group) deleteBlockDir(b.dir);
+  }
+
+  /** Merges blocks in aligned windows of 3x their range (6h, 18h, ...) once a window is complete. */
+  private compactBlocks(): void {
+    for (let group = this.nextMergeGroup(); group !== null; group = this.nextMergeGroup()) {
+      this.mergeDone(
+        group,
+        compactBlocks(
+          this.dir,
+          group.map((b) => b.dir),
+        ),
+      );
+    }
+  }
+
+  private async compactBlocksInBackground(): Promise<void> {
+    for (let group = this.nextMergeGroup(); group !== null && !this.closed; group = this.nextMergeGroup()) {
+      const mutations = this.mutations;
+      const meta = await runCompactionJob(
+        { kind: 'merge', dataDir: this.dir, dirs: group.map((b) => b.dir) },
+        this.abort.signal,
+      );
+      if (this.closed) return;
+      if (mutations !== this.mutations || group.some((b) => !this.blocks.includes(b))) {
+        // tombstones were written or blocks replaced meanwhile: drop this merge, the next round redoes it
+        if (meta) deleteBlockDir(join(this.dir, meta.ulid));
+        return;
+      }
+      this.mergeDone(group, meta);
+    }
+  }
+
+  /**
+   * Blocks taken out of the list are closed a while later, not at once: a query that started before may
+   * still read their chunks (their files stay readable through the open descriptors after deletion).
+   */
+  private retire(blocks: readonly Block[]): void {
+    if (blocks.length === 0) return;
+    const list = [...blocks];
+    this.retired.push(...list);
+    const timer = setTimeout(() => {
+      for (const b of list) b.close();
+      this.retired = this.retired.filter((b) => !list.includes(b));
+    }, 60_000);
+    timer.unref();
   }
 
   private applyRetention(now: number): void {
@@ -418,7 +572,7 @@ export class DB implements Appendable, Queryable {
     const deleted = deleteBlocksBeyondRetention(this.dir, { retentionMs, retentionBytes, referenceTime: now });
     if (deleted.length > 0) {
       const gone = new Set(deleted.map((d) => d.ulid));
-      for (const b of this.blocks) if (gone.has(b.meta.ulid)) b.close();
+      this.retire(this.blocks.filter((b) => gone.has(b.meta.ulid)));
       this.blocks = this.blocks.filter((b) => !gone.has(b.meta.ulid));
       for (const d of deleted)
         this.opts.logger?.info({ ulid: d.ulid, reason: d.reason }, 'Deleted block beyond retention');
@@ -432,10 +586,19 @@ export class DB implements Appendable, Queryable {
     return m;
   }
 
+  /**
+   * Closes the WAL and blocks and releases the lock. A background compaction is stopped (its worker is
+   * terminated; a half-written block stays under a temporary name that the next open removes).
+   */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.abort.abort();
     this.head.setCommitListener(null);
     this.wal.close();
     for (const b of this.blocks) b.close();
+    for (const b of this.retired) b.close();
+    this.retired = [];
     if (this.lockFile) {
       rmSync(this.lockFile, { force: true });
       heldLocks.delete(this.lockFile);
@@ -610,6 +773,11 @@ function replaySample(head: Head, s: MemSeries, t: number, v: number): boolean {
   }
   head.noteSample(t, s.insert(t, v, head.chunkRange));
   return true;
+}
+
+/** Lets pending I/O callbacks and timers run (between slices of main-thread compaction work). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
 }
 
 /** Reads blocks overlapping the requested range, then the head, merged (the head wins on equal timestamps). */
