@@ -640,10 +640,10 @@ export class DB implements Appendable, Queryable {
           if (t > maxT) maxT = t;
           const s = seriesFor(refs[i]);
           if (s === undefined) continue; // its series record was lost with a torn segment
+          if (pending.full()) flush();
           pending.add(s.ref, t, vs[i]);
         }
         if (segment >= 0) this.segmentMaxT.set(segment, maxT);
-        if (pending.full()) flush();
       } else if (type === RECORD_SERIES) {
         decodeSeries(rec, (ref, labels) => {
           let s: MemSeries;
@@ -680,35 +680,24 @@ export class DB implements Appendable, Queryable {
  * head ref keeps each series' samples in WAL order).
  */
 class PendingSamples {
-  private static readonly LIMIT = 1 << 20;
-  /** Head refs (not the series objects: a million-entry pointer array costs more in GC than a lookup). */
-  private refs = new Uint32Array(4096);
-  private ts = new Float64Array(4096);
-  private vs = new Float64Array(4096);
+  /** Samples per group: enough for runs of several samples per series, small enough not to weigh on RSS. */
+  private static readonly LIMIT = 1 << 17;
+  /** Head refs (not the series objects: a large pointer array costs more in GC than a lookup). */
+  private readonly refs = new Uint32Array(PendingSamples.LIMIT);
+  private readonly ts = new Float64Array(PendingSamples.LIMIT);
+  private readonly vs = new Float64Array(PendingSamples.LIMIT);
+  private readonly order = new Uint32Array(PendingSamples.LIMIT);
   private n = 0;
   private maxRef = 0;
 
+  /** Buffers a sample; the caller flushes (applyTo) once full() says so. */
   add(ref: number, t: number, v: number): void {
     const i = this.n;
-    if (i === this.ts.length) this.grow();
     this.refs[i] = ref;
     this.ts[i] = t;
     this.vs[i] = v;
     if (ref > this.maxRef) this.maxRef = ref;
     this.n = i + 1;
-  }
-
-  private grow(): void {
-    const size = this.ts.length * 2;
-    const refs = new Uint32Array(size);
-    refs.set(this.refs);
-    this.refs = refs;
-    const ts = new Float64Array(size);
-    ts.set(this.ts);
-    this.ts = ts;
-    const vs = new Float64Array(size);
-    vs.set(this.vs);
-    this.vs = vs;
   }
 
   full(): boolean {
@@ -731,7 +720,7 @@ class PendingSamples {
       const start = new Uint32Array(this.maxRef + 2);
       for (let i = 0; i < n; i++) start[refs[i] + 1]++;
       for (let r = 1; r < start.length; r++) start[r] += start[r - 1];
-      const order = new Uint32Array(n);
+      const order = this.order;
       for (let i = 0; i < n; i++) order[start[refs[i]]++] = i;
       let ref = -1;
       let s: MemSeries | undefined;
