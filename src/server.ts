@@ -90,11 +90,20 @@ export class OspreyServer {
   ) {
     const retention = parseDuration(flags['storage.tsdb.retention.time']);
     const retentionBytes = parseSize(flags['storage.tsdb.retention.size']);
+    // Prometheus: 15d unless a size limit alone is given.
+    const retentionMs = retention > 0 ? retention : retentionBytes > 0 ? 0 : 15 * 24 * 3600 * 1000;
+    const minBlock = parseDuration(flags['storage.tsdb.min-block-duration']) || 2 * 3600 * 1000;
+    // Prometheus: 10% of the retention time, at most 31d
+    const maxBlock =
+      parseDuration(flags['storage.tsdb.max-block-duration']) ||
+      Math.min(31 * 24 * 3600 * 1000, retentionMs > 0 ? retentionMs / 10 : Number.POSITIVE_INFINITY);
     this.db = DB.open(resolve(flags['storage.tsdb.path']), {
       noLockfile: flags['storage.tsdb.no-lockfile'] === 'true',
-      // Prometheus: 15d unless a size limit alone is given.
-      retentionMs: retention > 0 ? retention : retentionBytes > 0 ? 0 : 15 * 24 * 3600 * 1000,
+      retentionMs,
       retentionBytes,
+      chunkRange: minBlock,
+      maxBlockDuration: maxBlock,
+      autoCompact: true,
       logger: log.child({ component: 'tsdb' }),
     });
     this.head = this.db.head;

@@ -72,6 +72,13 @@ export interface DBOptions extends HeadOptions {
   retentionMs?: number;
   /** Size retention in bytes (0 = none). */
   retentionBytes?: number;
+  /** Blocks are merged up to this span (default: 81x the block range, 162h with 2h blocks). */
+  maxBlockDuration?: number;
+  /**
+   * Start a background compaction (maintainInBackground) as soon as a commit makes the head span more
+   * than 1.5 block ranges, as Prometheus does, instead of waiting for the next maintenance call.
+   */
+  autoCompact?: boolean;
   /** Test hook: builds the WAL (e.g. one whose writes fail as on a full disk). */
   walFactory?: (dir: string, segmentSize?: number) => WAL;
   logger?: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
@@ -136,6 +143,7 @@ export class DB implements Appendable, Queryable {
   /** While a head range is written in the background: its end; a commit or deletion below marks it dirty. */
   private compactingBelow = Number.NEGATIVE_INFINITY;
   private headDirty = false;
+  private autoScheduled = false;
 
   private constructor(
     readonly dir: string,
@@ -185,6 +193,16 @@ export class DB implements Appendable, Queryable {
         out.push(rec.bytes());
         const seg = this.wal.currentSegment;
         if (maxT > (this.segmentMaxT.get(seg) ?? Number.NEGATIVE_INFINITY)) this.segmentMaxT.set(seg, maxT);
+        if (opts.autoCompact && !this.autoScheduled && this.background === null) {
+          const headMin = Math.min(this.head.minTime(), minT);
+          if (Math.max(this.head.maxTime(), maxT) - headMin > (this.range * 3) / 2) {
+            this.autoScheduled = true;
+            setImmediate(() => {
+              this.autoScheduled = false;
+              void this.maintainInBackground();
+            });
+          }
+        }
       }
       if (out.length > 0) this.logToWAL(out);
     });
@@ -423,11 +441,13 @@ export class DB implements Appendable, Queryable {
   }
 
   private async compactHeadInBackground(): Promise<void> {
-    for (;;) {
+    // a few ranges per round, so merges get their turn even when the head grows as fast as it is written
+    for (let n = 0; n < 3; n++) {
       const r = this.nextHeadRange();
       if (r === null || this.closed) return;
       const { mint, maxt } = r;
       const started = Date.now();
+      this.opts.logger?.info({ mint, maxt }, 'Compacting head range');
       // commits and deletions reaching into [mint, maxt) from now on make this round's copy stale
       this.compactingBelow = maxt;
       this.headDirty = false;
@@ -495,7 +515,9 @@ export class DB implements Appendable, Queryable {
   /** The first group of blocks due for merging: an aligned window of 3x (9x, ...) the range, complete and older than the head. */
   private nextMergeGroup(): Block[] | null {
     const headMin = this.head.minTime();
-    for (let window = this.range * 3; window <= this.range * 3 ** 4; window *= 3) {
+    // Prometheus's ranges: the block range times 3, 9, ... (at most 3^9), up to the longest block allowed
+    const longest = Math.min(this.opts.maxBlockDuration ?? this.range * 3 ** 4, this.range * 3 ** 9);
+    for (let window = this.range * 3; window <= longest; window *= 3) {
       const groups = new Map<number, Block[]>();
       for (const b of this.blocks) {
         if (b.meta.maxTime - b.meta.minTime >= window) continue;
@@ -511,7 +533,11 @@ export class DB implements Appendable, Queryable {
   }
 
   /** Replaces merged blocks by their merge (meta null: they held no samples). */
-  private mergeDone(group: Block[], meta: BlockMeta | null): void {
+  private mergeDone(group: Block[], meta: BlockMeta | null, started = Date.now()): void {
+    this.opts.logger?.info(
+      { sources: group.map((b) => b.ulid), ulid: meta?.ulid ?? null, durationMs: Date.now() - started },
+      'Merged blocks',
+    );
     this.blocks = this.blocks.filter((b) => !group.includes(b));
     if (meta) this.blocks.push(new Block(join(this.dir, meta.ulid)));
     this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
@@ -536,6 +562,8 @@ export class DB implements Appendable, Queryable {
   private async compactBlocksInBackground(): Promise<void> {
     for (let group = this.nextMergeGroup(); group !== null && !this.closed; group = this.nextMergeGroup()) {
       const mutations = this.mutations;
+      const started = Date.now();
+      this.opts.logger?.info({ blocks: group.map((b) => b.ulid) }, 'Merging blocks');
       const meta = await runCompactionJob(
         { kind: 'merge', dataDir: this.dir, dirs: group.map((b) => b.dir) },
         this.abort.signal,
@@ -546,7 +574,7 @@ export class DB implements Appendable, Queryable {
         if (meta) deleteBlockDir(join(this.dir, meta.ulid));
         return;
       }
-      this.mergeDone(group, meta);
+      this.mergeDone(group, meta, started);
     }
   }
 
