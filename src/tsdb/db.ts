@@ -461,7 +461,19 @@ export class DB implements Appendable, Queryable {
           }
           b.add(all[i], this.headTombstones.intervals.get(all[i].ref));
         }
-        const meta = await runCompactionJob({ kind: 'head', head: b.finish() }, this.abort.signal);
+        let meta: BlockMeta | null;
+        try {
+          meta = await runCompactionJob({ kind: 'head', head: b.finish() }, this.abort.signal);
+        } catch (e) {
+          if (this.closed) return;
+          // the worker failed (could not start, out of memory, ...): still persist the range, on this thread
+          this.opts.logger?.warn(
+            { error: (e as Error).message },
+            'Compaction worker failed; compacting on the main thread',
+          );
+          this.compactHeadRange(mint, maxt);
+          continue;
+        }
         if (this.closed) return;
         if (this.headDirty) {
           // rare (a late remote-write sample or delete_series in that range): redo the range on this thread
@@ -564,10 +576,25 @@ export class DB implements Appendable, Queryable {
       const mutations = this.mutations;
       const started = Date.now();
       this.opts.logger?.info({ blocks: group.map((b) => b.ulid) }, 'Merging blocks');
-      const meta = await runCompactionJob(
-        { kind: 'merge', dataDir: this.dir, dirs: group.map((b) => b.dir) },
-        this.abort.signal,
-      );
+      let meta: BlockMeta | null;
+      try {
+        meta = await runCompactionJob(
+          { kind: 'merge', dataDir: this.dir, dirs: group.map((b) => b.dir) },
+          this.abort.signal,
+        );
+      } catch (e) {
+        if (this.closed) return;
+        this.opts.logger?.warn({ error: (e as Error).message }, 'Compaction worker failed; merging on the main thread');
+        this.mergeDone(
+          group,
+          compactBlocks(
+            this.dir,
+            group.map((b) => b.dir),
+          ),
+          started,
+        );
+        continue;
+      }
       if (this.closed) return;
       if (mutations !== this.mutations || group.some((b) => !this.blocks.includes(b))) {
         // tombstones were written or blocks replaced meanwhile: drop this merge, the next round redoes it
