@@ -211,7 +211,7 @@ test(`no acknowledged sample is lost or duplicated across ${KILLS} SIGKILLs duri
   const began = Date.now();
   let last = began;
   let child: ChildProcess | null = null;
-  const landed = { head: 0, merge: 0 };
+  const landed = { head: 0, merge: 0, halfWritten: 0 };
   try {
     for (let round = 0; round <= KILLS; round++) {
       child = start(data, 0, config, flags);
@@ -282,9 +282,13 @@ test(`no acknowledged sample is lost or duplicated across ${KILLS} SIGKILLs duri
       if (lastStart('Compacting head range') > Math.max(lastStart('Wrote block'), lastStart('Head range changed')))
         landed.head++;
       if (lastStart('Merging blocks') > lastStart('Merged blocks')) landed.merge++;
+      if (readdirSync(data).some((n) => n.endsWith('.tmp-for-creation'))) landed.halfWritten++;
     }
     assert.ok(acked.length > KILLS, `remote write was acknowledged (${acked.length} batches)`);
-    console.log(`kills inside a head compaction: ${landed.head}, inside a block merge: ${landed.merge}`);
+    console.log(
+      `kills inside a head compaction: ${landed.head}, inside a block merge: ${landed.merge}; ` +
+        `kills that left a half-written block: ${landed.halfWritten}`,
+    );
     assert.ok(landed.head >= KILLS / 4, `${landed.head} kills landed inside a head compaction`);
     assert.ok(landed.merge >= KILLS / 4, `${landed.merge} kills landed inside a block merge`);
   } finally {
