@@ -149,9 +149,22 @@ class Reader {
   str(): string {
     const n = this.uvarint();
     this.need(n);
-    const s = dec.decode(this.b.subarray(this.pos, this.pos + n));
+    const b = this.b;
+    const start = this.pos;
     this.pos += n;
-    return s;
+    // label names and values are short and mostly ASCII: building those directly is much cheaper than a
+    // TextDecoder call per string (replay decodes every label of every series)
+    if (n <= 32) {
+      let ascii = true;
+      for (let i = start; i < start + n; i++) {
+        if (b[i] >= 0x80) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) return String.fromCharCode.apply(null, b.subarray(start, start + n) as unknown as number[]);
+    }
+    return dec.decode(b.subarray(start, start + n));
   }
 }
 

@@ -189,3 +189,26 @@ test('CRC32-Castagnoli matches the standard check values at any offset and lengt
       assert.equal(crc32c(data, start, start + len), bitwise(data, start, start + len), `at ${start}+${len}`);
     }
 });
+
+test('series records round-trip any label text (ASCII fast path and UTF-8), short and long', () => {
+  const b = new RecordBuffer();
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.string({ minLength: 1, maxLength: 50 }), fc.string({ unit: 'grapheme', maxLength: 60 })), {
+        minLength: 1,
+        maxLength: 8,
+      }),
+      (pairs) => {
+        const obj: Record<string, string> = {};
+        for (const [k, v] of pairs) obj[`l_${k}`] = v === '' ? 'x' : v;
+        const labels = Labels.fromObject(obj);
+        b.reset();
+        encodeSeries(b, [{ ref: 7, labels }]);
+        const got: string[][] = [];
+        decodeSeries(b.bytes(), (_ref, l) => got.push([...l.flat]));
+        assert.deepEqual(got, [[...labels.flat]]);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
