@@ -73,6 +73,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** CPU time of a process so far (user + system of all its threads), from /proc (10 ms ticks). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name and state
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
 function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : 0;
@@ -103,6 +111,8 @@ interface Started {
   child: ChildProcess;
   url: string;
   startupMs: number;
+  /** CPU time (user + system, all threads) the process used until it was ready. */
+  startupCpuMs: number;
   /** What the process logged on stderr (Prometheus logs its WAL replay duration there). */
   log: () => string;
 }
@@ -129,7 +139,7 @@ async function startPrometheus(dataDir: string, cfg: string, extra: string[] = [
   });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, child);
-  return { child, url, startupMs: Date.now() - started, log: () => log };
+  return { child, url, startupMs: Date.now() - started, startupCpuMs: cpuMs(child.pid!), log: () => log };
 }
 
 async function startOsprey(dataDir: string, cfg: string): Promise<Started> {
@@ -154,7 +164,7 @@ async function startOsprey(dataDir: string, cfg: string): Promise<Started> {
   child.stderr?.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, child);
-  return { child, url, startupMs: Date.now() - started, log: () => log };
+  return { child, url, startupMs: Date.now() - started, startupCpuMs: cpuMs(child.pid!), log: () => log };
 }
 
 function blocksBytesPerSample(dir: string): { bytes: number; samples: number; blocks: number } {
@@ -341,6 +351,14 @@ export async function runStorageBench(
       `  osprey DB.open ${ospreyReplayMs} ms | osprey process to ready ${o2.startupMs} ms (empty dir ${emptyOsprey.startupMs} ms, ` +
         `+${ospreyProcReplay} ms) | prometheus to ready ${p2.startupMs} ms (empty dir ${emptyProm.startupMs} ms, +${promReplay} ms) | ` +
         `ratio of the WAL part ${(ospreyProcReplay / Math.max(1, promReplay)).toFixed(2)}`,
+    );
+    // CPU time is what a loaded machine distorts least: the replay's share is the difference to an empty dir
+    const promReplayCpu = p2.startupCpuMs - emptyProm.startupCpuMs;
+    const ospreyReplayCpu = o2.startupCpuMs - emptyOsprey.startupCpuMs;
+    console.log(
+      `  CPU time to ready: osprey ${o2.startupCpuMs} ms (empty dir ${emptyOsprey.startupCpuMs} ms, +${ospreyReplayCpu} ms) | ` +
+        `prometheus ${p2.startupCpuMs} ms (empty dir ${emptyProm.startupCpuMs} ms, +${promReplayCpu} ms) | ` +
+        `ratio of the WAL part ${(ospreyReplayCpu / Math.max(10, promReplayCpu)).toFixed(2)}`,
     );
     const oPer = (ospreyRss - ospreyEmptyRss) / N;
     const pPer = (promRss - promEmptyRss) / N;
