@@ -410,18 +410,34 @@ export class DB implements Appendable, Queryable {
 
   /** After a head range was written (meta null: it held no samples): registers the block, truncates head and WAL. */
   private headRangeDone(meta: BlockMeta | null, mint: number, maxt: number, started: number): void {
+    const t0 = performance.now();
     if (meta) {
       this.blocks.push(new Block(join(this.dir, meta.ulid)));
       this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
       this.compactionsTotal++;
+    }
+    const t1 = performance.now();
+    this.head.truncate(maxt);
+    this.headTombstones.truncate(maxt, (ref) => this.head.seriesByRef(ref) !== undefined);
+    const t2 = performance.now();
+    this.truncateWAL(maxt);
+    const t3 = performance.now();
+    if (meta) {
+      // the last three are main-thread work after the block was written
       this.opts.logger?.info(
-        { mint, maxt, ulid: meta.ulid, series: meta.stats.numSeries, durationMs: Date.now() - started },
+        {
+          mint,
+          maxt,
+          ulid: meta.ulid,
+          series: meta.stats.numSeries,
+          durationMs: Date.now() - started,
+          openMs: Math.round(t1 - t0),
+          truncateMs: Math.round(t2 - t1),
+          checkpointMs: Math.round(t3 - t2),
+        },
         'Wrote block',
       );
     }
-    this.head.truncate(maxt);
-    this.headTombstones.truncate(maxt, (ref) => this.head.seriesByRef(ref) !== undefined);
-    this.truncateWAL(maxt);
   }
 
   private compactHead(): void {

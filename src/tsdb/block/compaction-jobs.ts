@@ -25,7 +25,10 @@ export function runCompactionJob(job: CompactionJob, signal?: AbortSignal): Prom
   const api = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./compaction-worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  const transfer = job.kind === 'head' ? [job.head.bytes.buffer as ArrayBuffer] : [];
+  const h = job.kind === 'head' ? job.head : null;
+  const transfer = h
+    ? [h.bytes, h.chunkMeta, h.seriesChunks, h.labelLengths, h.labelCounts].map((a) => a.buffer as ArrayBuffer)
+    : [];
   return new Promise((resolve, reject) => {
     const worker = new Worker(boot, { eval: true, workerData: job, transferList: transfer });
     let settled = false;
