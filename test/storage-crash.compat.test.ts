@@ -270,7 +270,12 @@ test(`no acknowledged sample is lost or duplicated across ${KILLS} SIGKILLs duri
       })();
       const deadline = Date.now() + 15_000;
       while (Date.now() < deadline && !output().slice(from).includes(want)) await sleep(10);
-      await sleep(Math.random() * 400);
+      if (round % 4 === 0) {
+        // every other head round: kill while the worker has a block half-written (its temporary dir exists)
+        const until = Date.now() + 3000;
+        while (Date.now() < until && !readdirSync(data).some((n) => n.endsWith('.tmp-for-creation')))
+          await new Promise((r) => setImmediate(r));
+      } else await sleep(Math.random() * 400);
       const exited = new Promise((r) => child!.once('close', r));
       child.kill('SIGKILL');
       await exited;
@@ -291,6 +296,8 @@ test(`no acknowledged sample is lost or duplicated across ${KILLS} SIGKILLs duri
     );
     assert.ok(landed.head >= KILLS / 4, `${landed.head} kills landed inside a head compaction`);
     assert.ok(landed.merge >= KILLS / 4, `${landed.merge} kills landed inside a block merge`);
+    // and the restarts after those cleaned the half-written blocks up (checked at the top of each round)
+    assert.ok(landed.halfWritten >= 1, 'at least one kill left a half-written block');
   } finally {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     target.server.close();
