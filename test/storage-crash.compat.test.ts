@@ -283,6 +283,8 @@ test(`no acknowledged sample is lost or duplicated across ${KILLS} SIGKILLs duri
       await pusher;
       // did the kill land inside a compaction? (a start line without its end line)
       const out = output().slice(from);
+      // the worker thread loads under bin/osprey.js (tsx registered in the worker), no main-thread fallback
+      assert.ok(!out.includes('Compaction worker failed'), `round ${round}: ${out.slice(-3000)}`);
       const lastStart = (m: string) => out.lastIndexOf(m);
       if (lastStart('Compacting head range') > Math.max(lastStart('Wrote block'), lastStart('Head range changed')))
         landed.head++;
