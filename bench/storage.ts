@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Labels } from '../src/model/index.ts';
 import { encodeWriteRequestBody } from '../src/remote/index.ts';
 import { openBlocks } from '../src/tsdb/block/index.ts';
@@ -25,6 +26,9 @@ export interface StorageBenchResult {
   ospreyRssPerSeries: number;
   prometheusRssPerSeries: number;
   ospreyRssPerSeriesAfterCompaction: number;
+  /** Head compaction of N series x 2h: how long the event loop was blocked, on the main thread vs in the worker. */
+  compactionBlockedMsSync: number;
+  compactionMaxLoopDelayMsBackground: number;
 }
 
 /** Deterministic data: counters (random increments), gauges (2-decimal random walk), constants. */
@@ -69,6 +73,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** CPU time of a process so far (user + system of all its threads), from /proc (10 ms ticks). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name and state
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
 function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : 0;
@@ -99,6 +111,8 @@ interface Started {
   child: ChildProcess;
   url: string;
   startupMs: number;
+  /** CPU time (user + system, all threads) the process used until it was ready. */
+  startupCpuMs: number;
   /** What the process logged on stderr (Prometheus logs its WAL replay duration there). */
   log: () => string;
 }
@@ -125,7 +139,7 @@ async function startPrometheus(dataDir: string, cfg: string, extra: string[] = [
   });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, child);
-  return { child, url, startupMs: Date.now() - started, log: () => log };
+  return { child, url, startupMs: Date.now() - started, startupCpuMs: cpuMs(child.pid!), log: () => log };
 }
 
 async function startOsprey(dataDir: string, cfg: string): Promise<Started> {
@@ -150,7 +164,7 @@ async function startOsprey(dataDir: string, cfg: string): Promise<Started> {
   child.stderr?.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, child);
-  return { child, url, startupMs: Date.now() - started, log: () => log };
+  return { child, url, startupMs: Date.now() - started, startupCpuMs: cpuMs(child.pid!), log: () => log };
 }
 
 function blocksBytesPerSample(dir: string): { bytes: number; samples: number; blocks: number } {
@@ -338,6 +352,14 @@ export async function runStorageBench(
         `+${ospreyProcReplay} ms) | prometheus to ready ${p2.startupMs} ms (empty dir ${emptyProm.startupMs} ms, +${promReplay} ms) | ` +
         `ratio of the WAL part ${(ospreyProcReplay / Math.max(1, promReplay)).toFixed(2)}`,
     );
+    // CPU time is what a loaded machine distorts least: the replay's share is the difference to an empty dir
+    const promReplayCpu = p2.startupCpuMs - emptyProm.startupCpuMs;
+    const ospreyReplayCpu = o2.startupCpuMs - emptyOsprey.startupCpuMs;
+    console.log(
+      `  CPU time to ready: osprey ${o2.startupCpuMs} ms (empty dir ${emptyOsprey.startupCpuMs} ms, +${ospreyReplayCpu} ms) | ` +
+        `prometheus ${p2.startupCpuMs} ms (empty dir ${emptyProm.startupCpuMs} ms, +${promReplayCpu} ms) | ` +
+        `ratio of the WAL part ${(ospreyReplayCpu / Math.max(10, promReplayCpu)).toFixed(2)}`,
+    );
     const oPer = (ospreyRss - ospreyEmptyRss) / N;
     const pPer = (promRss - promEmptyRss) / N;
     console.log(
@@ -367,7 +389,40 @@ export async function runStorageBench(
     const oc = (compactedRss - ospreyEmptyRss) / N;
     console.log(`RSS per series after compaction (4h of 60s samples, older part in blocks): osprey ${oc.toFixed(0)} B`);
 
+    // 4. Event loop during head compaction: N series x 3.5h at 30s, one 2h block written
+    const fillForCompaction = (d: string) => {
+      const gen = generator(N, 11);
+      const db = DB.open(d);
+      const cStart = Math.floor(end / (2 * H)) * 2 * H - 4 * H;
+      for (let t = cStart; t < cStart + 3.5 * H; t += 30_000) {
+        const app = db.appender();
+        for (let i = 0; i < N; i++) app.append(0, gen.labels[i], t, gen.next(i));
+        app.commit();
+      }
+      return db;
+    };
+    const syncDb = fillForCompaction(join(work, 'compact-sync'));
+    const s0 = performance.now();
+    syncDb.maintain(end);
+    const blockedSync = performance.now() - s0;
+    syncDb.close();
+    const bgDb = fillForCompaction(join(work, 'compact-bg'));
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    const b0 = performance.now();
+    await bgDb.maintainInBackground(end);
+    const bgMs = performance.now() - b0;
+    delay.disable();
+    bgDb.close();
+    const bgMaxDelay = delay.max / 1e6;
+    console.log(
+      `head compaction of ${N} series x 2h (30s): on the main thread it blocks the event loop ${blockedSync.toFixed(0)} ms | ` +
+        `in the worker it takes ${bgMs.toFixed(0)} ms with a max event-loop delay of ${bgMaxDelay.toFixed(0)} ms`,
+    );
+
     return {
+      compactionBlockedMsSync: blockedSync,
+      compactionMaxLoopDelayMsBackground: bgMaxDelay,
       ospreyBytesPerSample: ob,
       prometheusBytesPerSample: pb,
       ospreyReplayMs,

@@ -100,11 +100,20 @@ export class OspreyServer {
   ) {
     const retention = parseDuration(flags['storage.tsdb.retention.time']);
     const retentionBytes = parseSize(flags['storage.tsdb.retention.size']);
+    // Prometheus: 15d unless a size limit alone is given.
+    const retentionMs = retention > 0 ? retention : retentionBytes > 0 ? 0 : 15 * 24 * 3600 * 1000;
+    const minBlock = parseDuration(flags['storage.tsdb.min-block-duration']) || 2 * 3600 * 1000;
+    // Prometheus: 10% of the retention time, at most 31d
+    const maxBlock =
+      parseDuration(flags['storage.tsdb.max-block-duration']) ||
+      Math.min(31 * 24 * 3600 * 1000, retentionMs > 0 ? retentionMs / 10 : Number.POSITIVE_INFINITY);
     this.db = DB.open(resolve(flags['storage.tsdb.path']), {
       noLockfile: flags['storage.tsdb.no-lockfile'] === 'true',
-      // Prometheus: 15d unless a size limit alone is given.
-      retentionMs: retention > 0 ? retention : retentionBytes > 0 ? 0 : 15 * 24 * 3600 * 1000,
+      retentionMs,
       retentionBytes,
+      chunkRange: minBlock,
+      maxBlockDuration: maxBlock,
+      autoCompact: true,
       logger: log.child({ component: 'tsdb' }),
     });
     this.head = this.db.head;
@@ -383,8 +392,9 @@ export class OspreyServer {
       this.amHttp.get('/-/ready', async () => 'OK');
       await this.amHttp.listen({ host: am.host, port: am.port });
     }
-    // Head compaction into blocks, WAL truncation, block merges and retention, once a minute.
-    this.maintenanceTimer = setInterval(() => this.db.maintain(), 60_000);
+    // Head compaction into blocks, WAL truncation, block merges and retention, once a minute; blocks are
+    // written in a worker thread.
+    this.maintenanceTimer = setInterval(() => void this.db.maintainInBackground(), 60_000);
     this.maintenanceTimer.unref();
     this.log.info({ url: this.address, config: this.flags['config.file'] || 'built-in default' }, 'Osprey is ready');
   }

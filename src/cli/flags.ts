@@ -133,6 +133,18 @@ export const SERVER_FLAGS: FlagDef[] = [
     kind: 'size',
   },
   {
+    name: 'storage.tsdb.min-block-duration',
+    help: 'Minimum duration of a data block before being persisted (hidden in Prometheus; for testing).',
+    default: '2h',
+    kind: 'duration',
+  },
+  {
+    name: 'storage.tsdb.max-block-duration',
+    help: 'Maximum duration compacted blocks may span (hidden in Prometheus; default: 10% of the retention time, at most 31d).',
+    default: '0s',
+    kind: 'duration',
+  },
+  {
     name: 'storage.tsdb.no-lockfile',
     help: 'Do not create lockfile in data directory.',
     default: 'false',

@@ -21,10 +21,16 @@ import {
   MergeQuerier,
   openBlocks,
   repairDataDir,
+  type BlockMeta,
+  HeadBlockJobBuilder,
+  runCompactionJob,
   writeBlockFromQuerier,
+  writeHeadBlock,
   writeTombstones,
 } from './block/index.ts';
 import { DEFAULT_CHUNK_RANGE, Head, type HeadOptions } from './head.ts';
+import { Fit, type MemSeries } from './mem-series.ts';
+import { SeriesTable } from './series-table.ts';
 import {
   decodeTombstonesRecord,
   encodeTombstonesRecord,
@@ -42,7 +48,7 @@ import {
   type Series,
 } from './interfaces.ts';
 import {
-  decodeSamples,
+  decodeSamplesInto,
   decodeSeries,
   encodeSamples,
   encodeSeries,
@@ -53,6 +59,7 @@ import {
   RECORD_TOMBSTONES,
   RecordBuffer,
   replayWAL,
+  SampleBatch,
   WAL,
   writeCheckpoint,
 } from './wal/index.ts';
@@ -65,6 +72,13 @@ export interface DBOptions extends HeadOptions {
   retentionMs?: number;
   /** Size retention in bytes (0 = none). */
   retentionBytes?: number;
+  /** Blocks are merged up to this span (default: 81x the block range, 162h with 2h blocks). */
+  maxBlockDuration?: number;
+  /**
+   * Start a background compaction (maintainInBackground) as soon as a commit makes the head span more
+   * than 1.5 block ranges, as Prometheus does, instead of waiting for the next maintenance call.
+   */
+  autoCompact?: boolean;
   /** Test hook: builds the WAL (e.g. one whose writes fail as on a full disk). */
   walFactory?: (dir: string, segmentSize?: number) => WAL;
   logger?: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
@@ -118,6 +132,18 @@ export class DB implements Appendable, Queryable {
   /** Newest sample timestamp logged per WAL segment (for truncation). */
   private readonly segmentMaxT = new Map<number, number>();
   private readonly range: number;
+  /** The running maintainInBackground round. */
+  private background: Promise<void> | null = null;
+  private readonly abort = new AbortController();
+  private closed = false;
+  /** Blocks replaced or deleted, closed after a grace period (see retire). */
+  private retired: Block[] = [];
+  /** Counts block tombstone changes (delete_series, clean_tombstones), so a merge that raced one is dropped. */
+  private mutations = 0;
+  /** While a head range is written in the background: its end; a commit or deletion below marks it dirty. */
+  private compactingBelow = Number.NEGATIVE_INFINITY;
+  private headDirty = false;
+  private autoScheduled = false;
 
   private constructor(
     readonly dir: string,
@@ -136,14 +162,12 @@ export class DB implements Appendable, Queryable {
     }
     this.head = new Head(opts);
     this.walDir = join(dir, 'wal');
-    this.replay = this.replayInto();
+    // Samples already persisted in blocks are not appended again (Prometheus's minValidTime).
+    this.replay = this.replayInto(this.blocksMaxTime());
     if (this.replay.corruption) {
       this.walCorruptionsTotal++;
       opts.logger?.warn({ error: this.replay.corruption }, 'WAL corruption repaired: the torn tail was cut off');
     }
-    // Samples already persisted in blocks are not appended again (Prometheus's minValidTime).
-    const blocksMaxT = this.blocksMaxTime();
-    if (blocksMaxT > Number.NEGATIVE_INFINITY) this.head.truncate(blocksMaxT);
     this.wal = this.newWAL();
     this.head.setCommitListener((b) => {
       const rec = this.rec;
@@ -156,15 +180,29 @@ export class DB implements Appendable, Queryable {
       if (b.n > 0) {
         if (this.refs.length < b.n) this.refs = new Float64Array(b.n * 2);
         let maxT = Number.NEGATIVE_INFINITY;
+        let minT = Number.POSITIVE_INFINITY;
         for (let i = 0; i < b.n; i++) {
           this.refs[i] = b.series[i].ref;
-          if (b.ts[i] > maxT) maxT = b.ts[i];
+          const t = b.ts[i];
+          if (t > maxT) maxT = t;
+          if (t < minT) minT = t;
         }
+        if (minT < this.compactingBelow) this.headDirty = true;
         rec.reset();
         encodeSamples(rec, this.refs, b.ts, b.vs, b.n);
         out.push(rec.bytes());
         const seg = this.wal.currentSegment;
         if (maxT > (this.segmentMaxT.get(seg) ?? Number.NEGATIVE_INFINITY)) this.segmentMaxT.set(seg, maxT);
+        if (opts.autoCompact && !this.autoScheduled && this.background === null) {
+          const headMin = Math.min(this.head.minTime(), minT);
+          if (Math.max(this.head.maxTime(), maxT) - headMin > (this.range * 3) / 2) {
+            this.autoScheduled = true;
+            setImmediate(() => {
+              this.autoScheduled = false;
+              void this.maintainInBackground();
+            });
+          }
+        }
       }
       if (out.length > 0) this.logToWAL(out);
     });
@@ -245,6 +283,8 @@ export class DB implements Appendable, Queryable {
    * overlapping block, and deleted intervals for the head (logged to the WAL so they survive a restart).
    */
   deleteSeries(matchers: readonly Matcher[], mint = -MAX_TOMBSTONE_TIME, maxt = MAX_TOMBSTONE_TIME): void {
+    this.mutations++;
+    if (mint < this.compactingBelow) this.headDirty = true;
     for (const b of this.blocks) {
       if (b.meta.maxTime <= mint || b.meta.minTime > maxt) continue;
       const refs = b.postingsFor(matchers);
@@ -264,10 +304,11 @@ export class DB implements Appendable, Queryable {
 
   /** clean_tombstones: rewrites every block that has tombstones without the deleted data. */
   cleanTombstones(): void {
+    this.mutations++;
     for (const b of [...this.blocks]) {
       if (b.tombstones.size === 0) continue;
       const meta = compactBlocks(this.dir, [b.dir]);
-      b.close();
+      this.retire([b]);
       this.blocks = this.blocks.filter((x) => x !== b);
       if (meta) this.blocks.push(new Block(join(this.dir, meta.ulid)));
       deleteBlockDir(b.dir);
@@ -308,11 +349,13 @@ export class DB implements Appendable, Queryable {
   }
 
   /**
-   * Periodic maintenance (call every minute): persists the head's oldest 2h range as a block once the head
-   * spans more than 1.5 ranges (as Prometheus does), truncates head and WAL, merges blocks and applies
-   * retention. `now` is for tests.
+   * Periodic maintenance, synchronous (offline tools and tests): persists the head's oldest 2h range as a
+   * block once the head spans more than 1.5 ranges (as Prometheus does), truncates head and WAL, merges
+   * blocks and applies retention. Does nothing while a background round (maintainInBackground) runs.
+   * `now` is for tests.
    */
   maintain(now = Date.now()): void {
+    if (this.background !== null || this.closed) return;
     try {
       this.compactHead();
       this.compactBlocks();
@@ -323,29 +366,142 @@ export class DB implements Appendable, Queryable {
     this.applyRetention(now);
   }
 
-  private compactHead(): void {
+  /**
+   * The same as maintain(), with block writing and merging in a worker thread so scrapes, queries and
+   * remote write go on meanwhile (the server's once-a-minute timer). The main thread only copies the head
+   * range's chunk bytes (in slices that yield to the event loop) and swaps blocks in and out. Calls made
+   * while a round runs return that round.
+   */
+  maintainInBackground(now = Date.now()): Promise<void> {
+    if (this.background !== null) return this.background;
+    if (this.closed) return Promise.resolve();
+    const round = this.backgroundRound(now).finally(() => {
+      this.background = null;
+    });
+    this.background = round;
+    return round;
+  }
+
+  private async backgroundRound(now: number): Promise<void> {
+    try {
+      await this.compactHeadInBackground();
+      await this.compactBlocksInBackground();
+    } catch (e) {
+      if (this.closed) return;
+      this.compactionFailuresTotal++;
+      this.opts.logger?.error({ error: (e as Error).message }, 'Compaction failed');
+    }
+    if (!this.closed) this.applyRetention(now);
+  }
+
+  /** The head range to persist next, or null while the head spans at most 1.5 ranges. */
+  private nextHeadRange(): { mint: number; maxt: number } | null {
     const range = this.range;
+    const minT = this.head.minTime();
+    const maxT = this.head.maxTime();
+    if (!Number.isFinite(minT) || maxT - minT <= (range * 3) / 2) return null;
+    const mint = Math.floor(minT / range) * range;
+    return { mint, maxt: mint + range };
+  }
+
+  private headJobBuilder(mint: number, maxt: number): HeadBlockJobBuilder {
+    return new HeadBlockJobBuilder(this.dir, mint, maxt, Math.max(mint, this.head.minValidTime()), this.range);
+  }
+
+  /** After a head range was written (meta null: it held no samples): registers the block, truncates head and WAL. */
+  private headRangeDone(meta: BlockMeta | null, mint: number, maxt: number, started: number): void {
+    const t0 = performance.now();
+    if (meta) {
+      this.blocks.push(new Block(join(this.dir, meta.ulid)));
+      this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
+      this.compactionsTotal++;
+    }
+    const t1 = performance.now();
+    this.head.truncate(maxt);
+    this.headTombstones.truncate(maxt, (ref) => this.head.seriesByRef(ref) !== undefined);
+    const t2 = performance.now();
+    this.truncateWAL(maxt);
+    const t3 = performance.now();
+    if (meta) {
+      // the last three are main-thread work after the block was written
+      this.opts.logger?.info(
+        {
+          mint,
+          maxt,
+          ulid: meta.ulid,
+          series: meta.stats.numSeries,
+          durationMs: Date.now() - started,
+          openMs: Math.round(t1 - t0),
+          truncateMs: Math.round(t2 - t1),
+          checkpointMs: Math.round(t3 - t2),
+        },
+        'Wrote block',
+      );
+    }
+  }
+
+  private compactHead(): void {
     for (;;) {
-      const minT = this.head.minTime();
-      const maxT = this.head.maxTime();
-      if (!Number.isFinite(minT) || maxT - minT <= (range * 3) / 2) return;
-      const mint = Math.floor(minT / range) * range;
-      const maxt = mint + range;
+      const r = this.nextHeadRange();
+      if (r === null) return;
+      this.compactHeadRange(r.mint, r.maxt);
+    }
+  }
+
+  /** Writes one head range as a block on this thread. */
+  private compactHeadRange(mint: number, maxt: number): void {
+    const started = Date.now();
+    const b = this.headJobBuilder(mint, maxt);
+    for (const s of this.head.series.values()) b.add(s, this.headTombstones.intervals.get(s.ref));
+    this.headRangeDone(writeHeadBlock(b.finish()), mint, maxt, started);
+  }
+
+  private async compactHeadInBackground(): Promise<void> {
+    // a few ranges per round, so merges get their turn even when the head grows as fast as it is written
+    for (let n = 0; n < 3; n++) {
+      const r = this.nextHeadRange();
+      if (r === null || this.closed) return;
+      const { mint, maxt } = r;
       const started = Date.now();
-      const q = this.headQuerier();
-      if (q.select([], mint, maxt - 1).length > 0) {
-        const meta = writeBlockFromQuerier(this.dir, q, mint, maxt);
-        this.blocks.push(new Block(join(this.dir, meta.ulid)));
-        this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
-        this.compactionsTotal++;
-        this.opts.logger?.info(
-          { mint, maxt, ulid: meta.ulid, series: meta.stats.numSeries, durationMs: Date.now() - started },
-          'Wrote block',
-        );
+      this.opts.logger?.info({ mint, maxt }, 'Compacting head range');
+      // commits and deletions reaching into [mint, maxt) from now on make this round's copy stale
+      this.compactingBelow = maxt;
+      this.headDirty = false;
+      try {
+        const b = this.headJobBuilder(mint, maxt);
+        const all = [...this.head.series.values()];
+        for (let i = 0; i < all.length; i++) {
+          if (i % 2000 === 1999) {
+            await yieldToEventLoop();
+            if (this.closed) return;
+          }
+          b.add(all[i], this.headTombstones.intervals.get(all[i].ref));
+        }
+        let meta: BlockMeta | null;
+        try {
+          meta = await runCompactionJob({ kind: 'head', head: b.finish() }, this.abort.signal);
+        } catch (e) {
+          if (this.closed) return;
+          // the worker failed (could not start, out of memory, ...): still persist the range, on this thread
+          this.opts.logger?.warn(
+            { error: (e as Error).message },
+            'Compaction worker failed; compacting on the main thread',
+          );
+          this.compactHeadRange(mint, maxt);
+          continue;
+        }
+        if (this.closed) return;
+        if (this.headDirty) {
+          // rare (a late remote-write sample or delete_series in that range): redo the range on this thread
+          if (meta) deleteBlockDir(join(this.dir, meta.ulid));
+          this.opts.logger?.info({ mint, maxt }, 'Head range changed while it was written; writing it again');
+          this.compactHeadRange(mint, maxt);
+          continue;
+        }
+        this.headRangeDone(meta, mint, maxt, started);
+      } finally {
+        this.compactingBelow = Number.NEGATIVE_INFINITY;
       }
-      this.head.truncate(maxt);
-      this.headTombstones.truncate(maxt, (ref) => this.head.seriesByRef(ref) !== undefined);
-      this.truncateWAL(maxt);
     }
   }
 
@@ -384,10 +540,12 @@ export class DB implements Appendable, Queryable {
     for (const seg of [...this.segmentMaxT.keys()]) if (seg <= last) this.segmentMaxT.delete(seg);
   }
 
-  /** Merges blocks in aligned windows of 3x their range (6h, 18h, ...) once a window is complete. */
-  private compactBlocks(): void {
+  /** The first group of blocks due for merging: an aligned window of 3x (9x, ...) the range, complete and older than the head. */
+  private nextMergeGroup(): Block[] | null {
     const headMin = this.head.minTime();
-    for (let window = this.range * 3; window <= this.range * 3 ** 4; window *= 3) {
+    // Prometheus's ranges: the block range times 3, 9, ... (at most 3^9), up to the longest block allowed
+    const longest = Math.min(this.opts.maxBlockDuration ?? this.range * 3 ** 4, this.range * 3 ** 9);
+    for (let window = this.range * 3; window <= longest; window *= 3) {
       const groups = new Map<number, Block[]>();
       for (const b of this.blocks) {
         if (b.meta.maxTime - b.meta.minTime >= window) continue;
@@ -397,17 +555,85 @@ export class DB implements Appendable, Queryable {
         if (g) g.push(b);
         else groups.set(start, [b]);
       }
-      for (const [start, group] of groups) {
-        if (group.length < 2 || start + window > headMin) continue;
-        const dirs = group.map((b) => b.dir);
-        for (const b of group) b.close();
-        this.blocks = this.blocks.filter((b) => !group.includes(b));
-        const meta = compactBlocks(this.dir, dirs, { deleteSources: true });
-        if (meta) this.blocks.push(new Block(join(this.dir, meta.ulid)));
-        this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
-        this.compactionsTotal++;
-      }
+      for (const [start, group] of groups) if (group.length >= 2 && start + window <= headMin) return group;
     }
+    return null;
+  }
+
+  /** Replaces merged blocks by their merge (meta null: they held no samples). */
+  private mergeDone(group: Block[], meta: BlockMeta | null, started = Date.now()): void {
+    this.opts.logger?.info(
+      { sources: group.map((b) => b.ulid), ulid: meta?.ulid ?? null, durationMs: Date.now() - started },
+      'Merged blocks',
+    );
+    this.blocks = this.blocks.filter((b) => !group.includes(b));
+    if (meta) this.blocks.push(new Block(join(this.dir, meta.ulid)));
+    this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
+    this.compactionsTotal++;
+    this.retire(group);
+    for (const b of group) deleteBlockDir(b.dir);
+  }
+
+  /** Merges blocks in aligned windows of 3x their range (6h, 18h, ...) once a window is complete. */
+  private compactBlocks(): void {
+    for (let group = this.nextMergeGroup(); group !== null; group = this.nextMergeGroup()) {
+      this.mergeDone(
+        group,
+        compactBlocks(
+          this.dir,
+          group.map((b) => b.dir),
+        ),
+      );
+    }
+  }
+
+  private async compactBlocksInBackground(): Promise<void> {
+    for (let group = this.nextMergeGroup(); group !== null && !this.closed; group = this.nextMergeGroup()) {
+      const mutations = this.mutations;
+      const started = Date.now();
+      this.opts.logger?.info({ blocks: group.map((b) => b.ulid) }, 'Merging blocks');
+      let meta: BlockMeta | null;
+      try {
+        meta = await runCompactionJob(
+          { kind: 'merge', dataDir: this.dir, dirs: group.map((b) => b.dir) },
+          this.abort.signal,
+        );
+      } catch (e) {
+        if (this.closed) return;
+        this.opts.logger?.warn({ error: (e as Error).message }, 'Compaction worker failed; merging on the main thread');
+        this.mergeDone(
+          group,
+          compactBlocks(
+            this.dir,
+            group.map((b) => b.dir),
+          ),
+          started,
+        );
+        continue;
+      }
+      if (this.closed) return;
+      if (mutations !== this.mutations || group.some((b) => !this.blocks.includes(b))) {
+        // tombstones were written or blocks replaced meanwhile: drop this merge, the next round redoes it
+        if (meta) deleteBlockDir(join(this.dir, meta.ulid));
+        return;
+      }
+      this.mergeDone(group, meta, started);
+    }
+  }
+
+  /**
+   * Blocks taken out of the list are closed a while later, not at once: a query that started before may
+   * still read their chunks (their files stay readable through the open descriptors after deletion).
+   */
+  private retire(blocks: readonly Block[]): void {
+    if (blocks.length === 0) return;
+    const list = [...blocks];
+    this.retired.push(...list);
+    const timer = setTimeout(() => {
+      for (const b of list) b.close();
+      this.retired = this.retired.filter((b) => !list.includes(b));
+    }, 60_000);
+    timer.unref();
   }
 
   private applyRetention(now: number): void {
@@ -417,7 +643,7 @@ export class DB implements Appendable, Queryable {
     const deleted = deleteBlocksBeyondRetention(this.dir, { retentionMs, retentionBytes, referenceTime: now });
     if (deleted.length > 0) {
       const gone = new Set(deleted.map((d) => d.ulid));
-      for (const b of this.blocks) if (gone.has(b.meta.ulid)) b.close();
+      this.retire(this.blocks.filter((b) => gone.has(b.meta.ulid)));
       this.blocks = this.blocks.filter((b) => !gone.has(b.meta.ulid));
       for (const d of deleted)
         this.opts.logger?.info({ ulid: d.ulid, reason: d.reason }, 'Deleted block beyond retention');
@@ -431,51 +657,81 @@ export class DB implements Appendable, Queryable {
     return m;
   }
 
+  /**
+   * Closes the WAL and blocks and releases the lock. A background compaction is stopped (its worker is
+   * terminated; a half-written block stays under a temporary name that the next open removes).
+   */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.abort.abort();
     this.head.setCommitListener(null);
     this.wal.close();
     for (const b of this.blocks) b.close();
+    for (const b of this.retired) b.close();
+    this.retired = [];
     if (this.lockFile) {
       rmSync(this.lockFile, { force: true });
       heldLocks.delete(this.lockFile);
     }
   }
 
-  private replayInto(): ReplayStats {
+  /**
+   * Rebuilds the head from the last checkpoint and the later WAL segments. Samples records are decoded into
+   * reused typed arrays and written straight into their series' chunks (refs come from the series records,
+   * so no label set is looked up per sample and no appender batch is built). Samples older than the newest
+   * block are skipped: they are persisted already.
+   */
+  private replayInto(minValidTime: number): ReplayStats {
     const head = this.head;
     const started = Date.now();
-    // A series may be logged again under a new ref after a restart; map every logged ref to the head's.
-    const refMap = new Map<number, number>();
+    if (minValidTime > Number.NEGATIVE_INFINITY) head.truncate(minValidTime);
+    // A series may be logged again under a new ref after a restart; map every logged ref to its series.
+    const refTable = new SeriesTable();
+    const bigRefs = new Map<number, MemSeries>();
+    const seriesFor = (ref: number): MemSeries | undefined =>
+      ref >= 0 && ref < 2 ** 32 ? refTable.get(ref) : bigRefs.get(ref);
+    const batch = new SampleBatch();
     let series = 0;
     let samples = 0;
+    // Decoded samples wait here (in WAL order) and are written series by series in runs: appending a
+    // series' samples one after the other keeps its chunk hot, much faster than interleaving all series.
+    const pending = new PendingSamples();
+    const flush = () => {
+      samples += pending.applyTo(head);
+    };
     const onRecord = (rec: Uint8Array, segment: number) => {
-      if (rec[0] === RECORD_SERIES) {
+      const type = rec[0];
+      if (type === RECORD_SAMPLES) {
+        const n = decodeSamplesInto(rec, batch);
+        const { refs, ts, vs } = batch;
+        let maxT = this.segmentMaxT.get(segment) ?? Number.NEGATIVE_INFINITY;
+        for (let i = 0; i < n; i++) {
+          const t = ts[i];
+          if (t > maxT) maxT = t;
+          const s = seriesFor(refs[i]);
+          if (s === undefined) continue; // its series record was lost with a torn segment
+          if (pending.full()) flush();
+          pending.add(s.ref, t, vs[i]);
+        }
+        if (segment >= 0) this.segmentMaxT.set(segment, maxT);
+      } else if (type === RECORD_SERIES) {
         decodeSeries(rec, (ref, labels) => {
-          refMap.set(ref, head.restoreSeries(ref, labels).ref);
+          let s: MemSeries;
+          try {
+            s = head.restoreSeries(ref, labels);
+          } catch (e) {
+            if (e instanceof AppendError) return; // invalid label set: its samples are dropped
+            throw e;
+          }
+          if (ref >= 0 && ref < 2 ** 32) refTable.set(ref, s);
+          else bigRefs.set(ref, s);
           series++;
         });
-      } else if (rec[0] === RECORD_SAMPLES) {
-        const app = head.appender();
-        let maxT = this.segmentMaxT.get(segment) ?? Number.NEGATIVE_INFINITY;
-        decodeSamples(rec, (ref, t, v) => {
-          if (t > maxT) maxT = t;
-          const r = refMap.get(ref);
-          if (r === undefined) return; // its series record was lost with a torn segment
-          const s = head.seriesByRef(r);
-          if (!s) return;
-          try {
-            app.append(r, s.labels, t, v);
-            samples++;
-          } catch (e) {
-            if (!(e instanceof AppendError)) throw e;
-          }
-        });
-        app.commit();
-        if (segment >= 0) this.segmentMaxT.set(segment, maxT);
-      } else if (rec[0] === RECORD_TOMBSTONES) {
+      } else if (type === RECORD_TOMBSTONES) {
         decodeTombstonesRecord(rec, (ref, mint, maxt) => {
-          const r = refMap.get(ref);
-          if (r !== undefined) this.headTombstones.add(r, mint, maxt);
+          const s = seriesFor(ref);
+          if (s !== undefined) this.headTombstones.add(s.ref, mint, maxt);
         });
       }
     };
@@ -483,8 +739,105 @@ export class DB implements Appendable, Queryable {
     let corruption = null;
     if (cp) corruption = replayWAL(cp.dir, (rec) => onRecord(rec, -1));
     corruption = replayWAL(this.walDir, onRecord, cp ? cp.n + 1 : 0) ?? corruption;
+    flush();
+    // series whose samples were all persisted in blocks already
+    if (minValidTime > Number.NEGATIVE_INFINITY) head.truncate(minValidTime);
     return { series, samples, durationMs: Date.now() - started, corruption: corruption?.message ?? null };
   }
+}
+
+/**
+ * Replayed samples buffered between records and applied grouped by series (a stable counting sort on the
+ * head ref keeps each series' samples in WAL order).
+ */
+class PendingSamples {
+  /** Samples per group: enough for runs of several samples per series, small enough not to weigh on RSS. */
+  private static readonly LIMIT = 1 << 17;
+  /** Head refs (not the series objects: a large pointer array costs more in GC than a lookup). */
+  private readonly refs = new Uint32Array(PendingSamples.LIMIT);
+  private readonly ts = new Float64Array(PendingSamples.LIMIT);
+  private readonly vs = new Float64Array(PendingSamples.LIMIT);
+  private readonly order = new Uint32Array(PendingSamples.LIMIT);
+  private n = 0;
+  private maxRef = 0;
+
+  /** Buffers a sample; the caller flushes (applyTo) once full() says so. */
+  add(ref: number, t: number, v: number): void {
+    const i = this.n;
+    this.refs[i] = ref;
+    this.ts[i] = t;
+    this.vs[i] = v;
+    if (ref > this.maxRef) this.maxRef = ref;
+    this.n = i + 1;
+  }
+
+  full(): boolean {
+    return this.n >= PendingSamples.LIMIT;
+  }
+
+  /** Writes the buffered samples into their series; returns how many were stored. */
+  applyTo(head: Head): number {
+    const n = this.n;
+    if (n === 0) return 0;
+    const { refs, ts, vs } = this;
+    let stored = 0;
+    if (this.maxRef > 1 << 24) {
+      // sparse refs: not worth a counting sort
+      for (let i = 0; i < n; i++) {
+        const s = head.seriesByRef(refs[i]);
+        if (s !== undefined && replaySample(head, s, ts[i], vs[i])) stored++;
+      }
+    } else {
+      const start = new Uint32Array(this.maxRef + 2);
+      for (let i = 0; i < n; i++) start[refs[i] + 1]++;
+      for (let r = 1; r < start.length; r++) start[r] += start[r - 1];
+      const order = this.order;
+      for (let i = 0; i < n; i++) order[start[refs[i]]++] = i;
+      let ref = -1;
+      let s: MemSeries | undefined;
+      for (let k = 0; k < n; k++) {
+        const i = order[k];
+        if (refs[i] !== ref) {
+          ref = refs[i];
+          s = head.seriesByRef(ref);
+        }
+        if (s !== undefined && replaySample(head, s, ts[i], vs[i])) stored++;
+      }
+    }
+    this.n = 0;
+    this.maxRef = 0;
+    return stored;
+  }
+}
+
+/**
+ * Stores one replayed sample as a commit would (in order: appended to the open chunk; older: inserted
+ * within the out-of-order window, else counted and dropped). Returns true when it was stored.
+ */
+function replaySample(head: Head, s: MemSeries, t: number, v: number): boolean {
+  if (t < head.truncatedBefore) return false;
+  if (t > s.lastT) {
+    head.noteSample(t, s.append(t, v, head.chunkRange) ? 1 : 0);
+    return true;
+  }
+  const fit = s.fit(t, v);
+  if (fit === Fit.Same) return false;
+  if (fit === Fit.Duplicate) {
+    head.duplicateSamplesTotal++;
+    return false;
+  }
+  const window = head.outOfOrderTimeWindow;
+  if (window === 0 || t < head.maxTime() - window) {
+    head.outOfOrderSamplesTotal++;
+    return false;
+  }
+  head.noteSample(t, s.insert(t, v, head.chunkRange));
+  return true;
+}
+
+/** Lets pending I/O callbacks and timers run (between slices of main-thread compaction work). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
 }
 
 /** Reads blocks overlapping the requested range, then the head, merged (the head wins on equal timestamps). */

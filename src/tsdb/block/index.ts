@@ -45,3 +45,5 @@ export {
   writeTombstones,
 } from './tombstones.ts';
 export { encodeULID, isULID, newULID, ulidTime } from './ulid.ts';
+export { type CompactionJob, runCompactionJob, runJobInProcess } from './compaction-jobs.ts';
+export { type HeadBlockJob, HeadBlockJobBuilder, writeHeadBlock } from './head-block.ts';

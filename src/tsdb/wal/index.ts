@@ -1,6 +1,7 @@
 export { crc32c } from './crc32c.ts';
 export {
   decodeSamples,
+  decodeSamplesInto,
   decodeSeries,
   encodeSamples,
   encodeSeries,
@@ -9,6 +10,7 @@ export {
   RECORD_TOMBSTONES,
   RecordBuffer,
   RecordDecodeError,
+  SampleBatch,
 } from './records.ts';
 export {
   DEFAULT_SEGMENT_SIZE,

@@ -149,9 +149,22 @@ class Reader {
   str(): string {
     const n = this.uvarint();
     this.need(n);
-    const s = dec.decode(this.b.subarray(this.pos, this.pos + n));
+    const b = this.b;
+    const start = this.pos;
     this.pos += n;
-    return s;
+    // label names and values are short and mostly ASCII: building those directly is much cheaper than a
+    // TextDecoder call per string (replay decodes every label of every series)
+    if (n <= 32) {
+      let ascii = true;
+      for (let i = start; i < start + n; i++) {
+        if (b[i] >= 0x80) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) return String.fromCharCode.apply(null, b.subarray(start, start + n) as unknown as number[]);
+    }
+    return dec.decode(b.subarray(start, start + n));
   }
 }
 
@@ -178,4 +191,83 @@ export function decodeSamples(rec: Uint8Array, onSample: (ref: number, t: number
     const t = baseT + r.varint();
     onSample(ref, t, r.f64());
   }
+}
+
+/** Reusable output of decodeSamplesInto: parallel arrays, the first n entries valid. */
+export class SampleBatch {
+  refs = new Float64Array(1024);
+  ts = new Float64Array(1024);
+  vs = new Float64Array(1024);
+  n = 0;
+
+  ensure(n: number): void {
+    if (n <= this.ts.length) return;
+    let size = this.ts.length * 2;
+    while (size < n) size *= 2;
+    this.refs = new Float64Array(size);
+    this.ts = new Float64Array(size);
+    this.vs = new Float64Array(size);
+  }
+}
+
+const TWO32 = 4294967296;
+
+/**
+ * Decodes a samples record (type 2) into `out` without allocating per sample (the hot path of WAL replay):
+ * the 64-bit base fields are read as two 32-bit halves, varints inline, values through one DataView.
+ * Returns the number of samples. Throws RecordDecodeError on a malformed record.
+ */
+export function decodeSamplesInto(rec: Uint8Array, out: SampleBatch): number {
+  const len = rec.length;
+  out.n = 0;
+  if (len <= 1) return 0;
+  if (len < 17) throw new RecordDecodeError('unexpected end of record');
+  // each sample takes at least 10 bytes (two 1-byte varints and the value)
+  out.ensure(Math.ceil((len - 17) / 10) + 1);
+  const refs = out.refs;
+  const ts = out.ts;
+  const vs = out.vs;
+  const dv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+  const baseRef = dv.getInt32(1) * TWO32 + dv.getUint32(5);
+  const baseT = dv.getInt32(9) * TWO32 + dv.getUint32(13);
+  let pos = 17;
+  let n = 0;
+  while (pos < len) {
+    // id delta, zigzag varint
+    let b = rec[pos++];
+    let u = b & 0x7f;
+    if (b >= 0x80) {
+      let mul = 128;
+      do {
+        if (pos >= len) throw new RecordDecodeError('unexpected end of record');
+        b = rec[pos++];
+        u += (b & 0x7f) * mul;
+        mul *= 128;
+      } while (b >= 0x80 && mul < 2 ** 70);
+    }
+    const dRef = u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    if (pos >= len) throw new RecordDecodeError('unexpected end of record');
+    // timestamp delta, zigzag varint
+    b = rec[pos++];
+    u = b & 0x7f;
+    if (b >= 0x80) {
+      let mul = 128;
+      do {
+        if (pos >= len) throw new RecordDecodeError('unexpected end of record');
+        b = rec[pos++];
+        u += (b & 0x7f) * mul;
+        mul *= 128;
+      } while (b >= 0x80 && mul < 2 ** 70);
+    }
+    const dT = u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    if (pos + 8 > len) throw new RecordDecodeError('unexpected end of record');
+    // capacity was reserved for the most samples the record's length allows
+    refs[n] = baseRef + dRef;
+    ts[n] = baseT + dT;
+    vs[n] = dv.getFloat64(pos);
+    pos += 8;
+    n++;
+  }
+  out.n = n;
+  return n;
 }
