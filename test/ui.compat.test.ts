@@ -115,7 +115,15 @@ test('graph page: completion, table row, chart with legend, URL keeps the expres
   );
   assert.equal(new URL(page.url()).searchParams.get('g0.tab'), '0');
   // Hovering the plot shows a tooltip with the series' values.
-  const box = (await page.locator('.u-over').boundingBox())!;
+  // The chart may be redrawn (and its overlay replaced) as the last settings land: wait for a laid-out overlay.
+  const over = page.locator('.u-over').first();
+  let box = null;
+  for (let i = 0; i < 50 && !box; i++) {
+    await over.waitFor();
+    box = await over.boundingBox();
+    if (!box) await page.waitForTimeout(100);
+  }
+  assert.ok(box, 'the chart overlay has a bounding box');
   await page.mouse.move(box.x + box.width - 5, box.y + box.height / 2);
   await page.locator('.chart-tip .tip-row').first().waitFor();
   // Click isolates a series; Ctrl-click brings the other back.

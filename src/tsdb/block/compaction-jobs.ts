@@ -17,14 +17,18 @@ export function runJobInProcess(job: CompactionJob): BlockMeta | null {
 
 /**
  * Runs a job in a worker thread, so writing a block (encoding, index building, fsync) never blocks the
- * event loop. The worker loads the TypeScript sources through tsx (registered inside the worker: Node 20
- * does not pass the main thread's module hooks on to workers). `signal` terminates the worker; a block
- * it was writing stays under a temporary name that is removed on the next start.
+ * event loop. From lib/ the worker imports the compiled file; from src/ it loads the TypeScript sources
+ * through tsx (registered inside the worker: Node 20 does not pass the main thread's module hooks on to
+ * workers). `signal` terminates the worker; a block it was writing stays under a temporary name that is
+ * removed on the next start.
  */
 export function runCompactionJob(job: CompactionJob, signal?: AbortSignal): Promise<BlockMeta | null> {
-  const api = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./compaction-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  // Compiled (lib/, see bin/osprey.js): the worker imports the .js file directly, without tsx.
+  const compiled = import.meta.url.endsWith('.js');
+  const entry = new URL(compiled ? './compaction-worker.js' : './compaction-worker.ts', import.meta.url).href;
+  const boot = compiled
+    ? `import(${JSON.stringify(entry)});`
+    : `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   const h = job.kind === 'head' ? job.head : null;
   const transfer = h
     ? [h.bytes, h.chunkMeta, h.seriesChunks, h.labelLengths, h.labelCounts].map((a) => a.buffer as ArrayBuffer)
