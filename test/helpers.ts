@@ -74,3 +74,9 @@ export async function waitFor<T>(
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
+
+/**
+ * How long the remote-write receivers stay down in the outage tests: a few minutes, as a real outage would, so
+ * the queues spend most of it at their longest backoff. OSPREY_RW_OUTAGE_MS shortens it when iterating.
+ */
+export const RW_OUTAGE_MS = Number(process.env.OSPREY_RW_OUTAGE_MS ?? 150_000);

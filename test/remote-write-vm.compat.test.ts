@@ -8,7 +8,7 @@ import { Labels } from '../src/model/index.ts';
 import { PROTO_V1, PROTO_V2, RemoteWriteManager } from '../src/remote/index.ts';
 import { remoteWriteConfig } from '../src/remote/test-helpers.ts';
 import { DB } from '../src/tsdb/index.ts';
-import { tempDir, waitFor } from './helpers.ts';
+import { RW_OUTAGE_MS, tempDir, waitFor } from './helpers.ts';
 
 // Debian's VictoriaMetrics 1.79 receives Osprey's remote-write stream on /api/v1/write. Two queues ship the same WAL:
 // one configured for 1.0, one for 2.0 (VictoriaMetrics 1.79 does not speak 2.0: it answers 204 without the
@@ -140,6 +140,12 @@ test('Debian VictoriaMetrics receives exactly what Osprey stored (1.0 and 2.0-wi
     write(600, 900);
     mgrs = await newManagers();
     write(900, 1000);
+    // VictoriaMetrics stays down a few minutes; the restarted queues keep retrying meanwhile.
+    await new Promise((r) => setTimeout(r, RW_OUTAGE_MS));
+    assert.ok(
+      mgrs.every((m) => m.stats()[0].samplesRetried > 0),
+      'the queues kept retrying through the outage',
+    );
     vm = startVM(vmDir, port);
     await waitFor(async () => (await fetch(`${vmUrl}/health`).catch(() => null))?.ok, 30_000, 'vm back');
     const want = 1000 * SERIES;

@@ -8,7 +8,7 @@ import { Labels } from '../src/model/index.ts';
 import { PROTO_V1, PROTO_V2, RemoteWriteManager } from '../src/remote/index.ts';
 import { remoteWriteConfig } from '../src/remote/test-helpers.ts';
 import { DB } from '../src/tsdb/index.ts';
-import { getJSON, tempDir, waitFor } from './helpers.ts';
+import { getJSON, RW_OUTAGE_MS, tempDir, waitFor } from './helpers.ts';
 
 // Debian's Prometheus 2.42 with --web.enable-remote-write-receiver receives what Osprey's queue ships from its WAL,
 // including everything written while Prometheus was down.
@@ -88,6 +88,9 @@ test('Debian Prometheus receives every sample Osprey stored, across a receiver o
       [remoteWriteConfig(`${promUrl}/api/v1/write`, { name: 'prom' })],
       Labels.fromObject({ osprey: 'one' }),
     );
+    // Prometheus stays down a few minutes; the restarted queue keeps retrying meanwhile.
+    await new Promise((r) => setTimeout(r, RW_OUTAGE_MS));
+    assert.ok(mgr.stats()[0].samplesRetried > 0, 'the queue kept retrying through the outage');
     prom = startPrometheus(promDir, port);
     await waitFor(async () => (await getJSON(q)).json.data?.result?.[0]?.value?.[1] === '18000', 60_000, '18000');
     // Values agree with what Osprey stored.
