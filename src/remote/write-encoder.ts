@@ -1,5 +1,6 @@
 import snappy from 'snappyjs';
 import type { Labels } from '../model/index.ts';
+import { ByteBuilder, varintSize } from './byte-builder.ts';
 
 const enc = new TextEncoder();
 
@@ -31,54 +32,13 @@ function pushVarint(out: number[], v: number): void {
   out.push(v);
 }
 
-function varintSize(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
-
 /**
  * Builds a remote-write 1.0 WriteRequest in a reusable buffer: one TimeSeries per sample run of a series,
  * labels copied from their pre-encoded bytes, timestamps as int64 varints, values as doubles.
  */
-export class WriteRequestBuilder {
-  private buf = new Uint8Array(64 * 1024);
-  private dv = new DataView(this.buf.buffer);
-  private len = 0;
-
+export class WriteRequestBuilder extends ByteBuilder {
   reset(): void {
     this.len = 0;
-  }
-
-  private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const b = new Uint8Array(size);
-    b.set(this.buf.subarray(0, this.len));
-    this.buf = b;
-    this.dv = new DataView(b.buffer);
-  }
-
-  private varint(v: number): void {
-    const b = this.buf;
-    if (v < 0) {
-      let x = BigInt.asUintN(64, BigInt(v));
-      while (x >= 0x80n) {
-        b[this.len++] = Number(x & 0x7fn) | 0x80;
-        x >>= 7n;
-      }
-      b[this.len++] = Number(x);
-      return;
-    }
-    while (v >= 0x80) {
-      b[this.len++] = (v % 128) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    b[this.len++] = v;
   }
 
   /** Appends a TimeSeries with samples ts[from..to), vs[from..to). */

@@ -1,5 +1,6 @@
 import snappy from 'snappyjs';
 import { isValidLabelName, Labels } from '../model/index.ts';
+import { ByteBuilder, varintSize } from './byte-builder.ts';
 import { ProtoReader } from './protobuf-wire.ts';
 import { type DecodedSeries, RemoteWriteDecodeError, uncompressSnappyBlock } from './write-request.ts';
 
@@ -137,29 +138,18 @@ function decodeTimeSeries(buf: Uint8Array, start: number, end: number, symbols: 
   out.series.push({ labels: Labels.fromPairs(pairs), timestamps, values });
 }
 
-function varintSize(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
-
 /**
  * Builds one io.prometheus.write.v2.Request in reusable buffers: symbols are interned per request (the first is ""),
  * each series is written as its packed label references followed by its samples.
  */
-export class WriteRequestV2Builder {
+export class WriteRequestV2Builder extends ByteBuilder {
   private symbols = new Map<string, number>();
   private symBytes: Uint8Array[] = [];
   private symLen = 0;
-  private buf = new Uint8Array(64 * 1024);
-  private dv = new DataView(this.buf.buffer);
-  private len = 0;
   private refs: number[] = [];
 
   constructor() {
+    super();
     this.reset();
   }
 
@@ -181,34 +171,6 @@ export class WriteRequestV2Builder {
       this.symLen += 1 + varintSize(b.length) + b.length;
     }
     return ref;
-  }
-
-  private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const b = new Uint8Array(size);
-    b.set(this.buf.subarray(0, this.len));
-    this.buf = b;
-    this.dv = new DataView(b.buffer);
-  }
-
-  private varint(v: number): void {
-    const b = this.buf;
-    if (v < 0) {
-      let x = BigInt.asUintN(64, BigInt(v));
-      while (x >= 0x80n) {
-        b[this.len++] = Number(x & 0x7fn) | 0x80;
-        x >>= 7n;
-      }
-      b[this.len++] = Number(x);
-      return;
-    }
-    while (v >= 0x80) {
-      b[this.len++] = (v % 128) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    b[this.len++] = v;
   }
 
   /** Appends a TimeSeries with samples ts[idx[from..to)], vs[idx[from..to)]. */

@@ -1,0 +1,46 @@
+/** A growable byte buffer that writes protobuf varints: the base of the remote-write request builders. */
+export class ByteBuilder {
+  protected buf = new Uint8Array(64 * 1024);
+  protected dv = new DataView(this.buf.buffer);
+  protected len = 0;
+
+  /** Makes room for n more bytes (doubling, so appends stay amortised O(1)). */
+  protected ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+    this.dv = new DataView(b.buffer);
+  }
+
+  /** A varint; negative numbers as 64-bit two's complement (10 bytes), as protobuf's int64 does. */
+  protected varint(v: number): void {
+    const b = this.buf;
+    if (v < 0) {
+      let x = BigInt.asUintN(64, BigInt(v));
+      while (x >= 0x80n) {
+        b[this.len++] = Number(x & 0x7fn) | 0x80;
+        x >>= 7n;
+      }
+      b[this.len++] = Number(x);
+      return;
+    }
+    while (v >= 0x80) {
+      b[this.len++] = (v % 128) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    b[this.len++] = v;
+  }
+}
+
+/** Bytes a non-negative varint takes. */
+export function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
