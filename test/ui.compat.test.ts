@@ -398,6 +398,8 @@ test('a silence created from an alert is active, silences the alert, and can be 
   await page.waitForURL(/\/edit$/);
   const comment = page.locator('label', { hasText: 'Comment' }).locator('textarea');
   await comment.waitFor();
+  // The form renders before the silence has loaded into it: wait for the loaded comment.
+  for (let i = 0; i < 100 && (await comment.inputValue()) === ''; i++) await page.waitForTimeout(100);
   assert.equal(await comment.inputValue(), 'maintenance');
   await comment.fill('maintenance, extended');
   await page.getByRole('button', { name: 'Update' }).click();
