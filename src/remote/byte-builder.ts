@@ -33,6 +33,36 @@ export class ByteBuilder {
     }
     b[this.len++] = v;
   }
+
+  /** Bytes the `samples` fields (field 2 of TimeSeries, in 1.0 and 2.0) of ts[idx[from..to)] take. */
+  protected samplesSize(ts: ArrayLike<number>, idx: ArrayLike<number>, from: number, to: number): number {
+    let n = 0;
+    for (let i = from; i < to; i++) {
+      const len = sampleSize(ts[idx[i]]);
+      n += 1 + varintSize(len) + len;
+    }
+    return n;
+  }
+
+  /** Writes the `samples` fields: each a Sample { double value = 1; int64 timestamp = 2 }. */
+  protected samples(ts: ArrayLike<number>, vs: Float64Array, idx: ArrayLike<number>, from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const j = idx[i];
+      const t = ts[j];
+      this.buf[this.len++] = 0x12;
+      this.varint(sampleSize(t));
+      this.buf[this.len++] = 0x09;
+      this.dv.setFloat64(this.len, vs[j], true);
+      this.len += 8;
+      this.buf[this.len++] = 0x10;
+      this.varint(t);
+    }
+  }
+}
+
+/** Bytes of one encoded Sample with timestamp t (a negative int64 varint takes 10 bytes). */
+function sampleSize(t: number): number {
+  return 9 + 1 + (t < 0 ? 10 : varintSize(t));
 }
 
 /** Bytes a non-negative varint takes. */

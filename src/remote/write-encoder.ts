@@ -1,6 +1,6 @@
 import snappy from 'snappyjs';
 import type { Labels } from '../model/index.ts';
-import { ByteBuilder, varintSize } from './byte-builder.ts';
+import { ByteBuilder } from './byte-builder.ts';
 
 const enc = new TextEncoder();
 
@@ -51,28 +51,13 @@ export class WriteRequestBuilder extends ByteBuilder {
     to: number,
   ): void {
     let body = labelFields.length;
-    for (let i = from; i < to; i++) {
-      const t = ts[idx[i]];
-      const sampleLen = 9 + 1 + (t < 0 ? 10 : varintSize(t));
-      body += 1 + varintSize(sampleLen) + sampleLen;
-    }
+    body += this.samplesSize(ts, idx, from, to);
     this.ensure(body + 16);
     this.buf[this.len++] = 0x0a;
     this.varint(body);
     this.buf.set(labelFields, this.len);
     this.len += labelFields.length;
-    for (let i = from; i < to; i++) {
-      const j = idx[i];
-      const t = ts[j];
-      const sampleLen = 9 + 1 + (t < 0 ? 10 : varintSize(t));
-      this.buf[this.len++] = 0x12;
-      this.varint(sampleLen);
-      this.buf[this.len++] = 0x09;
-      this.dv.setFloat64(this.len, vs[j], true);
-      this.len += 8;
-      this.buf[this.len++] = 0x10;
-      this.varint(t);
-    }
+    this.samples(ts, vs, idx, from, to);
   }
 
   /** The snappy-compressed request body. */

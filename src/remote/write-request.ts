@@ -47,6 +47,30 @@ export function uncompressSnappyBlock(body: Uint8Array): Uint8Array {
   }
 }
 
+/**
+ * Decodes `Sample` messages (double value = 1, int64 timestamp = 2; the same in remote write 1.0 and 2.0) found at
+ * the [start, end) byte ranges given as pairs.
+ */
+export function decodeSamples(buf: Uint8Array, sampleRanges: number[]): { timestamps: Float64Array; values: Float64Array } {
+  const n = sampleRanges.length / 2;
+  const timestamps = new Float64Array(n);
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const sr = new ProtoReader(buf, sampleRanges[2 * i], sampleRanges[2 * i + 1]);
+    let v = 0;
+    let t = 0;
+    while (!sr.done) {
+      const tag = sr.uint32();
+      if (tag === (1 << 3) + 1) v = sr.double();
+      else if (tag === 2 << 3) t = sr.int64();
+      else sr.skip(tag & 7);
+    }
+    timestamps[i] = t;
+    values[i] = v;
+  }
+  return { timestamps, values };
+}
+
 export function decodeWriteRequest(buf: Uint8Array): DecodedSeries[] {
   const out: DecodedSeries[] = [];
   const r = new ProtoReader(buf);
@@ -84,22 +108,7 @@ function decodeTimeSeries(buf: Uint8Array, start: number, end: number): DecodedS
       r.skip(tag & 7);
     }
   }
-  const n = sampleRanges.length / 2;
-  const timestamps = new Float64Array(n);
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const sr = new ProtoReader(buf, sampleRanges[2 * i], sampleRanges[2 * i + 1]);
-    let v = 0;
-    let t = 0;
-    while (!sr.done) {
-      const tag = sr.uint32();
-      if (tag === (1 << 3) + 1) v = sr.double();
-      else if (tag === 2 << 3) t = sr.int64();
-      else sr.skip(tag & 7);
-    }
-    timestamps[i] = t;
-    values[i] = v;
-  }
+  const { timestamps, values } = decodeSamples(buf, sampleRanges);
   // Validate: non-empty valid names, no duplicates.
   const seen = new Set<string>();
   for (let i = 0; i < pairs.length; i += 2) {

@@ -2,7 +2,7 @@ import snappy from 'snappyjs';
 import { isValidLabelName, Labels } from '../model/index.ts';
 import { ByteBuilder, varintSize } from './byte-builder.ts';
 import { ProtoReader } from './protobuf-wire.ts';
-import { type DecodedSeries, RemoteWriteDecodeError, uncompressSnappyBlock } from './write-request.ts';
+import { type DecodedSeries, decodeSamples, RemoteWriteDecodeError, uncompressSnappyBlock } from './write-request.ts';
 
 /**
  * Remote write 2.0 (`io.prometheus.write.v2.Request`), written from the 2.0 specification:
@@ -118,23 +118,8 @@ function decodeTimeSeries(buf: Uint8Array, start: number, end: number, symbols: 
     seen.add(name);
     pairs.push(name, symbols[refs[i + 1]]);
   }
-  const n = sampleRanges.length / 2;
-  if (n === 0) return; // a histogram-only series
-  const timestamps = new Float64Array(n);
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const sr = new ProtoReader(buf, sampleRanges[2 * i], sampleRanges[2 * i + 1]);
-    let v = 0;
-    let t = 0;
-    while (!sr.done) {
-      const tag = sr.uint32();
-      if (tag === (1 << 3) + 1) v = sr.double();
-      else if (tag === 2 << 3) t = sr.int64();
-      else sr.skip(tag & 7);
-    }
-    timestamps[i] = t;
-    values[i] = v;
-  }
+  if (sampleRanges.length === 0) return; // a histogram-only series
+  const { timestamps, values } = decodeSamples(buf, sampleRanges);
   out.series.push({ labels: Labels.fromPairs(pairs), timestamps, values });
 }
 
@@ -183,11 +168,7 @@ export class WriteRequestV2Builder extends ByteBuilder {
     let refsLen = 0;
     for (const x of refs) refsLen += varintSize(x);
     let body = refs.length > 0 ? 1 + varintSize(refsLen) + refsLen : 0;
-    for (let i = from; i < to; i++) {
-      const t = ts[idx[i]];
-      const sampleLen = 9 + 1 + (t < 0 ? 10 : varintSize(t));
-      body += 1 + varintSize(sampleLen) + sampleLen;
-    }
+    body += this.samplesSize(ts, idx, from, to);
     this.ensure(body + 16);
     this.buf[this.len++] = 0x2a; // field 5, length-delimited
     this.varint(body);
@@ -196,18 +177,7 @@ export class WriteRequestV2Builder extends ByteBuilder {
       this.varint(refsLen);
       for (const x of refs) this.varint(x);
     }
-    for (let i = from; i < to; i++) {
-      const j = idx[i];
-      const t = ts[j];
-      const sampleLen = 9 + 1 + (t < 0 ? 10 : varintSize(t));
-      this.buf[this.len++] = 0x12;
-      this.varint(sampleLen);
-      this.buf[this.len++] = 0x09;
-      this.dv.setFloat64(this.len, vs[j], true);
-      this.len += 8;
-      this.buf[this.len++] = 0x10;
-      this.varint(t);
-    }
+    this.samples(ts, vs, idx, from, to);
   }
 
   /** The uncompressed request: the symbol table, then the series. */
