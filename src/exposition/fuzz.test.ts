@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { mutatedText } from '../model/fuzz-test-helpers.ts';
 import { createParser } from './parser.ts';
 import { ExpositionError, type ExpositionFormat } from './types.ts';
 
@@ -53,21 +54,7 @@ const PIECES = [
 ];
 
 /** Seeds with random edits: the interesting inputs are almost valid. */
-const mutated = fc
-  .tuple(
-    fc.constantFrom(...SEEDS),
-    fc.array(fc.tuple(fc.nat(), fc.nat(4), fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 3 }))), {
-      maxLength: 8,
-    }),
-  )
-  .map(([seed, edits]) => {
-    let s = seed;
-    for (const [at, del, ins] of edits) {
-      const i = at % (s.length + 1);
-      s = s.slice(0, i) + ins + s.slice(i + del);
-    }
-    return s;
-  });
+const mutated = mutatedText(SEEDS, PIECES, { maxDelete: 4, maxInsert: 3, maxEdits: 8 });
 
 const input = fc.oneof(
   mutated,

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { mutatedText } from '../model/fuzz-test-helpers.ts';
 import { alertmanagerFuncs } from './alertmanager.ts';
 import { TemplateExecError } from './exec.ts';
 import { TemplateParseError } from './parser.ts';
@@ -89,21 +90,7 @@ const SEEDS = [
   '{{ reReplaceAll "(.*):.*" "$1" $labels.instance | toUpper }}',
 ];
 
-const mutated = fc
-  .tuple(
-    fc.constantFrom(...SEEDS),
-    fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 2 }))), {
-      maxLength: 6,
-    }),
-  )
-  .map(([seed, edits]) => {
-    let s = seed;
-    for (const [at, del, ins] of edits) {
-      const i = at % (s.length + 1);
-      s = s.slice(0, i) + ins + s.slice(i + del);
-    }
-    return s;
-  });
+const mutated = mutatedText(SEEDS, PIECES, { maxDelete: 3, maxInsert: 2, maxEdits: 6 });
 
 const text = fc.oneof(
   mutated,
