@@ -4,9 +4,11 @@
  * permanent with the body in the error), and URL redaction so secrets in webhook URLs never reach errors.
  */
 import { readFileSync } from 'node:fs';
-import { Agent, type Dispatcher, interceptors, ProxyAgent } from 'undici';
+import { type Dispatcher, ProxyAgent } from 'undici';
 import type { NotifyResult } from '../alertmanager/notifier.ts';
 import type { HTTPClientConfig, TLSConfig } from '../config/alertmanager-index.ts';
+import { dispatchRequest } from './http-dispatch.ts';
+import { Http1Pool } from './http1-pool.ts';
 
 /** A notification failure; `retryAfterMs` carries a Retry-After the pipeline may wait for. */
 export class NotifyError extends Error {
@@ -90,11 +92,36 @@ export interface RequestOptions {
  */
 export const MAX_CONNECTIONS_PER_ORIGIN = 256;
 
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+
+interface ParsedURL {
+  url: string;
+  protocol: string;
+  origin: string;
+  /** without the brackets of an IPv6 address */
+  hostname: string;
+  /** 0 when the URL has none */
+  port: number;
+  path: string;
+}
+
+function parsedURL(u: URL): ParsedURL {
+  return {
+    url: u.href,
+    protocol: u.protocol,
+    origin: u.origin,
+    hostname: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: Number(u.port) || 0,
+    path: `${u.pathname}${u.search}`,
+  };
+}
+
 /** An HTTP client for one integration config. Created once per notifier; the dispatcher is made lazily. */
 export class HttpClient {
   private dispatcher?: Dispatcher;
-  private following?: Dispatcher;
-  private lastURL?: { url: string; origin: string; path: string };
+  private lastURL?: ParsedURL;
+  private readonly pools = new Map<string, Http1Pool>();
 
   constructor(
     private readonly cfg: HTTPClientConfig | undefined,
@@ -110,32 +137,44 @@ export class HttpClient {
       body = JSON.stringify(opts.json);
       headers['content-type'] ??= 'application/json';
     }
-    const signal = opts.timeoutMs ? AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]) : opts.signal;
-    const init = {
-      method: opts.method ?? 'POST',
-      headers,
-      body,
-      signal,
-      redirect: this.cfg?.follow_redirects === false ? ('manual' as const) : ('follow' as const),
-    };
+    const redirect = this.cfg?.follow_redirects === false ? ('manual' as const) : ('follow' as const);
     if (this.customFetch) {
-      const res = await this.customFetch(url, init);
+      const signal = opts.timeoutMs ? AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]) : opts.signal;
+      const res = await this.customFetch(url, { method: opts.method ?? 'POST', headers, body, signal, redirect });
       const text = await res.text();
       return { status: res.status, headers: res.headers, body: text };
     }
-    // undici's request API rather than fetch: a fraction of fetch's per-request cost (no web streams), which
-    // matters when a burst of groups flushes at once.
-    const target = this.parse(url);
-    const res = await this.getDispatcher(init.redirect === 'follow').request({
-      origin: target.origin,
-      path: target.path,
-      method: init.method as Dispatcher.HttpMethod,
-      headers,
-      body,
-      signal,
-    });
-    const text = await res.body.text();
-    return { status: res.statusCode, headers: new RawHeaders(res.headers), body: text };
+    let method = opts.method ?? 'POST';
+    let target = this.parse(url);
+    for (let redirects = 0; ; redirects++) {
+      const res = this.cfg?.proxy_url
+        ? await dispatchRequest(this.getDispatcher(), {
+            origin: target.origin,
+            path: target.path,
+            method,
+            headers,
+            body,
+            signal: opts.signal,
+            timeoutMs: opts.timeoutMs,
+          })
+        : await this.pool(target).request(
+            { method, path: target.path, headers, body, timeoutMs: opts.timeoutMs },
+            opts.signal,
+          );
+      const location = redirect === 'follow' && REDIRECT_STATUSES.has(res.status) ? res.headers.get('location') : null;
+      if (location === null) return res;
+      if (redirects >= MAX_REDIRECTS) throw new Error(`stopped after ${MAX_REDIRECTS} redirects`);
+      // As Go's client: 301/302/303 turn a POST into a body-less GET, 307/308 repeat the request as it was;
+      // credentials are not sent to another host.
+      const next = new URL(location, `${target.origin}${target.path}`);
+      if (res.status <= 303 && method !== 'GET' && method !== 'HEAD') {
+        method = 'GET';
+        body = undefined;
+        delete headers['content-type'];
+      }
+      if (next.host !== new URL(target.origin).host) delete headers.authorization;
+      target = parsedURL(next);
+    }
   }
 
   /**
@@ -179,39 +218,30 @@ export class HttpClient {
   }
 
   /** Origin and path of the URL; the last one is kept, since an integration mostly posts to one URL. */
-  private parse(url: string): { url: string; origin: string; path: string } {
-    if (this.lastURL?.url !== url) {
-      const u = new URL(url);
-      this.lastURL = { url, origin: u.origin, path: `${u.pathname}${u.search}` };
-    }
+  private parse(url: string): ParsedURL {
+    if (this.lastURL?.url !== url) this.lastURL = { ...parsedURL(new URL(url)), url };
     return this.lastURL;
   }
 
-  private getDispatcher(follow = false): Dispatcher {
-    if (follow) {
-      this.following ??= this.getDispatcher().compose(interceptors.redirect({ maxRedirections: 10 }));
-      return this.following;
+  /** The connection pool for the URL's origin (http and https without a proxy). */
+  private pool(u: ParsedURL): Http1Pool {
+    let p = this.pools.get(u.origin);
+    if (!p) {
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`unsupported protocol ${u.protocol}`);
+      const port = u.port || (u.protocol === 'https:' ? 443 : 80);
+      p = new Http1Pool(u.protocol, u.hostname, port, tlsOptions(this.cfg?.tls_config), MAX_CONNECTIONS_PER_ORIGIN);
+      this.pools.set(u.origin, p);
     }
+    return p;
+  }
+
+  /** undici's proxy agent, for proxy_url. */
+  private getDispatcher(): Dispatcher {
     if (!this.dispatcher) {
       const connect = tlsOptions(this.cfg?.tls_config);
-      this.dispatcher = this.cfg?.proxy_url
-        ? new ProxyAgent({ uri: this.cfg.proxy_url, requestTls: connect, proxyTls: connect })
-        : // A burst of groups flushing at once (group_wait: 0s) would otherwise open one TCP connection per
-          // notification; a bounded pool reuses kept-alive connections and queues the rest briefly.
-          new Agent({ connect, connections: MAX_CONNECTIONS_PER_ORIGIN });
+      this.dispatcher = new ProxyAgent({ uri: this.cfg?.proxy_url as string, requestTls: connect, proxyTls: connect });
     }
     return this.dispatcher;
-  }
-}
-
-/** undici's response headers (names in lower case), looked up as Headers.get does: repeated values joined. */
-class RawHeaders implements ResponseHeaders {
-  constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
-
-  get(name: string): string | null {
-    const v = this.raw[name.toLowerCase()];
-    if (v === undefined) return null;
-    return Array.isArray(v) ? v.join(', ') : v;
   }
 }
 
