@@ -1,7 +1,7 @@
 /**
- * Alert manager benchmark, Osprey (`node bin/osprey.js run --alertmanager.config.file`) against Debian's
- * /usr/bin/prometheus-alertmanager (0.25) in the same run, with the same alertmanager.yml (group_wait: 0s,
- * one webhook receiver on 127.0.0.1 in this process):
+ * Alert manager benchmark, Osprey (`node bin/osprey.js run --alertmanager.config.file`, with the Node flags
+ * of bin/osprey.js's first line) against Debian's /usr/bin/prometheus-alertmanager (0.25) in the same run,
+ * with the same alertmanager.yml (group_wait: 0s, one webhook receiver on 127.0.0.1 in this process):
  *   - accepted: alerts/s taken by POST /api/v2/alerts (batches, a few requests in flight, one group);
  *   - delivered: notifications/s reaching the webhook, one group per alert (distinct alertname), and the
  *     server's CPU time per 1000 notifications in that phase (Linux /proc);
@@ -19,6 +19,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ospreyNodeFlags } from './osprey-node-flags.ts';
 
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -169,7 +170,8 @@ async function startOsprey(dir: string, amFile: string): Promise<Side> {
   const child = spawn(
     process.execPath,
     [
-      // e.g. BENCH_AM_NODE_ARGS=--cpu-prof to profile Osprey's side
+      // As bin/osprey.js runs (its Node flags); e.g. BENCH_AM_NODE_ARGS=--cpu-prof to profile Osprey's side
+      ...ospreyNodeFlags(),
       ...(process.env.BENCH_AM_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       join(REPO, 'bin/osprey.js'),
       'run',

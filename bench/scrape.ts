@@ -20,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PrometheusConfig, ScrapeConfig } from '../src/config/types.ts';
 import { ScrapeManager } from '../src/scrape/index.ts';
 import { Head } from '../src/tsdb/index.ts';
+import { ospreyNodeFlags } from './osprey-node-flags.ts';
 
 export interface ScrapeSideResult {
   cpuSeconds: number;
@@ -156,13 +157,6 @@ export function benchScrapeConfig(ports: number[]): ScrapeConfig {
     follow_redirects: true,
     enable_http2: true,
   };
-}
-
-/** The Node flags bin/osprey.js runs with (from its `#!/usr/bin/env -S node ...` line). */
-export function ospreyNodeFlags(): string[] {
-  const first = readFileSync(new URL('../bin/osprey.js', import.meta.url), 'utf8').split('\n', 1)[0];
-  const m = /^#!\/usr\/bin\/env\s+(?:-S\s+)?node((?:\s+--\S+)*)\s*$/.exec(first);
-  return m ? m[1].trim().split(/\s+/).filter((f) => f !== '') : [];
 }
 
 /** Runs the Osprey side in a child process (see the file comment) and returns its figures. */

@@ -7,7 +7,7 @@
 import { ApiError, type QueryOptions, type QueryResponse, type QueryService, type ReadProxy } from './api/index.ts';
 import type { Engine } from './promql/index.ts';
 import { parseExpr } from './promql/index.ts';
-import { type DatasourceConfig, DatasourceClient, DatasourceError } from './remote/datasource.ts';
+import { DatasourceClient, type DatasourceConfig, DatasourceError } from './remote/datasource.ts';
 import type { RemoteReadService } from './remote/query-prepare.ts';
 import { type AsyncRuleQuerier, vectorOf } from './rules/index.ts';
 import type { Queryable } from './tsdb/index.ts';

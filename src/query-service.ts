@@ -3,9 +3,9 @@ import type { Matcher } from './model/index.ts';
 import {
   Engine,
   exprToJSON,
+  PromQLParseError,
   parseExpr,
   parseMetricSelector,
-  PromQLParseError,
   prettify,
   QueryError,
   type QueryResult,

@@ -1,63 +1,63 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import type { Logger } from 'pino';
 import Fastify from 'fastify';
+import type { Logger } from 'pino';
 import { Alertmanager, registerAlertmanagerRoutes } from './alertmanager/index.ts';
 import { BUILTIN_DASHBOARDS_DIR, registerDashboardRoutes } from './api/dashboards.ts';
 import { registerFederateRoute } from './api/federate.ts';
+import { type ApiDeps, createHttpServer, type QueryService } from './api/index.ts';
+import { DEFAULT_UI_DIR, registerUiRoutes } from './api/ui-static.ts';
 import { registerAdminRoutes } from './api/v1-admin.ts';
 import { registerRemoteReadRoute } from './api/v1-read.ts';
-import { RemoteWriteManager, renderRemoteWriteMetrics } from './remote/index.ts';
-import { datasourceConfigFrom } from './remote/datasource.ts';
-import { RemoteReadService } from './remote/query-prepare.ts';
-import { DatasourceMode, remoteReadRuleQuerier } from './datasource-mode.ts';
 import { applyWebConfig, fastifyTlsOptions, readOnlyGuard, reloadTls } from './api/web-config.ts';
-import { loadWebConfigFile, type WebConfig } from './config/web-config-index.ts';
-import { createHttpServer, type ApiDeps, type QueryService } from './api/index.ts';
-import { DEFAULT_UI_DIR, registerUiRoutes } from './api/ui-static.ts';
-import { parseListenAddress, type FlagValues } from './cli/flags.ts';
+import { type FlagValues, parseListenAddress } from './cli/flags.ts';
 import {
   createProbeHandler,
   defaultProbeModules,
   HostCollector,
   LogCollector,
   logsConfigFromValue,
-  ProcessCollector,
   type ProbeModules,
+  ProcessCollector,
   parseProbeModules,
   processGroupsFromValue,
 } from './collectors/index.ts';
-import {
-  configToYaml,
-  globSync,
-  loadPrometheusConfigFile,
-  parseSize,
-  parsePrometheusConfig,
-  type PrometheusConfig,
-} from './config/index.ts';
 import {
   type AlertmanagerYmlConfig,
   loadAlertmanagerConfigFile,
   parseAlertmanagerConfig,
 } from './config/alertmanager-index.ts';
+import {
+  configToYaml,
+  globSync,
+  loadPrometheusConfigFile,
+  type PrometheusConfig,
+  parsePrometheusConfig,
+  parseSize,
+} from './config/index.ts';
+import { loadWebConfigFile, type WebConfig } from './config/web-config-index.ts';
+import { DatasourceMode, remoteReadRuleQuerier } from './datasource-mode.ts';
 import { DEFAULT_ALERTMANAGER_YAML, defaultConfigYaml } from './default-config.ts';
-import { createNotifierFactory } from './notify/index.ts';
 import { CONTENT_TYPE_TEXT, writeText } from './exposition/index.ts';
 import { Labels, parseDuration } from './model/index.ts';
+import { createNotifierFactory } from './notify/index.ts';
 import { Engine } from './promql/index.ts';
 import { QueryGate } from './query-gate.ts';
 import { createQueryService, parseSelectorForApi } from './query-service.ts';
+import { datasourceConfigFrom } from './remote/datasource.ts';
+import { RemoteWriteManager, renderRemoteWriteMetrics } from './remote/index.ts';
+import { RemoteReadService } from './remote/query-prepare.ts';
 import {
-  type AlertSender,
   AlertmanagerHTTPSender,
+  type AlertSender,
   localAlertSender,
   RuleManager,
   registerRulesRoutes,
 } from './rules/index.ts';
 import { ScrapeManager } from './scrape/index.ts';
-import { createSelfScrapeResolver } from './self-scrape.ts';
 import { renderRuleGroupMetrics, SelfMetrics } from './self-metrics.ts';
+import { createSelfScrapeResolver } from './self-scrape.ts';
 import { DB, type Head } from './tsdb/index.ts';
 
 export const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string;

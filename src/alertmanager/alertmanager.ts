@@ -93,11 +93,28 @@ export interface GroupView {
 }
 
 function validateLabelSet(ls: Record<string, string>, what: string): string | undefined {
-  for (const [k, v] of Object.entries(ls)) {
+  for (const k in ls) {
+    const v = ls[k];
     if (k === '' || !isWellFormed(k)) return `invalid ${what} name ${JSON.stringify(k)}`;
     if (typeof v !== 'string' || !isWellFormed(v)) return `invalid ${what} value for ${JSON.stringify(k)}`;
   }
   return undefined;
+}
+
+function hasNonEmptyValue(ls: Record<string, string>): boolean {
+  for (const k in ls) if (ls[k] !== '') return true;
+  return false;
+}
+
+/** A copy with the keys in sorted order (as notifications write them, so they need not sort each time). */
+function sortedCopy(r: Record<string, string>): Record<string, string> {
+  const keys = Object.keys(r);
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = (keys[i - 1] as string) < (keys[i] as string);
+  if (!sorted) keys.sort();
+  const out: Record<string, string> = {};
+  for (const k of keys) out[k] = r[k] as string;
+  return out;
 }
 
 export class Alertmanager {
@@ -215,7 +232,7 @@ export class Alertmanager {
       const labels = input.labels ?? {};
       let err = validateLabelSet(labels, 'label');
       // Empty values mean "no such label" (Alertmanager drops them before validating).
-      if (!err && !Object.values(labels).some((v) => v !== '')) err = 'at least one label pair required';
+      if (!err && !hasNonEmptyValue(labels)) err = 'at least one label pair required';
       if (!err) err = validateLabelSet(input.annotations ?? {}, 'annotation');
       let startsAt = input.startsAt ?? 0;
       let endsAt = input.endsAt ?? 0;
@@ -234,7 +251,7 @@ export class Alertmanager {
       this.store.put({
         labels: ls,
         fingerprint: fingerprintLabels(ls),
-        annotations: { ...(input.annotations ?? {}) },
+        annotations: input.annotations ? sortedCopy(input.annotations) : {},
         startsAt,
         endsAt,
         generatorURL: input.generatorURL ?? '',

@@ -6,8 +6,10 @@
  * resolutions, or repeat_interval passed). After a successful flush the resolved alerts that were sent,
  * and not updated meanwhile, leave the group; empty groups are removed by the periodic maintenance.
  */
+
 import type { Labels } from '../model/index.ts';
 import type { AlertStore } from './alert-store.ts';
+import { FlushCancellation } from './cancellation.ts';
 import type { FlushContext } from './pipeline.ts';
 import { compareLabelSets, groupKey, type Route } from './route.ts';
 import { type Alert, isResolvedAt } from './types.ts';
@@ -53,7 +55,7 @@ export class AggregationGroup {
   private flushPending = false;
   private stopped = false;
   /** The running flush's controller, aborted by stop(). */
-  private inFlight: AbortController | null = null;
+  private inFlight: FlushCancellation | null = null;
   private readonly onTimer = () => this.tick();
 
   constructor(
@@ -123,12 +125,11 @@ export class AggregationGroup {
     }
     snapshot.sort(compareAlerts);
     const deadline = Math.max(cfg.group_interval, this.d.minFlushTimeoutMs);
-    // An own controller and timer (not AbortSignal.any/timeout, whose weakly held signals can be collected
+    // An own cancellation and timer (not AbortSignal.timeout, whose weakly held signal can be collected
     // while a stuck notifier is awaited, so the deadline would never fire).
-    const flushAbort = new AbortController();
+    const flushAbort = new FlushCancellation();
     this.inFlight = flushAbort;
     const deadlineTimer = setTimeout(() => flushAbort.abort(new Error('flush deadline exceeded')), deadline);
-    const signal = flushAbort.signal;
     const ctx: FlushContext = {
       receiver: this.route.receiver,
       groupKey: this.key,
@@ -137,7 +138,7 @@ export class AggregationGroup {
       repeatInterval: cfg.repeat_interval,
       muteTimeIntervals: cfg.mute_time_intervals,
       activeTimeIntervals: cfg.active_time_intervals,
-      signal,
+      signal: flushAbort,
       externalURL: this.d.externalURL,
     };
     try {

@@ -3,15 +3,7 @@
  * (write to a temp file, fsync, rename), so a crash at any moment leaves a readable file. Appends are
  * batched (JsonLinesAppender): one write per interval, not one per line.
  */
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export function writeAtomic(path: string, data: string): void {

@@ -11,12 +11,13 @@
  *     exponential backoff until `ctx.signal` aborts (the flush deadline, max(group_interval, 10s)).
  *   - `{ retry: false, error }`: a permanent failure (4xx, bad template); no retry.
  *
- * A notifier must honour `ctx.signal` (pass it to fetch/undici) and should not throw; a thrown error is
+ * A notifier must honour `ctx.signal` (pass it to the HTTP client, or `abortSignalOf(ctx.signal)` to fetch) and should not throw; a thrown error is
  * treated as `{ retry: true, error }`. Resolved alerts are only passed when the integration's
  * `send_resolved` is true (the pipeline filters them; `sendResolved` tells it which).
  */
 import type { AlertmanagerGlobalConfig, AlertmanagerReceiver } from '../config/alertmanager-index.ts';
 import type { Labels } from '../model/index.ts';
+import type { Cancellation } from './cancellation.ts';
 import type { AlertForNotify } from './types.ts';
 
 export type { AlertForNotify };
@@ -29,7 +30,7 @@ export interface NotifyContext {
   /** The group's labels (the alert labels named by group_by). */
   groupLabels: Labels;
   /** Aborted when the flush deadline passes or the alert manager stops. */
-  signal: AbortSignal;
+  signal: Cancellation;
   /** The flush time (ms), the reference for firing/resolved. */
   now: number;
   /** The route's repeat_interval (ms). */

@@ -11,6 +11,7 @@
  * own, so a slow receiver never delays another group.
  */
 import type { Labels } from '../model/index.ts';
+import type { Cancellation } from './cancellation.ts';
 import type { NotificationHistory } from './history.ts';
 import type { NotificationLog } from './nflog.ts';
 import type { Notifier, NotifyResult } from './notifier.ts';
@@ -26,7 +27,7 @@ export interface FlushContext {
   repeatInterval: number;
   muteTimeIntervals: readonly string[];
   activeTimeIntervals: readonly string[];
-  signal: AbortSignal;
+  signal: Cancellation;
   externalURL: string;
 }
 
@@ -157,7 +158,7 @@ export interface BackoffOptions {
 
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, multiplier: 1.5, maxMs: 60_000, randomization: 0.5 };
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: Cancellation): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const t = setTimeout(done, ms);
@@ -171,7 +172,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** The notifier's result, or a failure once the signal aborts (a notifier that ignores its signal cannot hang a group). */
-function untilAborted(p: Promise<NotifyResult>, signal: AbortSignal): Promise<NotifyResult> {
+function untilAborted(p: Promise<NotifyResult>, signal: Cancellation): Promise<NotifyResult> {
   if (signal.aborted) return Promise.resolve(deadlineExceeded());
   return new Promise((resolve, reject) => new AbortRace(p, signal, resolve, reject));
 }
@@ -182,7 +183,7 @@ const deadlineExceeded = (): NotifyResult => ({ retry: false, error: new Error('
 class AbortRace {
   constructor(
     p: Promise<NotifyResult>,
-    private readonly signal: AbortSignal,
+    private readonly signal: Cancellation,
     private readonly resolve: (r: NotifyResult) => void,
     private readonly reject: (e: unknown) => void,
   ) {

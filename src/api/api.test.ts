@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Labels, type Matcher, MatchType, Matcher as M } from '../model/index.ts';
+import { Labels, Matcher as M, type Matcher, MatchType } from '../model/index.ts';
 import { encodeWriteRequestBody } from '../remote/index.ts';
 import type { Appendable, Querier, Queryable, Series } from '../tsdb/interfaces.ts';
 import type { ApiDeps } from './deps.ts';

@@ -1,5 +1,5 @@
 import type { Matcher } from '../model/index.ts';
-import type { HeadStats, Appendable, Queryable } from '../tsdb/interfaces.ts';
+import type { Appendable, HeadStats, Queryable } from '../tsdb/interfaces.ts';
 
 /** What the PromQL engine offers the API. Throws ApiError (bad_data, execution, timeout, ...). */
 export interface QueryService {

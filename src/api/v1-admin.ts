@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Matcher } from '../model/index.ts';
 import { MAX_TOMBSTONE_TIME } from '../tsdb/head-tombstones.ts';
 import type { DB } from '../tsdb/index.ts';
-import { ApiError, sendError, sendSuccess } from './respond.ts';
 import { param, paramAll, parseTime } from './params.ts';
+import { ApiError, sendError, sendSuccess } from './respond.ts';
 
 export interface AdminRoutesOptions {
   /** --web.enable-admin-api; when false every admin endpoint answers 503 "admin APIs disabled". */

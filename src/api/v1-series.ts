@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Labels, type Matcher, compareLabels } from '../model/index.ts';
+import { compareLabels, type Labels, type Matcher } from '../model/index.ts';
 import type { ApiDeps } from './deps.ts';
 import { MAX_TIME, MIN_TIME, param, paramAll, parseLimit, parseTime } from './params.ts';
 import { ApiError, sendSuccess } from './respond.ts';

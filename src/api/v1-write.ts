@@ -10,7 +10,7 @@ import {
   PROTO_V2,
   RemoteWriteDecodeError,
 } from '../remote/index.ts';
-import { AppendError, type Appendable } from '../tsdb/interfaces.ts';
+import { type Appendable, AppendError } from '../tsdb/interfaces.ts';
 
 /**
  * Remote write receiver, 1.0 (prometheus.WriteRequest) and 2.0 (io.prometheus.write.v2.Request), chosen by the

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { connect as http2Connect } from 'node:http2';
 import { writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { connect as http2Connect } from 'node:http2';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import Fastify, { type FastifyInstance } from 'fastify';
 import bcrypt from 'bcryptjs';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { parseWebConfig, type WebConfig } from '../config/web-config-index.ts';
 import { makeTestCerts, read, type TestCerts } from './tls-test-certs.ts';
 import { applyWebConfig, fastifyTlsOptions, parseBasicAuth, readOnlyGuard, reloadTls } from './web-config.ts';

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
-import { FlagError, SERVER_FLAGS, validateFlags } from './flags.ts';
-import { createLogger } from './logger.ts';
 import { registerAlertmanagerCommands } from './alertmanager-commands.ts';
 import { registerExporterCommand } from './exporter-command.ts';
+import { FlagError, SERVER_FLAGS, validateFlags } from './flags.ts';
 import { registerHashPasswordCommand } from './hash-password.ts';
+import { createLogger } from './logger.ts';
 import { registerQueryCommand } from './query-command.ts';
 import { registerRulesCommands } from './rules-commands.ts';
 import { registerTsdbCommand } from './tsdb-command.ts';

@@ -1,12 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
 import { Labels } from '../model/index.ts';
 import { Block, listBlockDirs, writeBlock } from '../tsdb/block/index.ts';
-import { Command } from 'commander';
 import { registerTsdbCommand } from './tsdb-command.ts';
 import {
   analyzeBlock,

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import { createParser, writeText } from '../exposition/index.ts';
 import { DEFAULT_MOUNT_POINTS_EXCLUDE, HostCollector } from './index.ts';

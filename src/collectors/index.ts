@@ -2,10 +2,6 @@ import type { MetricFamily } from '../exposition/types.ts';
 import type { Collector } from './collector.ts';
 
 export type { Collector } from './collector.ts';
-export * from './host/index.ts';
-export * from './probe/index.ts';
-export * from './logs/index.ts';
-export * from './process/index.ts';
 export {
   EXPORTER_COLLECTORS,
   type ExporterCollectorName,
@@ -14,6 +10,10 @@ export {
   type RunningExporter,
   startExporter,
 } from './exporter.ts';
+export * from './host/index.ts';
+export * from './logs/index.ts';
+export * from './probe/index.ts';
+export * from './process/index.ts';
 
 /**
  * Runs collectors concurrently and concatenates their families, merging families of the same

@@ -6,11 +6,11 @@ import { extname } from 'node:path';
 import { z } from 'zod';
 import { isValidLabelName, isWellFormed } from '../model/index.ts';
 import { buildStaticConfigs } from './prometheus-build.ts';
-import { parseWithSchema } from './yaml-schema.ts';
 import { staticConfigSchema } from './prometheus-schema.ts';
 import { zmap, zstr, zstrlist } from './schema-scalars.ts';
 import type { StaticConfig, TargetGroup } from './types.ts';
 import { ConfigError, goQuote, IssueList, YamlSource } from './yaml-errors.ts';
+import { parseWithSchema } from './yaml-schema.ts';
 
 const fileSchema = z.array(staticConfigSchema.nullable());
 

@@ -6,8 +6,8 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import type { Authorization, BasicAuth, HTTPClientConfig, TLSConfig } from './types.ts';
 import { zanymap, zbool, zmap, zstr, zstrlist } from './schema-scalars.ts';
+import type { Authorization, BasicAuth, HTTPClientConfig, TLSConfig } from './types.ts';
 import { type ConfigPath, goQuote, type IssueList } from './yaml-errors.ts';
 
 export const tlsConfigSchema = z.strictObject({

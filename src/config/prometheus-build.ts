@@ -4,8 +4,8 @@
  * and applies Prometheus's load-time rules with its messages.
  */
 import { isLegacyLabelName, isValidLabelName, isWellFormed } from '../model/index.ts';
+import { expandEnv } from './env-expand.ts';
 import { buildHTTPClient, joinDir, type RawHTTPClient } from './http-client.ts';
-import { buildRelabelList, type NameValidationScheme } from './relabel.ts';
 import type {
   RawAlertmanager,
   RawFileSD,
@@ -16,6 +16,7 @@ import type {
   RawScrape,
   RawStatic,
 } from './prometheus-schema.ts';
+import { buildRelabelList, type NameValidationScheme } from './relabel.ts';
 import { buildOtherSD } from './sd-configs.ts';
 import type {
   AlertingConfig,
@@ -30,7 +31,6 @@ import type {
   StaticConfig,
 } from './types.ts';
 import { type ConfigPath, goQuote, IssueList } from './yaml-errors.ts';
-import { expandEnv } from './env-expand.ts';
 import { unwrapLiterals } from './yaml-values.ts';
 
 const S = 1000;

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError } from './yaml-errors.ts';
 import { loadWebConfigFile, parseWebConfig } from './web-config-index.ts';
+import { ConfigError } from './yaml-errors.ts';
 
 const HASH = '$2b$10$CaIogiwcRcinmM97yu5ID.pcnMsJsK7Y/zw9yklWb6chJq3DaASX2';
 

@@ -5,8 +5,6 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { IssueList, YamlSource } from './yaml-errors.ts';
-import { parseWithSchema } from './yaml-schema.ts';
 import {
   CLIENT_AUTH_TYPES,
   TLS_VERSIONS,
@@ -22,6 +20,8 @@ import type {
   TlsVersionName,
   WebConfig,
 } from './web-config-types.ts';
+import { IssueList, YamlSource } from './yaml-errors.ts';
+import { parseWithSchema } from './yaml-schema.ts';
 
 /** Headers the toolkit lets a user set, by lower-case name -> canonical name. */
 const ALLOWED_HEADERS = new Map(

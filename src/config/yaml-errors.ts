@@ -3,8 +3,9 @@
  * parse with positions, turn schema issues into `file:line:col: path: message`, and throw one ConfigError
  * that carries all issues. Nothing here knows about a particular file format.
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
+
 import type { ScalarTag } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { documentToPlain, unwrapLiterals, YAML11_BOOL_TAG, YamlLiteral } from './yaml-values.ts';
 

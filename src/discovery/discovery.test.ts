@@ -1,13 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { TargetGroup } from '../config/types.ts';
+import { fileURLToPath } from 'node:url';
 import { parseFileSD } from '../config/index.ts';
+import type { TargetGroup } from '../config/types.ts';
 import { DiscoveryManager, FileDiscoverer, globFiles, StaticDiscoverer, type TargetSets } from './index.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../../shared/conformance/prometheus-config/file_sd', import.meta.url));

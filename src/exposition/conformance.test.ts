@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { createParser, type ExpositionFormat } from './index.ts';
 
 /**

@@ -1,6 +1,9 @@
-export * from './types.ts';
-export { createParser, type ExpositionTextParser, type ParserOptions } from './parser.ts';
 export { acceptHeader, DEFAULT_SCRAPE_PROTOCOLS, formatFromContentType, SCRAPE_PROTOCOLS } from './content-type.ts';
+export { detachString } from './detach.ts';
+export { formatGoFloat, formatOpenMetricsFloat } from './float.ts';
+export { createParser, type ExpositionTextParser, type ParserOptions } from './parser.ts';
+export { familyTypeOf, suffixesOf } from './suffixes.ts';
+export * from './types.ts';
 export {
   CONTENT_TYPE_OPENMETRICS,
   CONTENT_TYPE_TEXT,
@@ -8,6 +11,3 @@ export {
   writeOpenMetrics,
   writeText,
 } from './writer.ts';
-export { formatGoFloat, formatOpenMetricsFloat } from './float.ts';
-export { familyTypeOf, suffixesOf } from './suffixes.ts';
-export { detachString } from './detach.ts';

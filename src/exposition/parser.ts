@@ -1,7 +1,7 @@
 import { Labels, METRIC_NAME } from '../model/index.ts';
 import { checkWellFormed, decodeExposition } from './decode.ts';
-import { floatError, formatOpenMetricsFloat, parseGoFloat } from './float.ts';
 import { detachString } from './detach.ts';
+import { floatError, formatOpenMetricsFloat, parseGoFloat } from './float.ts';
 import { familyTypeOf } from './suffixes.ts';
 import {
   type EntryKind,

@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Labels } from '../model/index.ts';
 import {
   acceptHeader,

@@ -1,5 +1,5 @@
+export * from './duration.ts';
 export * from './labels.ts';
 export * from './matcher.ts';
-export * from './duration.ts';
 export * from './sample.ts';
 export * from './snappy-block.ts';

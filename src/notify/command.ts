@@ -4,6 +4,7 @@
  * permanent error (a remediation script is not re-run by the retry loop).
  */
 import { spawn } from 'node:child_process';
+import type { Cancellation } from '../alertmanager/cancellation.ts';
 import type { NotifyResult } from '../alertmanager/notifier.ts';
 import { NotifyError, ok, permanent } from './http.ts';
 
@@ -26,7 +27,7 @@ export interface CommandOutcome {
 const MAX_OUTPUT = 64 * 1024;
 
 /** Runs the command with `input` on stdin; resolves when it exits (never rejects for exit failures). */
-export function runCommand(spec: CommandSpec, input: string, signal?: AbortSignal): Promise<CommandOutcome> {
+export function runCommand(spec: CommandSpec, input: string, signal?: Cancellation): Promise<CommandOutcome> {
   return new Promise((resolve, reject) => {
     const [file, ...args] = spec.argv;
     if (!file) {
@@ -75,7 +76,7 @@ export async function notifyByCommand(
   integration: string,
   spec: CommandSpec,
   input: string,
-  signal: AbortSignal,
+  signal: Cancellation,
 ): Promise<NotifyResult & { outcome?: CommandOutcome }> {
   const name = spec.argv[0] ?? '';
   let outcome: CommandOutcome;

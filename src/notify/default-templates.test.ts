@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { alertmanagerTemplates, buildTemplateData, type Data, executeTextString } from '../template/index.ts';
 import { DEFAULT_TEMPLATES } from './default-templates.ts';
 

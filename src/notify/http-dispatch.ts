@@ -6,6 +6,7 @@
  * interceptor, for the same reason.
  */
 import type { Dispatcher } from 'undici';
+import type { Cancellation } from '../alertmanager/cancellation.ts';
 import type { HttpResponse } from './http.ts';
 import { MAX_RESPONSE_BODY_BYTES, PairHeaders } from './http1-pool.ts';
 
@@ -15,7 +16,7 @@ export interface DispatchOptions {
   method: string;
   headers: Record<string, string>;
   body?: string;
-  signal?: AbortSignal;
+  signal?: Cancellation;
   /** ms; the whole request, connection to last body byte */
   timeoutMs?: number;
 }
@@ -60,7 +61,7 @@ class CollectingHandler {
   constructor(
     private readonly resolve: (r: HttpResponse) => void,
     private readonly reject: (e: unknown) => void,
-    private readonly signal: AbortSignal | undefined,
+    private readonly signal: Cancellation | undefined,
     timeoutMs: number | undefined,
   ) {
     if (signal?.aborted) {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Dispatcher, ProxyAgent } from 'undici';
+import { abortSignalOf, type Cancellation } from '../alertmanager/cancellation.ts';
 import type { NotifyResult } from '../alertmanager/notifier.ts';
 import type { HTTPClientConfig, TLSConfig } from '../config/alertmanager-index.ts';
 import { dispatchRequest } from './http-dispatch.ts';
@@ -79,7 +80,7 @@ export interface RequestOptions {
   /** A JSON value (sent as application/json) or a ready string body. */
   json?: unknown;
   body?: string;
-  signal: AbortSignal;
+  signal: Cancellation;
   /** Per-request timeout in ms (the integration's `timeout`), on top of the signal. */
   timeoutMs?: number;
 }
@@ -130,7 +131,7 @@ export class HttpClient {
 
   /** Sends a request; network errors and aborts throw (see `send` for the classified form). */
   async request(url: string, opts: RequestOptions): Promise<HttpResponse> {
-    const headers: Record<string, string> = { 'user-agent': 'Osprey-Alertmanager', ...lowerKeys(opts.headers) };
+    const headers = lowerKeys(opts.headers);
     this.addAuth(headers);
     let body = opts.body;
     if (opts.json !== undefined) {
@@ -139,7 +140,8 @@ export class HttpClient {
     }
     const redirect = this.cfg?.follow_redirects === false ? ('manual' as const) : ('follow' as const);
     if (this.customFetch) {
-      const signal = opts.timeoutMs ? AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]) : opts.signal;
+      const aborted = abortSignalOf(opts.signal);
+      const signal = opts.timeoutMs ? AbortSignal.any([aborted, AbortSignal.timeout(opts.timeoutMs)]) : aborted;
       const res = await this.customFetch(url, { method: opts.method ?? 'POST', headers, body, signal, redirect });
       const text = await res.text();
       return { status: res.status, headers: res.headers, body: text };
@@ -201,7 +203,9 @@ export class HttpClient {
   private addAuth(headers: Record<string, string>): void {
     const cfg = this.cfg;
     if (!cfg) return;
-    for (const [name, h] of Object.entries(cfg.http_headers ?? {})) {
+    const extra = cfg.http_headers;
+    for (const name in extra) {
+      const h = extra[name] as NonNullable<typeof extra>[string];
       const vals = [...(h.values ?? []), ...(h.secrets ?? []), ...(h.files ?? []).map((f) => secret('', f))];
       if (vals.length) headers[name.toLowerCase()] = vals.join(', ');
     }
@@ -245,9 +249,10 @@ export class HttpClient {
   }
 }
 
+/** The request's headers (names in lower case) after Osprey's user-agent, which they may replace. */
 function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h ?? {})) out[k.toLowerCase()] = v;
+  const out: Record<string, string> = { 'user-agent': 'Osprey-Alertmanager' };
+  for (const k in h) out[k.toLowerCase()] = h[k] as string;
   return out;
 }
 

@@ -8,8 +8,9 @@
  * adapters) was about a third of the alert manager's CPU time per notification; this path is a fraction of
  * that. It is used for http:// and https:// URLs without a proxy; proxies go through undici.
  */
-import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
+import type { Cancellation } from '../alertmanager/cancellation.ts';
 import type { HttpResponse, ResponseHeaders } from './http.ts';
 import { ResponseParser } from './http1-response-parser.ts';
 
@@ -28,14 +29,6 @@ export interface Http1Request {
   body?: string;
   /** ms; connection to last body byte */
   timeoutMs?: number;
-}
-
-/** A way to cancel a request in flight (the flush deadline, shutdown). */
-export interface Cancellation {
-  readonly aborted: boolean;
-  readonly reason?: unknown;
-  addEventListener(type: 'abort', listener: { handleEvent(): void }, opts?: { once: boolean }): void;
-  removeEventListener(type: 'abort', listener: { handleEvent(): void }): void;
 }
 
 export class RequestError extends Error {

@@ -6,6 +6,8 @@
  * gets a connection, which makes the garbage collector copy all of them, several times.
  */
 
+import type { Cancellation } from '../alertmanager/cancellation.ts';
+
 export class Limiter {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
@@ -18,7 +20,7 @@ export class Limiter {
    * (a call that ignores its signal cannot hold a slot past the flush deadline). Resolves `onAbort()`
    * if the signal aborts while waiting.
    */
-  async run<T>(signal: AbortSignal, fn: () => Promise<T>, onAbort: () => T): Promise<T> {
+  async run<T>(signal: Cancellation, fn: () => Promise<T>, onAbort: () => T): Promise<T> {
     if (this.active >= this.limit) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
       // The slot was handed over by release(): `active` already counts it.
@@ -65,7 +67,7 @@ class Slot {
 
   constructor(
     private readonly limiter: Limiter,
-    private readonly signal: AbortSignal,
+    private readonly signal: Cancellation,
   ) {
     signal.addEventListener('abort', this, { once: true });
   }

@@ -3,6 +3,7 @@
  * (template errors are permanent, anything thrown is retried).
  */
 import { createHash } from 'node:crypto';
+import type { Cancellation } from '../alertmanager/cancellation.ts';
 import type { AlertForNotify, Notifier, NotifyContext, NotifyResult } from '../alertmanager/notifier.ts';
 import type { HTTPClientConfig } from '../config/alertmanager-index.ts';
 import type { Template } from '../template/index.ts';
@@ -14,7 +15,7 @@ import { notificationData, Renderer, TemplateRenderError } from './templates.ts'
 const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 /** Resolves after `ms` or when `signal` aborts, whichever is first. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: Cancellation): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

@@ -3,6 +3,7 @@
  * api_secret, cached until it expires or the API reports it invalid), then `message/send` with a text or
  * markdown message to users, parties, tags and an agent.
  */
+import type { Cancellation } from '../alertmanager/cancellation.ts';
 import type { AlertForNotify, NotifyContext, NotifyResult } from '../alertmanager/notifier.ts';
 import { checkStatus, type HttpResponse, NotifyError, ok, permanent, retryable, secret } from './http.ts';
 import { type BaseConfig, BaseNotifier, type NotifierDeps, parseJSON } from './notifier-base.ts';
@@ -53,7 +54,7 @@ export class WeChatNotifier extends BaseNotifier<WeChatConfig> {
   }
 
   /** A valid access token, or a NotifyResult describing why there is none. */
-  private async accessToken(signal: AbortSignal): Promise<string | NotifyResult> {
+  private async accessToken(signal: Cancellation): Promise<string | NotifyResult> {
     if (this.token && this.now() < this.tokenExpires) return this.token;
     const q = new URLSearchParams({
       corpid: this.conf.corp_id ?? '',

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { Labels } from '../model/index.ts';
 import { Head } from '../tsdb/index.ts';
 import { Engine } from './engine.ts';
-import { load } from './test-script-runner.ts';
 import { parseScript } from './test-script.ts';
+import { load } from './test-script-runner.ts';
 import { resultToJSON } from './value.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/conformance/promql');

@@ -4,8 +4,8 @@
  */
 import { isStaleNaN, Labels, LabelsBuilder, MatchType, METRIC_NAME } from '../model/index.ts';
 import type { Querier, Series } from '../tsdb/interfaces.ts';
-import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.ts';
 import { evalAggregate } from './aggregations.ts';
+import type { Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.ts';
 import { evalBinary } from './binary-ops.ts';
 import {
   type Annotations,

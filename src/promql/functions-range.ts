@@ -5,10 +5,10 @@
 import type { Call } from './ast.ts';
 import type { RangeArg, RangeSeries, SeriesWork, StepSeries } from './engine-types.ts';
 import { newStepSeries, runAll } from './engine-types.ts';
-import type { Evaluator } from './evaluator.ts';
 import { execError } from './errors.ts';
-import { formatValue } from './value.ts';
+import type { Evaluator } from './evaluator.ts';
 import { kahanInc, quantileSorted, sortFloatsGo } from './math-util.ts';
+import { formatValue } from './value.ts';
 
 /**
  * Computes one value per step from the samples in the window (lo..hi-1 are the indexes of samples

@@ -6,10 +6,10 @@ import type { Call, Expr } from './ast.ts';
 import type { EvalValue, SeriesWork, StepSeries } from './engine-types.ts';
 import { doneWork, newStepSeries, runAll } from './engine-types.ts';
 import { execError } from './errors.ts';
-import { equalityLabels, type Evaluator } from './evaluator.ts';
+import { type Evaluator, equalityLabels } from './evaluator.ts';
 import { extendedWindows } from './functions-extended.ts';
-import { infoFunction } from './functions-info.ts';
 import { histogramFraction, histogramQuantile, histogramQuantiles } from './functions-histogram.ts';
+import { infoFunction } from './functions-info.ts';
 import { labelJoin, labelReplace } from './functions-label.ts';
 import {
   doubleExponentialSmoothing,

@@ -1,7 +1,8 @@
 /** Public surface of the PromQL package: parser, engine, result values and errors. */
-export * from './parser-index.ts';
+
 export { Engine, type EngineOptions, type QueryOptions } from './engine.ts';
 export { QueryError, type QueryErrorType } from './errors.ts';
+export * from './parser-index.ts';
 export {
   formatTime,
   formatValue,

@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
 /**
  * Helpers for the parser tests: a position-free, comparable form of an AST, and the queries of the
  * upstream PromQL test scripts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Matcher } from '../model/index.ts';
 import type { Expr } from './ast.ts';
 

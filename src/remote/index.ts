@@ -1,11 +1,4 @@
 export {
-  type DecodedSeries,
-  decodeWriteRequest,
-  decodeWriteRequestBody,
-  encodeWriteRequestBody,
-  RemoteWriteDecodeError,
-} from './write-request.ts';
-export {
   type QueueLogger,
   QueueManager,
   type QueueManagerOptions,
@@ -13,22 +6,14 @@ export {
   type WALPosition,
 } from './queue-manager.ts';
 export {
-  RemoteWriteManager,
-  type RemoteWriteManagerOptions,
-  remoteName,
-  renderRemoteWriteMetrics,
-} from './remote-write-manager.ts';
-export { readSegmentFrom } from './wal-tail.ts';
-export { encodeLabelFields, WriteRequestBuilder } from './write-encoder.ts';
-export {
   decodeReadRequestBody,
   decodeReadResponseBody,
   encodeReadRequestBody,
   encodeReadResponseBody,
-  type ReadQuery,
-  type ReadSeries,
   RESPONSE_SAMPLES,
   RESPONSE_STREAMED_XOR_CHUNKS,
+  type ReadQuery,
+  type ReadSeries,
 } from './read-request.ts';
 export {
   ArraySeries,
@@ -38,6 +23,21 @@ export {
   type RemoteReadQuerier,
   type RemoteReadQuerierOptions,
 } from './remote-read.ts';
+export {
+  RemoteWriteManager,
+  type RemoteWriteManagerOptions,
+  remoteName,
+  renderRemoteWriteMetrics,
+} from './remote-write-manager.ts';
+export { readSegmentFrom } from './wal-tail.ts';
+export { encodeLabelFields, WriteRequestBuilder } from './write-encoder.ts';
+export {
+  type DecodedSeries,
+  decodeWriteRequest,
+  decodeWriteRequestBody,
+  encodeWriteRequestBody,
+  RemoteWriteDecodeError,
+} from './write-request.ts';
 export {
   CONTENT_TYPE_V2,
   type DecodedV2Request,

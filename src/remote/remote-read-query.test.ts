@@ -8,8 +8,8 @@ import { registerRemoteReadRoute } from '../api/v1-read.ts';
 import type { RemoteReadConfig } from '../config/types.ts';
 import { Labels, Matcher, MatchType } from '../model/index.ts';
 import { DB } from '../tsdb/index.ts';
-import { RemoteReadClient } from './remote-read.ts';
 import { RemoteReadService, START_TIME_MARGIN } from './query-prepare.ts';
+import { RemoteReadClient } from './remote-read.ts';
 
 function cfg(over: Partial<RemoteReadConfig> = {}): RemoteReadConfig {
   return {

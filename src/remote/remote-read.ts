@@ -1,9 +1,9 @@
+import { type Dispatcher, fetch as undiciFetch } from 'undici';
 import type { RemoteReadConfig } from '../config/types.ts';
+import { createDispatcher } from '../discovery/index.ts';
 import { compareLabels, Labels, LabelsBuilder, Matcher, MatchType } from '../model/index.ts';
 import { USER_AGENT } from '../scrape/index.ts';
 import type { Querier, Queryable, SampleIterator, Series } from '../tsdb/interfaces.ts';
-import { type Dispatcher, fetch as undiciFetch } from 'undici';
-import { createDispatcher } from '../discovery/index.ts';
 import { authHeaders } from './http-client.ts';
 import type { SelectorRange } from './read-planner.ts';
 import { decodeReadResponseBody, encodeReadRequestBody, type ReadSeries } from './read-request.ts';

@@ -51,7 +51,10 @@ export function uncompressSnappyBlock(body: Uint8Array): Uint8Array {
  * Decodes `Sample` messages (double value = 1, int64 timestamp = 2; the same in remote write 1.0 and 2.0) found at
  * the [start, end) byte ranges given as pairs.
  */
-export function decodeSamples(buf: Uint8Array, sampleRanges: number[]): { timestamps: Float64Array; values: Float64Array } {
+export function decodeSamples(
+  buf: Uint8Array,
+  sampleRanges: number[],
+): { timestamps: Float64Array; values: Float64Array } {
   const n = sampleRanges.length / 2;
   const timestamps = new Float64Array(n);
   const values = new Float64Array(n);

@@ -6,8 +6,8 @@ import { equalMatcher, Labels, type Matcher, STALE_NAN } from '../model/index.ts
 import type { Sample, Vector } from '../promql/index.ts';
 import type { Appendable } from '../tsdb/index.ts';
 import { AlertingRule, pairsKey } from './alerting-rule.ts';
-import type { RecordingRule, Rule } from './recording-rule.ts';
 import type { AsyncRuleQuerier } from './query.ts';
+import type { RecordingRule, Rule } from './recording-rule.ts';
 import type { TemplateEnv, TemplateSample } from './template-expand.ts';
 import type { AlertSender } from './types.ts';
 

@@ -7,8 +7,8 @@ import type { Engine } from '../promql/index.ts';
 import type { Appendable, Queryable } from '../tsdb/index.ts';
 import { AlertingRule } from './alerting-rule.ts';
 import { type GroupDeps, groupKey, RuleGroup } from './group.ts';
-import { RecordingRule, type Rule } from './recording-rule.ts';
 import type { AsyncRuleQuerier } from './query.ts';
+import { RecordingRule, type Rule } from './recording-rule.ts';
 import { loadRules } from './rule-files.ts';
 import type { AlertSender } from './types.ts';
 

@@ -3,6 +3,7 @@ import type { Engine } from '../promql/index.ts';
 import { expandAlertTemplate, type Sample as TemplateSample } from '../template/index.ts';
 
 export type { TemplateSample };
+
 import type { Queryable } from '../tsdb/index.ts';
 
 export interface TemplateEnv {

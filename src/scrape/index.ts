@@ -1,3 +1,4 @@
+export { fetchInProcess, type InProcessHandler, type InProcessPage, type InProcessResolver } from './in-process.ts';
 export {
   type ActiveTarget,
   activeTargetJSON,
@@ -16,15 +17,14 @@ export {
   relabel,
   relabelBuilder,
 } from './relabel.ts';
-export { fetchInProcess, type InProcessHandler, type InProcessPage, type InProcessResolver } from './in-process.ts';
 export { type FetchedPage, REPORT_NAMES, ScrapeLoop, type ScrapeStats } from './scrape-loop.ts';
 export { type InProcessTarget, ScrapePool } from './scrape-pool.ts';
 export { ERR_BODY_SIZE_LIMIT, HTTPScraper, USER_AGENT, VERSION } from './scraper.ts';
 export {
   buildURL,
   discoveredLabels,
-  populateLabels,
   type PopulateResult,
+  populateLabels,
   Target,
   type TargetHealth,
 } from './target.ts';

@@ -1,7 +1,7 @@
+import type { Logger } from '../discovery/index.ts';
 import { createParser, ExpositionError, type ExpositionFormat } from '../exposition/index.ts';
 import { isStaleNaN, type Labels, STALE_NAN } from '../model/index.ts';
-import { type Appendable, type Appender, AppendError } from '../tsdb/interfaces.ts';
-import type { Logger } from '../discovery/index.ts';
+import { type Appendable, AppendError, type Appender } from '../tsdb/interfaces.ts';
 import { formatForContentType } from './content-type.ts';
 import type { CompiledRelabelConfig } from './relabel.ts';
 import {

@@ -5,7 +5,7 @@ import type { Appendable } from '../tsdb/interfaces.ts';
 import { formatOfProtocol } from './content-type.ts';
 import { fetchInProcess, type InProcessResolver } from './in-process.ts';
 import { type CompiledRelabelConfig, compileRelabelConfigs } from './relabel.ts';
-import { type FetchFn, type FetchedPage, type LoopSettings, ScrapeLoop, type ScrapeStats } from './scrape-loop.ts';
+import { type FetchedPage, type FetchFn, type LoopSettings, ScrapeLoop, type ScrapeStats } from './scrape-loop.ts';
 import { HTTPScraper } from './scraper.ts';
 import { ADDRESS_LABEL, populateLabels, Target } from './target.ts';
 

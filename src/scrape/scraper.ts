@@ -3,8 +3,8 @@ import { STATUS_CODES } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { type Dispatcher, request } from 'undici';
 import type { ScrapeConfig } from '../config/types.ts';
-import { acceptHeader } from '../exposition/index.ts';
 import { addAuthHeaders, createDispatcher } from '../discovery/index.ts';
+import { acceptHeader } from '../exposition/index.ts';
 
 export const VERSION: string = (() => {
   try {

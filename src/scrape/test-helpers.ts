@@ -1,6 +1,6 @@
 import type { PrometheusConfig, RelabelConfig, ScrapeConfig } from '../config/types.ts';
 import { isStaleNaN, type Labels } from '../model/index.ts';
-import { type Appendable, type Appender, AppendError } from '../tsdb/interfaces.ts';
+import { type Appendable, AppendError, type Appender } from '../tsdb/interfaces.ts';
 
 /** Test helper: a RelabelConfig with Prometheus's defaults filled in. */
 export function relabelConfig(p: Partial<RelabelConfig>): RelabelConfig {

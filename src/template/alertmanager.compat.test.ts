@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { alertmanagerTemplates, type DataJSON, dataFromJSON, executeHTMLString, executeTextString } from './index.ts';
 
 const AMTOOL = '/usr/bin/amtool';

@@ -5,13 +5,13 @@
  */
 import { type TemplateFunc, withArity } from './builtins.ts';
 import { humanizeDuration } from './convert.ts';
-import type { FuncContext } from './exec.ts';
-import { queryUnescape } from './escape.ts';
-import { goJson } from './gojson.ts';
-import { GoDuration, GoTime, loadLocation, ZERO_TIME_MS } from './gotime.ts';
-import { matchString, mustCompile, replaceAllString } from './goregexp.ts';
-import { type FuncMap, parseGlobs, Template } from './template.ts';
 import { DEFAULT_TEMPLATES } from './defaults.ts';
+import { queryUnescape } from './escape.ts';
+import type { FuncContext } from './exec.ts';
+import { goJson } from './gojson.ts';
+import { matchString, mustCompile, replaceAllString } from './goregexp.ts';
+import { GoDuration, GoTime, loadLocation, ZERO_TIME_MS } from './gotime.ts';
+import { type FuncMap, parseGlobs, Template } from './template.ts';
 import { titleCase } from './title.ts';
 import { typeName } from './values.ts';
 

@@ -1,7 +1,7 @@
 /** Go text/template's predefined functions (except and/or, which the executor short-circuits). */
 import { htmlEscape, jsEscape, queryEscape } from './escape.ts';
-import { GoDuration } from './gotime.ts';
 import { sprint, sprintf, sprintln } from './fmt.ts';
+import { GoDuration } from './gotime.ts';
 import { isMap, kindOf, mapGet, mapSize, mapZero, truth, typeName, utf8Len } from './values.ts';
 
 /** A template function with optional Go-style arity (checked before the call like Go's reflect.Call). */

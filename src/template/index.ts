@@ -3,47 +3,48 @@
  * Value mapping (see values.ts): JS numbers are float64, bigints are Go ints, Maps/plain objects are maps,
  * arrays are slices, class instances are structs whose function properties are methods.
  */
-export { Template, parseFiles, parseGlobs, expandGlob, type FuncMap, type TemplateOptions } from './template.ts';
-export { TemplateParseError } from './parser.ts';
-export { TemplateExecError, type MissingKey, type FuncContext } from './exec.ts';
-export { withArity, type TemplateFunc } from './builtins.ts';
-export { sprintf, sprint, sprintln } from './fmt.ts';
-export { formatFloat } from './floatfmt.ts';
-export { GoTime, GoDuration, loadLocation, formatGoDuration, UTC, type GoLocation } from './gotime.ts';
-export { htmlEscape, jsEscape, queryEscape, queryUnescape, pathEscape } from './escape.ts';
-export { goJson } from './gojson.ts';
-export { humanizeDuration, convertToFloat } from './convert.ts';
+
 export {
-  prometheusFuncs,
-  expandPrometheusTemplate,
-  expandPrometheusTemplateAsync,
-  expandAlertTemplate,
-  expandAlertTemplateAsync,
-  ALERT_TEMPLATE_PRELUDE,
-  checkAlertTemplate,
-  type Sample,
-  type PrometheusFuncOptions,
-  type AlertTemplateData,
-  type ExpandOptions,
-  type ExpandResult,
-} from './prometheus.ts';
-export {
+  Alert,
+  type AlertInput,
+  Alerts,
   alertmanagerFuncs,
   alertmanagerTemplates,
-  executeTextString,
-  executeHTMLString,
-  dataFromJSON,
-  type DataJSON,
   buildTemplateData,
-  quoteMeta,
+  Data,
+  type DataInput,
+  type DataJSON,
+  dataFromJSON,
+  executeHTMLString,
+  executeTextString,
   KV,
   Pair,
   Pairs,
-  Alert,
-  Alerts,
-  Data,
-  type AlertInput,
-  type DataInput,
+  quoteMeta,
 } from './alertmanager.ts';
-export { StringMap } from './values.ts';
+export { type TemplateFunc, withArity } from './builtins.ts';
+export { convertToFloat, humanizeDuration } from './convert.ts';
 export { DEFAULT_TEMPLATES } from './defaults.ts';
+export { htmlEscape, jsEscape, pathEscape, queryEscape, queryUnescape } from './escape.ts';
+export { type FuncContext, type MissingKey, TemplateExecError } from './exec.ts';
+export { formatFloat } from './floatfmt.ts';
+export { sprint, sprintf, sprintln } from './fmt.ts';
+export { goJson } from './gojson.ts';
+export { formatGoDuration, GoDuration, type GoLocation, GoTime, loadLocation, UTC } from './gotime.ts';
+export { TemplateParseError } from './parser.ts';
+export {
+  ALERT_TEMPLATE_PRELUDE,
+  type AlertTemplateData,
+  checkAlertTemplate,
+  type ExpandOptions,
+  type ExpandResult,
+  expandAlertTemplate,
+  expandAlertTemplateAsync,
+  expandPrometheusTemplate,
+  expandPrometheusTemplateAsync,
+  type PrometheusFuncOptions,
+  prometheusFuncs,
+  type Sample,
+} from './prometheus.ts';
+export { expandGlob, type FuncMap, parseFiles, parseGlobs, Template, type TemplateOptions } from './template.ts';
+export { StringMap } from './values.ts';

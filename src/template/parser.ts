@@ -14,8 +14,8 @@ import type {
   TreeInfo,
   VariableNode,
 } from './ast.ts';
-import { lex, Tok, type Token } from './lexer.ts';
 import { unquoteGo } from './goquote.ts';
+import { lex, Tok, type Token } from './lexer.ts';
 
 export class TemplateParseError extends Error {
   override name = 'TemplateParseError';

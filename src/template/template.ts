@@ -1,5 +1,5 @@
 /** The public Template type: a named entry into a set of parsed templates sharing functions and options. */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Tree } from './ast.ts';
 import { BUILTINS, type TemplateFunc } from './builtins.ts';
@@ -11,8 +11,8 @@ import {
   TemplateExecError,
   type TemplateSet,
 } from './exec.ts';
-import { quoteGo } from './goquote.ts';
 import { globMatch } from './glob.ts';
+import { quoteGo } from './goquote.ts';
 import { isEmptyTree, parseTemplates } from './parser.ts';
 
 export type FuncMap = Record<string, TemplateFunc>;

@@ -15,22 +15,20 @@ import type { Labels, Matcher } from '../model/index.ts';
 import {
   addInterval,
   Block,
+  type BlockMeta,
   compactBlocks,
   deleteBlockDir,
   deleteBlocksBeyondRetention,
+  HeadBlockJobBuilder,
   MergeQuerier,
   openBlocks,
   repairDataDir,
-  type BlockMeta,
-  HeadBlockJobBuilder,
   runCompactionJob,
   writeBlockFromQuerier,
   writeHeadBlock,
   writeTombstones,
 } from './block/index.ts';
 import { DEFAULT_CHUNK_RANGE, Head, type HeadOptions } from './head.ts';
-import { Fit, type MemSeries } from './mem-series.ts';
-import { SeriesTable } from './series-table.ts';
 import {
   decodeTombstonesRecord,
   encodeTombstonesRecord,
@@ -39,14 +37,16 @@ import {
   TombstonedQuerier,
 } from './head-tombstones.ts';
 import {
-  AppendError,
   type Appendable,
+  AppendError,
   type Appender,
   type Querier,
   type Queryable,
   type SelectHints,
   type Series,
 } from './interfaces.ts';
+import { Fit, type MemSeries } from './mem-series.ts';
+import { SeriesTable } from './series-table.ts';
 import {
   decodeSamplesInto,
   decodeSeries,

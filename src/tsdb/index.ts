@@ -1,19 +1,19 @@
-export * from './interfaces.ts';
-export { type CommitBatch, type CommitListener, DEFAULT_CHUNK_RANGE, Head, type HeadOptions } from './head.ts';
-export { XorChunk, XorIterator, SAMPLES_PER_CHUNK, ENCODING_XOR } from './xor-chunk.ts';
 export { BitReader, BitWriter } from './bit-stream.ts';
+export { DB, type DBOptions, LockError, type ReplayStats, WALWriteError } from './db.ts';
+export { type CommitBatch, type CommitListener, DEFAULT_CHUNK_RANGE, Head, type HeadOptions } from './head.ts';
+export { HeadTombstones, MAX_TOMBSTONE_TIME } from './head-tombstones.ts';
+export * from './interfaces.ts';
+export { MemSeries, sameBits } from './mem-series.ts';
 export {
-  PostingsIndex,
-  type PostingsList,
-  type PostingsStat,
-  type PostingsStats,
   intersect,
   intersectAll,
   merge,
   mergeAll,
+  PostingsIndex,
+  type PostingsList,
+  type PostingsStat,
+  type PostingsStats,
   subtract,
 } from './postings.ts';
-export { MemSeries, sameBits } from './mem-series.ts';
 export { SeriesSnapshot } from './series-iterator.ts';
-export { DB, type DBOptions, LockError, type ReplayStats, WALWriteError } from './db.ts';
-export { HeadTombstones, MAX_TOMBSTONE_TIME } from './head-tombstones.ts';
+export { ENCODING_XOR, SAMPLES_PER_CHUNK, XorChunk, XorIterator } from './xor-chunk.ts';

@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, lines, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** node_arp_entries{device}: neighbour table entries per interface from /proc/net/arp. */
 export const arpCollector: SubCollector = {

@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, lines, num, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 const STATS: ReadonlyArray<readonly [string, string]> = [
   ['found', 'Number of searched entries which were successful.'],

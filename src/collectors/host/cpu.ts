@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, lines, num, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** The kernel reports /proc/stat in USER_HZ ticks, which is 100 on every Linux ABI node_exporter supports. */
 const USER_HZ = 100;

@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import type { CollectContext, SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** [sysfs file under cpuN/cpufreq, metric name, help]; sysfs values are kHz. */
 const FILES: ReadonlyArray<readonly [string, string, string]> = [

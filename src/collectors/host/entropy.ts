@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, num, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** node_entropy_available_bits and node_entropy_pool_size_bits from /proc/sys/kernel/random. */
 export const entropyCollector: SubCollector = {

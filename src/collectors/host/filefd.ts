@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, num, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** node_filefd_allocated/maximum from /proc/sys/fs/file-nr ("allocated unused maximum"). */
 export const filefdCollector: SubCollector = {

@@ -1,6 +1,6 @@
 import { statfs } from 'node:fs/promises';
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, lines, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** node_exporter's default --collector.filesystem.mount-points-exclude. */
 export const DEFAULT_MOUNT_POINTS_EXCLUDE =

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, statfs, symlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import { machine } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { writeText } from '../../exposition/index.ts';
 import { type FakeTree, type FamilyView, makeFakeTree, seriesValue, viewFamilies } from '../test-util.ts';

@@ -1,7 +1,7 @@
 import { readdir, realpath } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import type { FamilyBuilder } from './family-builder.ts';
 import type { CollectContext, SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** Sensor types node_exporter names with a unit: [human name for help, unit suffix, divisor of the sysfs value]. */
 const TYPES: Record<string, readonly [string, string, number]> = {

@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, num, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** node_load1/5/15 from /proc/loadavg. */
 export const loadavgCollector: SubCollector = {

@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, lines, num, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /**
  * node_memory_<Field>[_bytes] from /proc/meminfo. As node_exporter does: "Active(anon)" becomes

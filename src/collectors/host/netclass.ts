@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import type { CollectContext, SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** Non-numeric attributes carried as node_network_info labels, in label order. */
 const INFO = ['address', 'broadcast', 'duplex', 'ifalias', 'operstate'] as const;

@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, lines, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 const INFO_LABELS: ReadonlyArray<readonly [string, string]> = [
   ['build_id', 'BUILD_ID'],

@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, lines, num, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** Parses a PSI file into its "some" and "full" totals, in seconds (the kernel reports microseconds). */
 export function parsePressure(text: string): { some?: number; full?: number } {

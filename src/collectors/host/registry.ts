@@ -1,6 +1,5 @@
 import { arpCollector } from './arp.ts';
 import { createCgroupCollector } from './cgroup.ts';
-import { createGpuCollector, type GpuCollectorOptions } from './gpu.ts';
 import { conntrackCollector } from './conntrack.ts';
 import type { SubCollector } from './context.ts';
 import { cpuCollector } from './cpu.ts';
@@ -9,6 +8,7 @@ import { createDiskstatsCollector } from './diskstats.ts';
 import { entropyCollector } from './entropy.ts';
 import { filefdCollector } from './filefd.ts';
 import { createFilesystemCollector } from './filesystem.ts';
+import { createGpuCollector, type GpuCollectorOptions } from './gpu.ts';
 import { hwmonCollector } from './hwmon.ts';
 import { loadavgCollector } from './loadavg.ts';
 import { meminfoCollector } from './meminfo.ts';

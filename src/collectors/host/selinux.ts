@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, lines, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 const MODES: Record<string, number> = { disabled: -1, permissive: 0, enforcing: 1 };
 

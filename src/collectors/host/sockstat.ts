@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, lines, num, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /**
  * "mem" in sockstat is in pages. Node has no getpagesize(); 4096 is the page size on x86-64 and

@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, lines, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** node_softnet_* per CPU from /proc/net/softnet_stat (hexadecimal columns, one line per CPU). */
 export const softnetCollector: SubCollector = {

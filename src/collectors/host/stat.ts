@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, lines, num, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** Boot time, context switches, forks, interrupts and process counts from /proc/stat. */
 export const statCollector: SubCollector = {

@@ -1,8 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExpositionParser, MetricSample, MetricType } from '../../exposition/types.ts';
-import type { FamilyBuilder } from './family-builder.ts';
 import type { CollectContext, SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** Creates a pull parser over one page of text format 0.0.4; the caller supplies it (collectors do not own parsing). */
 export type TextParserFactory = (text: string) => ExpositionParser;

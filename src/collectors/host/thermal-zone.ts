@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import type { CollectContext, SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** node_thermal_zone_temp and node_cooling_device_* from /sys/class/thermal, where the platform has them. */
 export const thermalZoneCollector: SubCollector = {

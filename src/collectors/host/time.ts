@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 let zoneFormat: Intl.DateTimeFormat | undefined;
 

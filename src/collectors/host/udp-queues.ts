@@ -1,5 +1,5 @@
-import type { FamilyBuilder } from './family-builder.ts';
 import { type CollectContext, fields, lines, type SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /** Sums the tx_queue:rx_queue column (hex bytes) over all sockets of /proc/net/udp or udp6. */
 function sumQueues(text: string): [tx: number, rx: number] {

@@ -1,6 +1,6 @@
 import { machine } from 'node:os';
-import type { FamilyBuilder } from './family-builder.ts';
 import type { CollectContext, SubCollector } from './context.ts';
+import type { FamilyBuilder } from './family-builder.ts';
 
 /**
  * node_uname_info. node_exporter calls uname(2); the same strings are in /proc/sys/kernel,

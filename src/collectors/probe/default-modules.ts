@@ -1,5 +1,5 @@
 /** The modules Osprey offers without a module file: blackbox_exporter's example config, plus a dns module. */
-import { parseProbeModules, type ProbeModules } from './config.ts';
+import { type ProbeModules, parseProbeModules } from './config.ts';
 
 export const DEFAULT_PROBE_MODULES_YAML = `modules:
   http_2xx:

@@ -3,11 +3,11 @@ export {
   type HTTPProbeConfig,
   type ICMPProbeConfig,
   loadProbeModulesFile,
-  parseProbeModules,
   type ProbeModule,
   type ProbeModules,
   type ProberKind,
   type ProbeTLSConfig,
+  parseProbeModules,
   type TCPProbeConfig,
 } from './config.ts';
 export { DEFAULT_PROBE_MODULES_YAML, defaultProbeModules } from './default-modules.ts';

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError } from '../../config/index.ts';
 import { parseTextFamilies, seriesValue, viewFamilies } from '../test-util.ts';
-import { createProbeHandler, defaultProbeModules, type ProbeModules, parseProbeModules, probe } from './index.ts';
 import { icmpSettings } from './icmp-prober.ts';
+import { createProbeHandler, defaultProbeModules, type ProbeModules, parseProbeModules, probe } from './index.ts';
 import { ipHash } from './resolve.ts';
 import { startTestTargets, type TestTargets, testModulesYaml } from './test-servers.ts';
 

@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import tls from 'node:tls';
 import { gzipSync } from 'node:zlib';
 
 export interface TestTargets {

@@ -1,2 +1,2 @@
-export { parseProcessGroups, type ProcessGroupConfig, processGroupsFromValue } from './config.ts';
+export { type ProcessGroupConfig, parseProcessGroups, processGroupsFromValue } from './config.ts';
 export { ProcessCollector, type ProcessCollectorOptions } from './process-collector.ts';

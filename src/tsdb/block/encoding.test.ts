@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { crc32c } from '../wal/index.ts';
-import { ChunkReader, ChunkWriter, chunkRef, CHUNKS_MAGIC } from './chunks.ts';
+import { CHUNKS_MAGIC, ChunkReader, ChunkWriter, chunkRef } from './chunks.ts';
 import { ByteReader, ByteWriter, compareUtf8, DecodeError } from './encoding.ts';
 import { IndexReader } from './index-reader.ts';
 import { IndexWriter } from './index-writer.ts';

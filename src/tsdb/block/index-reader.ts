@@ -1,5 +1,5 @@
 import { ByteReader, checkCrc, compareUtf8, DecodeError } from './encoding.ts';
-import { INDEX_FORMAT_V2, INDEX_HEADER_SIZE, INDEX_MAGIC, INDEX_TOC_SIZE, type ChunkMetas } from './index-writer.ts';
+import { type ChunkMetas, INDEX_FORMAT_V2, INDEX_HEADER_SIZE, INDEX_MAGIC, INDEX_TOC_SIZE } from './index-writer.ts';
 
 /**
  * Reads an index file (format v2) held in memory. The symbol table and postings offset table are decoded

@@ -13,26 +13,28 @@ export {
   writeBlock,
   writeBlockFromQuerier,
 } from './block-writer.ts';
+export { ChunkCutter } from './chunk-cutter.ts';
 export {
+  CHUNKS_MAGIC,
   ChunkReader,
   type ChunkReaderOptions,
   ChunkWriter,
-  DEFAULT_PRELOAD_BYTES,
   chunkRef,
-  CHUNKS_MAGIC,
+  DEFAULT_PRELOAD_BYTES,
   DEFAULT_SEGMENT_BYTES,
   segmentFileName,
 } from './chunks.ts';
-export { MergeQuerier } from './merge-querier.ts';
-export { openBlocks, type OpenBlocksResult } from './open-blocks.ts';
-export { compactBlocks, type CompactOptions } from './compact.ts';
-export { ByteReader, ByteWriter, compareLabelsUtf8, compareUtf8, DecodeError } from './encoding.ts';
-export { IndexReader } from './index-reader.ts';
-export { type ChunkMetas, INDEX_MAGIC, IndexWriter, IndexWriteError } from './index-writer.ts';
-export { type BlockCompaction, type BlockMeta, BlockMetaError, type BlockStats, readMeta, writeMeta } from './meta.ts';
-export { deleteBlockDir, repairDataDir } from './repair.ts';
+export { type CompactOptions, compactBlocks } from './compact.ts';
+export { type CompactionJob, runCompactionJob, runJobInProcess } from './compaction-jobs.ts';
 export { fsyncDir, writeFileDurable } from './durable.ts';
-export { ChunkCutter } from './chunk-cutter.ts';
+export { ByteReader, ByteWriter, compareLabelsUtf8, compareUtf8, DecodeError } from './encoding.ts';
+export { type HeadBlockJob, HeadBlockJobBuilder, writeHeadBlock } from './head-block.ts';
+export { IndexReader } from './index-reader.ts';
+export { type ChunkMetas, INDEX_MAGIC, IndexWriteError, IndexWriter } from './index-writer.ts';
+export { MergeQuerier } from './merge-querier.ts';
+export { type BlockCompaction, type BlockMeta, BlockMetaError, type BlockStats, readMeta, writeMeta } from './meta.ts';
+export { type OpenBlocksResult, openBlocks } from './open-blocks.ts';
+export { deleteBlockDir, repairDataDir } from './repair.ts';
 export { type DeletedBlock, deleteBlocksBeyondRetention, type RetentionOptions } from './retention.ts';
 export { ChunkSeriesIterator } from './series-iterator.ts';
 export {
@@ -45,5 +47,3 @@ export {
   writeTombstones,
 } from './tombstones.ts';
 export { encodeULID, isULID, newULID, ulidTime } from './ulid.ts';
-export { type CompactionJob, runCompactionJob, runJobInProcess } from './compaction-jobs.ts';
-export { type HeadBlockJob, HeadBlockJobBuilder, writeHeadBlock } from './head-block.ts';
