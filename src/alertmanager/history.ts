@@ -1,12 +1,14 @@
 /**
  * Notification history (beyond Alertmanager): every notification attempt with its receiver, integration,
  * group, alerts, outcome and error, kept for a retention period (in memory, bounded, and as JSON lines in
- * the data directory so it survives restarts), queryable for the API and the UI. Lines are appended in
+ * the data directory so it survives restarts), queryable for the API and the UI. In memory each attempt is
+ * kept as its JSON line (one string instead of a small object graph: tens of thousands of them cost the
+ * garbage collector far less) and parsed when a query reads it. Lines are appended in
  * batches (at most 100 ms late, and on `flush()`/`close()`); the file is rewritten from memory when it holds
  * about twice what is kept, so trimming the in-memory list does not cost a rewrite each time.
  */
 import { join } from 'node:path';
-import { JsonLinesAppender, readJsonLines, rewriteJsonLines } from './jsonl-file.ts';
+import { JsonLinesAppender, readJsonLines, writeAtomic } from './jsonl-file.ts';
 
 export interface NotificationAttempt {
   /** Increasing id (unique within this data directory). */
@@ -48,7 +50,9 @@ export const DEFAULT_HISTORY_RETENTION = 7 * 24 * 3600_000;
 export const DEFAULT_HISTORY_MAX = 50_000;
 
 export class NotificationHistory {
-  private items: NotificationAttempt[] = [];
+  /** Start times and JSON lines of the kept attempts, oldest first. */
+  private times: number[] = [];
+  private lines: string[] = [];
   private nextId = 1;
   private readonly file: string | undefined;
   private readonly appender: JsonLinesAppender | undefined;
@@ -67,20 +71,25 @@ export class NotificationHistory {
     this.file = opts.dataDir ? join(opts.dataDir, 'notifications.jsonl') : undefined;
     if (this.file) {
       this.appender = new JsonLinesAppender(this.file, opts.onWriteError);
-      this.items = readJsonLines<NotificationAttempt>(this.file);
-      for (const it of this.items) if (it.id >= this.nextId) this.nextId = it.id + 1;
+      for (const it of readJsonLines<NotificationAttempt>(this.file)) {
+        this.times.push(it.time);
+        this.lines.push(JSON.stringify(it));
+        if (it.id >= this.nextId) this.nextId = it.id + 1;
+      }
       this.gc(true);
     }
   }
 
   record(a: Omit<NotificationAttempt, 'id'>): NotificationAttempt {
     const rec: NotificationAttempt = { id: this.nextId++, ...a };
-    this.items.push(rec);
+    const line = JSON.stringify(rec);
+    this.times.push(rec.time);
+    this.lines.push(line);
     if (this.appender) {
-      this.appender.append(rec);
+      this.appender.appendLine(line);
       this.fileLines++;
     }
-    if (this.items.length > (this.opts.maxEntries ?? DEFAULT_HISTORY_MAX) * 1.1) this.gc();
+    if (this.lines.length > (this.opts.maxEntries ?? DEFAULT_HISTORY_MAX) * 1.1) this.gc();
     return rec;
   }
 
@@ -88,14 +97,15 @@ export class NotificationHistory {
   query(q: HistoryQuery = {}): NotificationAttempt[] {
     const limit = q.limit ?? 100;
     const out: NotificationAttempt[] = [];
-    for (let i = this.items.length - 1; i >= 0 && out.length < limit; i--) {
-      const a = this.items[i];
+    for (let i = this.lines.length - 1; i >= 0 && out.length < limit; i--) {
+      const t = this.times[i] as number;
+      if (q.since !== undefined && t < q.since) continue;
+      if (q.until !== undefined && t > q.until) continue;
+      const a = JSON.parse(this.lines[i] as string) as NotificationAttempt;
       if (q.receiver !== undefined && a.receiver !== q.receiver) continue;
       if (q.integration !== undefined && a.integration !== q.integration) continue;
       if (q.groupKey !== undefined && a.groupKey !== q.groupKey) continue;
       if (q.status !== undefined && a.status !== q.status) continue;
-      if (q.since !== undefined && a.time < q.since) continue;
-      if (q.until !== undefined && a.time > q.until) continue;
       if (q.fingerprint !== undefined && !a.alerts.includes(q.fingerprint)) continue;
       out.push(a);
     }
@@ -103,7 +113,7 @@ export class NotificationHistory {
   }
 
   get size(): number {
-    return this.items.length;
+    return this.lines.length;
   }
 
   /** Writes the queued attempts (call before exiting). */
@@ -123,17 +133,20 @@ export class NotificationHistory {
   gc(compact = false): number {
     const limit = this.opts.now() - (this.opts.retention ?? DEFAULT_HISTORY_RETENTION);
     const max = this.opts.maxEntries ?? DEFAULT_HISTORY_MAX;
-    const before = this.items.length;
+    const before = this.lines.length;
     let start = 0;
-    while (start < this.items.length && this.items[start].time < limit) start++;
-    start = Math.max(start, this.items.length - max);
-    if (start > 0) this.items = this.items.slice(start);
-    const n = before - this.items.length;
-    if (this.file && (compact || this.fileLines > 2 * this.items.length + 1000)) {
+    while (start < this.times.length && (this.times[start] as number) < limit) start++;
+    start = Math.max(start, this.lines.length - max);
+    if (start > 0) {
+      this.times = this.times.slice(start);
+      this.lines = this.lines.slice(start);
+    }
+    const n = before - this.lines.length;
+    if (this.file && (compact || this.fileLines > 2 * this.lines.length + 1000)) {
       // The rewrite holds every kept attempt, the queued ones included.
       this.appender?.discard();
-      rewriteJsonLines(this.file, this.items);
-      this.fileLines = this.items.length;
+      writeAtomic(this.file, this.lines.length ? `${this.lines.join('\n')}\n` : '');
+      this.fileLines = this.lines.length;
     }
     return n;
   }

@@ -73,7 +73,12 @@ export class JsonLinesAppender {
   ) {}
 
   append(value: unknown): void {
-    this.pending.push(JSON.stringify(value));
+    this.appendLine(JSON.stringify(value));
+  }
+
+  /** Queues a line already serialized (one JSON value, no newline). */
+  appendLine(line: string): void {
+    this.pending.push(line);
     if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.batchMs);
       // The flush on stop covers an exit; a queued batch must not keep the process alive by itself.

@@ -202,6 +202,7 @@ export class WebhookNotifier extends BaseNotifier<WebhookConfig> {
           timeoutMs: this.conf.timeout || undefined,
         })
       : undefined;
+    if (!cmd) return (await http) ?? { retry: false };
     const [c, h] = await Promise.all([cmd, http]);
     // A failed command is reported first: it is permanent, while the HTTP failure may be retried.
     if (c?.error) return c;
