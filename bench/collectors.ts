@@ -8,6 +8,7 @@ import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Fastify from 'fastify';
 import {
   defaultProbeModules,
   HostCollector,
@@ -15,7 +16,6 @@ import {
   logsConfigFromValue,
   runProbe,
 } from '../src/collectors/index.ts';
-import Fastify from 'fastify';
 import { parsePrometheusConfig } from '../src/config/index.ts';
 import { CONTENT_TYPE_TEXT, writeText } from '../src/exposition/index.ts';
 import { fetchInProcess, HTTPScraper } from '../src/scrape/index.ts';

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 /**
  * Exposition parser throughput: MB/s and samples/s for a real node_exporter page and a synthetic
  * 10k-series page, parsed the way the scrape loop does (next, seriesKey, value, timestamp), and
@@ -7,7 +6,7 @@ import { fileURLToPath } from 'node:url';
  *   node --import tsx bench/exposition.ts
  */
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createParser, type ExpositionFormat } from '../src/exposition/index.ts';
 import { haveNodeExporter, startNodeExporter } from '../src/exposition/node-exporter.ts';
 

@@ -7,5 +7,10 @@ import { readFileSync } from 'node:fs';
 export function ospreyNodeFlags(): string[] {
   const first = readFileSync(new URL('../bin/osprey.js', import.meta.url), 'utf8').split('\n', 1)[0] ?? '';
   const m = /^#!\/usr\/bin\/env\s+(?:-S\s+)?node((?:\s+--\S+)*)\s*$/.exec(first);
-  return m?.[1] ? m[1].trim().split(/\s+/).filter((f) => f !== '') : [];
+  return m?.[1]
+    ? m[1]
+        .trim()
+        .split(/\s+/)
+        .filter((f) => f !== '')
+    : [];
 }

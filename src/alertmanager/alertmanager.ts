@@ -270,9 +270,9 @@ export class Alertmanager {
    * the sender) does not get ahead of the notification.
    */
   dueFlushesStarted(): Promise<void> {
-    // Two turns: undici writes a request on an idle kept-alive connection from the check phase after the
-    // one that dispatched it.
-    return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+    // The notification HTTP client writes a request in the same turn as the flush that sends it (the flushes
+    // of a large burst wait for a flush slot, and are not waited for here).
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Receivers an alert is routed to, in routing order. */

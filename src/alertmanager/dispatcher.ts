@@ -107,12 +107,24 @@ export class AggregationGroup {
       this.flushPending = true;
       return;
     }
-    void this.flush();
+    this.startFlush();
   }
 
-  private async flush(): Promise<void> {
+  /** Flushes once the receiver has a free flush slot (see FlushSlots). */
+  private startFlush(): void {
     if (this.isEmpty() || this.stopped) return;
     this.flushing = true;
+    this.d.flushSlots(this.route.receiver).run(this.flushNow);
+  }
+
+  private readonly flushNow = () => this.flush();
+
+  private async flush(): Promise<void> {
+    // The group may have emptied or stopped while it waited for a slot.
+    if (this.isEmpty() || this.stopped) {
+      this.flushing = false;
+      return;
+    }
     const now = this.d.now();
     const cfg = this.route.config;
     const snapshot: Alert[] = [];
@@ -158,7 +170,7 @@ export class AggregationGroup {
     }
     if (this.flushPending && !this.stopped) {
       this.flushPending = false;
-      void this.flush();
+      this.startFlush();
     }
   }
 
@@ -169,9 +181,58 @@ export class AggregationGroup {
   }
 }
 
+/**
+ * How many flushes of one receiver run at once; the others wait their turn in order. A burst of new groups
+ * (group_wait: 0s) would otherwise start every flush at once, and the state of thousands of notifications
+ * waiting for a connection outlives the young generation, so the garbage collector copies and promotes it.
+ * As many as an integration's HTTP client has connections (MAX_CONNECTIONS_PER_ORIGIN in src/notify/http.ts),
+ * so the limit costs no throughput.
+ */
+export const FLUSHES_PER_RECEIVER = 256;
+
+/** A receiver's flush slots. */
+export class FlushSlots {
+  private active = 0;
+  private readonly queue: (() => Promise<void>)[] = [];
+  private head = 0;
+
+  constructor(readonly limit: number) {}
+
+  run(flush: () => Promise<void>): void {
+    if (this.active < this.limit) {
+      this.active++;
+      this.start(flush);
+    } else this.queue.push(flush);
+  }
+
+  /** Flushes running and waiting. */
+  get pending(): number {
+    return this.active + this.queue.length - this.head;
+  }
+
+  private start(flush: () => Promise<void>): void {
+    flush().then(this.next, this.next);
+  }
+
+  private readonly next = (): void => {
+    if (this.head < this.queue.length) {
+      const flush = this.queue[this.head] as () => Promise<void>;
+      this.queue[this.head++] = noFlush;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      this.start(flush);
+    } else this.active--;
+  };
+}
+
+const noFlush = () => Promise.resolve();
+
 export class Dispatcher {
   /** route id -> group labels key -> group */
   private readonly groupsByRoute = new Map<string, Map<string, AggregationGroup>>();
+  private readonly slotsByReceiver = new Map<string, FlushSlots>();
   private unsubscribe: (() => void) | null = null;
   private maintenance: NodeJS.Timeout | null = null;
   readonly now: () => number;
@@ -212,6 +273,15 @@ export class Dispatcher {
       }
       g.insert(a);
     }
+  }
+
+  flushSlots(receiver: string): FlushSlots {
+    let s = this.slotsByReceiver.get(receiver);
+    if (!s) {
+      s = new FlushSlots(FLUSHES_PER_RECEIVER);
+      this.slotsByReceiver.set(receiver, s);
+    }
+    return s;
   }
 
   removeEmptyGroups(): void {

@@ -228,13 +228,12 @@ export function retryStage(
       fps.push(a.fingerprint);
     }
     if (payload.length === 0) return alerts;
-    const name = `${ctx.receiver}/${notifier.integration}[${notifier.index}]`;
     let wait = backoff.initialMs;
     let lastErr: Error | undefined;
     for (let attempt = 1; ; attempt++) {
       if (ctx.signal.aborted) {
         throw new Error(
-          `${name}: notify retry canceled after ${attempt - 1} attempts: ${lastErr?.message ?? 'context canceled'}`,
+          `${integrationName(ctx, notifier)}: notify retry canceled after ${attempt - 1} attempts: ${lastErr?.message ?? 'context canceled'}`,
         );
       }
       const started = clock();
@@ -279,7 +278,7 @@ export function retryStage(
       lastErr = res.error;
       if (!res.retry) {
         throw new Error(
-          `${name}: notify retry canceled due to unrecoverable error after ${attempt} attempts: ${lastErr!.message}`,
+          `${integrationName(ctx, notifier)}: notify retry canceled due to unrecoverable error after ${attempt} attempts: ${lastErr!.message}`,
         );
       }
       const jitter = 1 + backoff.randomization * (2 * Math.random() - 1);
@@ -288,6 +287,9 @@ export function retryStage(
     }
   };
 }
+
+/** `receiver/integration[index]`, as Alertmanager names an integration in errors. */
+const integrationName = (ctx: FlushContext, n: Notifier) => `${ctx.receiver}/${n.integration}[${n.index}]`;
 
 /** Records the successful notification in the log (firing and resolved fingerprints). */
 export function setNotifiesStage(nflog: NotificationLog, receiverKey: string): Stage {
