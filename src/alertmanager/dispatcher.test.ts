@@ -3,33 +3,12 @@ import { test } from 'node:test';
 import { parseAlertmanagerConfig } from '../config/alertmanager-index.ts';
 import { Labels } from '../model/index.ts';
 import { AlertStore } from './alert-store.ts';
-import { Dispatcher, FLUSHES_PER_RECEIVER, FlushSlots } from './dispatcher.ts';
+import { Dispatcher } from './dispatcher.ts';
 import { fingerprintLabels } from './fingerprint.ts';
+import { FLUSH_SLOTS } from './flush-slots.ts';
 import { Route } from './route.ts';
 
-test('flush slots: at most `limit` run at once, the rest start in order as others finish', async () => {
-  const slots = new FlushSlots(2);
-  const started: number[] = [];
-  const finish: (() => void)[] = [];
-  for (let i = 0; i < 5; i++)
-    slots.run(() => {
-      started.push(i);
-      return new Promise<void>((r) => finish.push(r));
-    });
-  assert.deepEqual(started, [0, 1]);
-  assert.equal(slots.pending, 5);
-  finish[1]?.();
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual(started, [0, 1, 2]);
-  for (const f of finish) f();
-  await new Promise((r) => setImmediate(r));
-  for (const f of finish) f();
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual(started, [0, 1, 2, 3, 4]);
-  assert.equal(slots.pending, 0);
-});
-
-test('a burst of new groups flushes every group, with at most FLUSHES_PER_RECEIVER flushes in flight', async () => {
+test('a burst of new groups flushes every group, with at most the flush-slot limit in flight', async () => {
   const cfg = parseAlertmanagerConfig(
     "route:\n  receiver: hook\n  group_by: ['alertname']\n  group_wait: 0s\nreceivers: [{name: hook}]\n",
     'am.yml',
@@ -51,7 +30,7 @@ test('a burst of new groups flushes every group, with at most FLUSHES_PER_RECEIV
     },
   });
   d.start();
-  const groups = FLUSHES_PER_RECEIVER * 3;
+  const groups = FLUSH_SLOTS.limit * 3;
   const now = Date.now();
   for (let i = 0; i < groups; i++) {
     const labels = Labels.fromObject({ alertname: `Burst${i}` });
@@ -70,6 +49,6 @@ test('a burst of new groups flushes every group, with at most FLUSHES_PER_RECEIV
   while (flushed.size < groups && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   d.stop();
   assert.equal(flushed.size, groups);
-  assert.ok(peak <= FLUSHES_PER_RECEIVER, `peak ${peak}`);
+  assert.ok(peak <= FLUSH_SLOTS.limit, `peak ${peak}`);
   assert.ok(peak > 1, 'flushes ran concurrently');
 });

@@ -10,6 +10,7 @@
 import type { Labels } from '../model/index.ts';
 import type { AlertStore } from './alert-store.ts';
 import { FlushCancellation } from './cancellation.ts';
+import { FlushSlots } from './flush-slots.ts';
 import type { FlushContext } from './pipeline.ts';
 import { compareLabelSets, groupKey, type Route } from './route.ts';
 import { type Alert, isResolvedAt } from './types.ts';
@@ -119,11 +120,12 @@ export class AggregationGroup {
 
   private readonly flushNow = () => this.flush();
 
-  private async flush(): Promise<void> {
+  /** Resolves true when the notification went out (for the receiver's flush slots). */
+  private async flush(): Promise<boolean> {
     // The group may have emptied or stopped while it waited for a slot.
     if (this.isEmpty() || this.stopped) {
       this.flushing = false;
-      return;
+      return false;
     }
     const now = this.d.now();
     const cfg = this.route.config;
@@ -153,8 +155,9 @@ export class AggregationGroup {
       signal: flushAbort,
       externalURL: this.d.externalURL,
     };
+    let ok = false;
     try {
-      const ok = await this.d.notifyFn(ctx, snapshot);
+      ok = await this.d.notifyFn(ctx, snapshot);
       if (ok) {
         for (const r of resolved) {
           const cur = this.alerts.get(r.fingerprint);
@@ -172,6 +175,7 @@ export class AggregationGroup {
       this.flushPending = false;
       this.startFlush();
     }
+    return ok;
   }
 
   stop(): void {
@@ -180,54 +184,6 @@ export class AggregationGroup {
     this.inFlight?.abort(new Error('alert manager stopped'));
   }
 }
-
-/**
- * How many flushes of one receiver run at once; the others wait their turn in order. A burst of new groups
- * (group_wait: 0s) would otherwise start every flush at once, and the state of thousands of notifications
- * waiting for a connection outlives the young generation, so the garbage collector copies and promotes it.
- * As many as an integration's HTTP client has connections (MAX_CONNECTIONS_PER_ORIGIN in src/notify/http.ts),
- * so the limit costs no throughput.
- */
-export const FLUSHES_PER_RECEIVER = 256;
-
-/** A receiver's flush slots. */
-export class FlushSlots {
-  private active = 0;
-  private readonly queue: (() => Promise<void>)[] = [];
-  private head = 0;
-
-  constructor(readonly limit: number) {}
-
-  run(flush: () => Promise<void>): void {
-    if (this.active < this.limit) {
-      this.active++;
-      this.start(flush);
-    } else this.queue.push(flush);
-  }
-
-  /** Flushes running and waiting. */
-  get pending(): number {
-    return this.active + this.queue.length - this.head;
-  }
-
-  private start(flush: () => Promise<void>): void {
-    flush().then(this.next, this.next);
-  }
-
-  private readonly next = (): void => {
-    if (this.head < this.queue.length) {
-      const flush = this.queue[this.head] as () => Promise<void>;
-      this.queue[this.head++] = noFlush;
-      if (this.head > 1024 && this.head * 2 > this.queue.length) {
-        this.queue.splice(0, this.head);
-        this.head = 0;
-      }
-      this.start(flush);
-    } else this.active--;
-  };
-}
-
-const noFlush = () => Promise.resolve();
 
 export class Dispatcher {
   /** route id -> group labels key -> group */
@@ -278,7 +234,7 @@ export class Dispatcher {
   flushSlots(receiver: string): FlushSlots {
     let s = this.slotsByReceiver.get(receiver);
     if (!s) {
-      s = new FlushSlots(FLUSHES_PER_RECEIVER);
+      s = new FlushSlots();
       this.slotsByReceiver.set(receiver, s);
     }
     return s;
@@ -308,5 +264,6 @@ export class Dispatcher {
     this.maintenance = null;
     for (const g of this.groups()) g.stop();
     this.groupsByRoute.clear();
+    for (const s of this.slotsByReceiver.values()) s.close();
   }
 }
