@@ -5,7 +5,6 @@
 //  - lines/s of the log collector on a generated access log (LOG_MB, default 200 MB)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
@@ -19,18 +18,9 @@ import {
 import { parsePrometheusConfig } from '../src/config/index.ts';
 import { CONTENT_TYPE_TEXT, writeText } from '../src/exposition/index.ts';
 import { fetchInProcess, HTTPScraper } from '../src/scrape/index.ts';
+import { freePort } from '../src/testing/free-port.ts';
 
 const N = Number(process.env.N ?? 50);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** CPU seconds (user+system) a process has used, from /proc (clock ticks of 1/100 s). */
 function procCpu(pid: number): number {

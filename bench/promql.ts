@@ -4,11 +4,11 @@
 // queries over HTTP; we print median latency per query and the ratio Osprey/Prometheus.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Labels } from '../src/model/index.ts';
 import { encodeWriteRequestBody } from '../src/remote/index.ts';
+import { freePort } from '../src/testing/free-port.ts';
 
 const INSTANCES = Number(process.env.INSTANCES ?? 500);
 const STEP_MS = 15_000;
@@ -53,16 +53,6 @@ const RANGE_QUERIES: [string, number, number][] = [
   ['sum by (job) (rate(http_requests_total[5m]))', 3600_000, 15_000],
   ['avg_over_time(load[5m])', 3600_000, 60_000],
 ];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function waitReady(url: string): Promise<void> {
   for (let i = 0; i < 600; i++) {

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { Labels } from '../src/model/index.ts';
 import { decodeWriteRequestBody, RemoteWriteManager } from '../src/remote/index.ts';
 import { remoteWriteConfig } from '../src/remote/test-helpers.ts';
+import { freePort } from '../src/testing/free-port.ts';
 import { DB } from '../src/tsdb/index.ts';
 
 const SERIES = 10_000;
@@ -69,16 +70,6 @@ interface Receiver {
   url: string;
   proc: ChildProcess;
   count(): Promise<number>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 /** Debian's VictoriaMetrics on loopback; count() is the samples it ingested over remote write. */

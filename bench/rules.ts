@@ -16,13 +16,13 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Labels } from '../src/model/index.ts';
 import { Engine } from '../src/promql/index.ts';
 import { AlertingRule, RuleGroup } from '../src/rules/index.ts';
+import { freePort } from '../src/testing/free-port.ts';
 import { Head } from '../src/tsdb/index.ts';
 
 const METRICS = Number(process.env.METRICS ?? 1000);
@@ -154,16 +154,6 @@ function runOsprey(end: number): { msPerGroup: number; msPerRound: number; cpuSh
     msPerRound: steady(perRoundMs, 1),
     cpuShare: steady(cpuPerRound, 1) / INTERVAL,
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 function procCpuMs(pid: number): number {

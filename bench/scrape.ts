@@ -13,12 +13,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PrometheusConfig, ScrapeConfig } from '../src/config/types.ts';
 import { ScrapeManager } from '../src/scrape/index.ts';
+import { freePort } from '../src/testing/free-port.ts';
 import { Head } from '../src/tsdb/index.ts';
 import { ospreyNodeFlags } from './osprey-node-flags.ts';
 
@@ -222,17 +222,6 @@ function side(cpuSeconds: number, samples: number, series: number, rss: number, 
 }
 
 // ---- Prometheus ----
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function procCpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

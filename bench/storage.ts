@@ -3,12 +3,12 @@
 // compaction. Both servers are measured as whole processes started the same way.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Labels } from '../src/model/index.ts';
 import { encodeWriteRequestBody } from '../src/remote/index.ts';
+import { freePort } from '../src/testing/free-port.ts';
 import { openBlocks } from '../src/tsdb/block/index.ts';
 import { DB } from '../src/tsdb/index.ts';
 
@@ -63,14 +63,6 @@ function generator(series: number, seed = 42) {
     }
   };
   return { labels, next };
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 /** CPU time of a process so far (user + system of all its threads), from /proc (10 ms ticks). */

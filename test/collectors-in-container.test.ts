@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { freePort } from '../src/testing/free-port.ts';
 import { startOsprey, tempDir, waitFor } from './helpers.ts';
 
 function hostTree(): string {
@@ -26,16 +26,6 @@ function hostTree(): string {
     writeFileSync(join(root, p), c);
   }
   return root;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 test('osprey exporter --path.* reads host mounts; --collector.disable-defaults with --collector.<name> picks collectors', async () => {

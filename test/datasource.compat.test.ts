@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Labels } from '../src/model/index.ts';
 import { encodeWriteRequestBody } from '../src/remote/index.ts';
+import { freePort } from '../src/testing/free-port.ts';
 import { getJSON, startHttp, startOsprey, tempDir, waitFor } from './helpers.ts';
 
 // Osprey against real engines holding data it does not have: Debian's Prometheus 2.42 through remote_read, and
 // Debian's Prometheus and VictoriaMetrics as the datasource of its rules and query API.
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void>)[] = [];

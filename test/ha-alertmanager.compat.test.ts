@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { freePort } from '../src/testing/free-port.ts';
 import { getJSON, startHttp, startOsprey, tempDir, waitFor } from './helpers.ts';
 
 // The HA recipe of docs/scaling-out.md: two Osprey replicas with the same rules (only a replica label differs, and
@@ -11,16 +11,6 @@ import { getJSON, startHttp, startOsprey, tempDir, waitFor } from './helpers.ts'
 // notifies once.
 
 const AM = '/usr/bin/prometheus-alertmanager';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 test('HA pair: two Osprey replicas and a two-member Alertmanager cluster give one notification', {
   skip: existsSync(AM) ? false : `${AM} not installed`,

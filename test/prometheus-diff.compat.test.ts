@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { freePort } from '../src/testing/free-port.ts';
 import { getJSON, startHttp, startOsprey, tempDir, waitFor } from './helpers.ts';
 
 // Differential test: Debian's Prometheus and Osprey scrape the same target with the same prometheus.yml,
@@ -21,16 +21,6 @@ events_total{kind="y"} 1e3
 special_values{v="inf"} +Inf
 special_values{v="nan"} NaN
 `;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 let target: Awaited<ReturnType<typeof startHttp>>;
 let osprey: Awaited<ReturnType<typeof startOsprey>>;

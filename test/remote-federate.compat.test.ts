@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Fastify from 'fastify';
 import { registerFederateRoute } from '../src/api/federate.ts';
 import { Labels, STALE_NAN } from '../src/model/index.ts';
 import { parseSelectorForApi } from '../src/query-service.ts';
+import { freePort } from '../src/testing/free-port.ts';
 import { DB } from '../src/tsdb/index.ts';
 import { getJSON, startHttp, startOsprey, tempDir, waitFor } from './helpers.ts';
 
 // Osprey's /federate in Prometheus's format; Debian's Prometheus scrapes it hierarchically with honor_labels.
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 test('/federate serves the latest samples with external labels; Prometheus federates them', async () => {
   const db = DB.open(tempDir('osprey-fed-'));

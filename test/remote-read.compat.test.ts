@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Fastify from 'fastify';
@@ -9,21 +8,12 @@ import { registerRemoteReadRoute } from '../src/api/v1-read.ts';
 import type { RemoteReadConfig } from '../src/config/types.ts';
 import { Labels, Matcher, MatchType } from '../src/model/index.ts';
 import { createRemoteReadQuerier, encodeWriteRequestBody, RemoteReadClient } from '../src/remote/index.ts';
+import { freePort } from '../src/testing/free-port.ts';
 import { DB } from '../src/tsdb/index.ts';
 import { getJSON, tempDir, waitFor } from './helpers.ts';
 
 // Remote read both ways with Debian's Prometheus 2.42: it reads Osprey's /api/v1/read, and Osprey's
 // remote_read client reads Prometheus's /api/v1/read.
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function readConfig(url: string, over: Partial<RemoteReadConfig> = {}): RemoteReadConfig {
   return {

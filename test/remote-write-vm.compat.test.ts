@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Labels } from '../src/model/index.ts';
 import { PROTO_V1, PROTO_V2, RemoteWriteManager } from '../src/remote/index.ts';
 import { remoteWriteConfig } from '../src/remote/test-helpers.ts';
+import { freePort } from '../src/testing/free-port.ts';
 import { DB } from '../src/tsdb/index.ts';
 import { RW_OUTAGE_MS, tempDir, waitFor } from './helpers.ts';
 
@@ -17,16 +17,6 @@ import { RW_OUTAGE_MS, tempDir, waitFor } from './helpers.ts';
 // VictoriaMetrics holds exactly the samples Osprey stored, per series, timestamps and values.
 
 const VM = '/usr/bin/victoria-metrics';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function startVM(dir: string, port: number): ChildProcess {
   return spawn(

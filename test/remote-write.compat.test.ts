@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Labels } from '../src/model/index.ts';
 import { PROTO_V1, PROTO_V2, RemoteWriteManager } from '../src/remote/index.ts';
 import { remoteWriteConfig } from '../src/remote/test-helpers.ts';
+import { freePort } from '../src/testing/free-port.ts';
 import { DB } from '../src/tsdb/index.ts';
 import { getJSON, RW_OUTAGE_MS, tempDir, waitFor } from './helpers.ts';
 
 // Debian's Prometheus 2.42 with --web.enable-remote-write-receiver receives what Osprey's queue ships from its WAL,
 // including everything written while Prometheus was down.
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function startPrometheus(dir: string, port: number): ChildProcess {
   return spawn(

@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import bcrypt from 'bcryptjs';
 import { fetchInProcess } from '../src/scrape/index.ts';
 import { createSelfScrapeResolver, selfHostNames } from '../src/self-scrape.ts';
+import { freePort } from '../src/testing/free-port.ts';
 import { getJSON, startHttp, startOsprey, tempDir, waitFor } from './helpers.ts';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function namesOf(text: string): Set<string> {
   const out = new Set<string>();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Labels } from '../src/model/index.ts';
+import { freePort } from '../src/testing/free-port.ts';
 import { DB } from '../src/tsdb/index.ts';
 import { startOsprey } from './helpers.ts';
 
@@ -14,14 +14,6 @@ import { startOsprey } from './helpers.ts';
 const H = 3_600_000;
 const promtool = (...args: string[]) =>
   execFileSync('/usr/bin/promtool', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('promtool tsdb list and analyze agree with Osprey on a data directory its DB wrote', () => {
   const dir = mkdtempSync(join(tmpdir(), 'osprey-promtool-'));

@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Fastify from 'fastify';
 import { parseAlertmanagerConfig } from '../config/alertmanager-index.ts';
 import { Labels } from '../model/index.ts';
+import { freePort } from '../testing/free-port.ts';
 import { Alertmanager, type PostableAlert } from './alertmanager.ts';
 import { registerAlertmanagerRoutes } from './api-v2.ts';
 import { fingerprintLabels } from './fingerprint.ts';
@@ -272,17 +273,6 @@ inhibit_rules:
     durationMs: 1000,
   },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 interface Captured {
   receiver: string;

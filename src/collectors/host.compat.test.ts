@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createParser, writeText } from '../exposition/index.ts';
+import { freePort } from '../testing/free-port.ts';
 import { DEFAULT_MOUNT_POINTS_EXCLUDE, HostCollector } from './index.ts';
 import { type FamilyView, parseTextFamilies } from './test-util.ts';
 
@@ -71,18 +71,6 @@ const STABLE = [
 const COUNTER_SLACK: Record<string, number> = {
   node_cpu_seconds_total: 0.5,
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 let child: ChildProcess | undefined;
 let url = '';

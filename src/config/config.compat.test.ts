@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { freePort } from '../testing/free-port.ts';
 import { checkConfigFiles, parsePrometheusConfig } from './index.ts';
 
 const PROMTOOL = '/usr/bin/promtool';
@@ -137,18 +138,6 @@ describe('check config agrees with promtool', { skip: !existsSync(PROMTOOL) && '
 });
 
 const PROMETHEUS = '/usr/bin/prometheus';
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('reading what Prometheus prints', { skip: !existsSync(PROMETHEUS) && 'prometheus not installed' }, () => {
   test('/api/v1/status/config of the real Prometheus loads to the same scrape and global settings', async () => {

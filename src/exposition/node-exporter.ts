@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../testing/free-port.ts';
 
 /** Test and benchmark helper: runs Debian's prometheus-node-exporter on a free loopback port. */
 export const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
@@ -12,18 +12,6 @@ export interface RunningExporter {
 
 export function haveNodeExporter(): boolean {
   return existsSync(NODE_EXPORTER);
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts node_exporter (collectors that can block on D-Bus or network filesystems are off). */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Labels } from '../model/index.ts';
+import { freePort } from '../testing/free-port.ts';
 import {
   CONTENT_TYPE_OPENMETRICS,
   CONTENT_TYPE_TEXT,
@@ -15,7 +16,6 @@ import {
   writeText,
 } from './index.ts';
 import { MALFORMED } from './malformed-cases.ts';
-import { freePort } from './node-exporter.ts';
 import { rejection } from './test-helpers.ts';
 
 /**

@@ -149,3 +149,49 @@ test('follow_redirects: a 307 is followed by default and returned as is when fal
     await target.close();
   }
 });
+
+test('redirects as Go follows them: a 303 becomes a GET without body; credentials stay on their host', async () => {
+  const other = await startStandIn(() => ({ status: 200, body: 'elsewhere' }));
+  const target = await startStandIn((req) => {
+    if (req.url === '/see-other') return { status: 303, headers: { location: '/result' } };
+    if (req.url === '/moved') return { status: 308, headers: { location: `${other.base}/landed` } };
+    return { status: 200, body: 'ok' };
+  });
+  try {
+    const send = (path: string) =>
+      new WebhookNotifier(
+        {
+          url: `${target.base}${path}`,
+          http_config: httpConfig({ authorization: { type: 'Bearer', credentials: 'sekret' } }),
+        },
+        deps(),
+      ).notify(context(), [firingAlert('a:9100')]);
+    assert.equal((await send('/see-other')).error, undefined);
+    const [post, get] = target.requests;
+    assert.deepEqual([post?.method, get?.method, get?.url], ['POST', 'GET', '/result']);
+    assert.equal(get?.body, '');
+    assert.equal(get?.headers['content-type'], undefined);
+    assert.equal(get?.headers.authorization, 'Bearer sekret', 'the same host still gets the credentials');
+    assert.equal((await send('/moved')).error, undefined);
+    const landed = other.requests[0];
+    assert.deepEqual([landed?.method, landed?.url], ['POST', '/landed']);
+    assert.equal(landed?.body, target.requests[2]?.body, 'a 308 repeats the body');
+    assert.equal(landed?.headers.authorization, undefined, 'another host does not get the credentials');
+  } finally {
+    await target.close();
+    await other.close();
+  }
+});
+
+test('a redirect loop stops after 10 redirects with a retryable error', async () => {
+  const target = await startStandIn(() => ({ status: 302, headers: { location: '/again' } }));
+  try {
+    const res = await new WebhookNotifier({ url: `${target.base}/start` }, deps()).notify(context(), [
+      firingAlert('a:9100'),
+    ]);
+    assert.match(String(res.error?.message), /stopped after 10 redirects/);
+    assert.equal(target.requests.length, 11);
+  } finally {
+    await target.close();
+  }
+});

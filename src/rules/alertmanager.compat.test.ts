@@ -5,23 +5,15 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AlertmanagerConfig } from '../config/index.ts';
+import { freePort } from '../testing/free-port.ts';
 import { AlertmanagerHTTPSender } from './alertmanager-sender.ts';
 import { appendSample, newTestManager, writeTempRules } from './test-helpers.ts';
 
 const AM = '/usr/bin/prometheus-alertmanager';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 async function waitReady(url: string, proc: ChildProcess): Promise<void> {
   for (let i = 0; i < 100; i++) {

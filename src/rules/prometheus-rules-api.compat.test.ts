@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Labels } from '../model/index.ts';
 import { Engine } from '../promql/index.ts';
+import { freePort } from '../testing/free-port.ts';
 import { alertsData, rulesData } from './api-data.ts';
 import { newTestManager, querySeries } from './test-helpers.ts';
 
@@ -39,14 +39,6 @@ const RULES = `groups:
       - record: plain
         expr: vector(1)
 `;
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 async function getJSON(url: string): Promise<{ data: unknown }> {
   const r = await fetch(url);

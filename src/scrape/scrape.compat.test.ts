@@ -8,11 +8,12 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RelabelConfig, ScrapeConfig } from '../config/types.ts';
+import { freePort } from '../testing/free-port.ts';
 import { ScrapeManager } from './index.ts';
 import { prometheusConfig, RecordingAppendable, relabelConfig as rc, scrapeConfig, waitFor } from './test-helpers.ts';
 
@@ -31,16 +32,6 @@ let addr = '';
 let prom: ChildProcess | null = null;
 let promPort = 0;
 let dir = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createNetServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function configs(): ScrapeConfig[] {
   const r = (p: Partial<RelabelConfig>) => rc(p);

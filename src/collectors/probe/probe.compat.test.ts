@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { writeText } from '../../exposition/index.ts';
+import { freePort } from '../../testing/free-port.ts';
 import { type FamilyView, parseTextFamilies } from '../test-util.ts';
 import { parseProbeModules, probe } from './index.ts';
 import { startTestTargets, type TestTargets, testModulesYaml } from './test-servers.ts';
@@ -47,14 +47,6 @@ let targets: TestTargets;
 let bb: ChildProcess | undefined;
 let bbURL = '';
 let yamlText = '';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 before(async () => {
   targets = await startTestTargets();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Labels, Matcher, MatchType } from '../../model/index.ts';
+import { freePort } from '../../testing/free-port.ts';
 import { Block, listBlockDirs } from './block.ts';
 import { type BlockSeries, writeBlock } from './block-writer.ts';
 import { addInterval, type Tombstones, writeTombstones } from './tombstones.ts';
@@ -75,17 +75,6 @@ function testSeries(n: number, k: number, t0: number): BlockSeries[] {
     });
   }
   return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitReady(url: string, proc: ChildProcess, ms: number): Promise<void> {
