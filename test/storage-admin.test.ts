@@ -86,6 +86,28 @@ test('delete_series hides samples in blocks and head, survives a restart, and cl
   db.close();
 });
 
+test('clean_tombstones runs in a worker; a delete_series meanwhile is not lost', async () => {
+  const dir = tmp();
+  const db = DB.open(dir);
+  fill(db);
+  db.maintain(4 * H);
+  const a = [equalMatcher('s', 'a')];
+  db.deleteSeries(a, 0, 30 * 60_000);
+  const cleaning = db.cleanTombstones();
+  // While the worker rewrites the block, the event loop runs, and another deletion lands in the same block.
+  let turns = 0;
+  const ticker = setInterval(() => turns++, 1);
+  db.deleteSeries([equalMatcher('s', 'b')], 0, 30 * 60_000);
+  await cleaning;
+  clearInterval(ticker);
+  assert.ok(turns > 0, 'the event loop ran while the block was rewritten');
+  assert.equal(times(db, 'a')[0], 31 * 60_000, 'the first deletion is applied');
+  assert.equal(times(db, 'b')[0], 31 * 60_000, 'the deletion that raced the rewrite is kept');
+  const [block] = db.listBlocks();
+  assert.equal(block?.tombstones.size, 0, 'the rewrite was redone with both deletions');
+  db.close();
+});
+
 test('snapshot hard-links blocks and persists the head unless skip_head', async () => {
   const dir = tmp();
   const db = DB.open(dir);

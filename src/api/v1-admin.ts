@@ -44,7 +44,7 @@ export function registerAdminRoutes(app: FastifyInstance, db: DB, opts: AdminRou
   });
 
   route('/api/v1/admin/tsdb/clean_tombstones', async (_req, reply) => {
-    db.cleanTombstones();
+    await db.cleanTombstones();
     return reply.code(204).send();
   });
 

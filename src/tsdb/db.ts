@@ -302,19 +302,44 @@ export class DB implements Appendable, Queryable {
     for (const e of entries) this.headTombstones.add(e.ref, e.mint, e.maxt);
   }
 
-  /** clean_tombstones: rewrites every block that has tombstones without the deleted data. */
-  cleanTombstones(): void {
+  /**
+   * clean_tombstones: rewrites every block that has tombstones without the deleted data, each in a worker
+   * thread (as merges are), so the event loop keeps serving meanwhile. A rewrite that raced a delete_series
+   * (new tombstones) is thrown away and done again; a block a merge replaced meanwhile is left to the merge.
+   */
+  async cleanTombstones(): Promise<void> {
     this.mutations++;
     for (const b of [...this.blocks]) {
-      if (b.tombstones.size === 0) continue;
-      const meta = compactBlocks(this.dir, [b.dir]);
-      this.retire([b]);
-      this.blocks = this.blocks.filter((x) => x !== b);
-      if (meta) this.blocks.push(new Block(join(this.dir, meta.ulid)));
-      deleteBlockDir(b.dir);
-      this.opts.logger?.info({ ulid: b.ulid, replacement: meta?.ulid ?? null }, 'Cleaned tombstones of block');
+      for (let attempt = 0; attempt < 3; attempt++) {
+        if (this.closed || b.tombstones.size === 0 || !this.blocks.includes(b)) break;
+        const mutations = this.mutations;
+        let meta: BlockMeta | null;
+        try {
+          meta = await runCompactionJob({ kind: 'merge', dataDir: this.dir, dirs: [b.dir] }, this.abort.signal);
+        } catch (e) {
+          // A new block left behind by a stop lists b as its parent: the next start deletes b (repair.ts).
+          if (this.closed) return;
+          this.opts.logger?.warn(
+            { error: (e as Error).message },
+            'Compaction worker failed; cleaning tombstones on the main thread',
+          );
+          meta = compactBlocks(this.dir, [b.dir]);
+        }
+        if (this.closed) return;
+        if (mutations !== this.mutations || !this.blocks.includes(b)) {
+          if (meta) deleteBlockDir(join(this.dir, meta.ulid));
+          continue;
+        }
+        this.mutations++;
+        this.retire([b]);
+        this.blocks = this.blocks.filter((x) => x !== b);
+        if (meta) this.blocks.push(new Block(join(this.dir, meta.ulid)));
+        deleteBlockDir(b.dir);
+        this.blocks.sort((x, y) => x.meta.minTime - y.meta.minTime);
+        this.opts.logger?.info({ ulid: b.ulid, replacement: meta?.ulid ?? null }, 'Cleaned tombstones of block');
+        break;
+      }
     }
-    this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
   }
 
   /**
