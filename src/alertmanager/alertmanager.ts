@@ -17,7 +17,7 @@ import { type BackoffOptions, receiverPipeline, type Stage } from './pipeline.ts
 import { compareLabelSets, Route } from './route.ts';
 import { Silences } from './silences.ts';
 import { TimeIntervals } from './time-interval.ts';
-import { type Alert, isResolvedAt } from './types.ts';
+import { type Alert, isResolvedAt, withSortedKeys } from './types.ts';
 
 /** pino-compatible subset. */
 export interface AmLogger {
@@ -104,17 +104,6 @@ function validateLabelSet(ls: Record<string, string>, what: string): string | un
 function hasNonEmptyValue(ls: Record<string, string>): boolean {
   for (const k in ls) if (ls[k] !== '') return true;
   return false;
-}
-
-/** A copy with the keys in sorted order (as notifications write them, so they need not sort each time). */
-function sortedCopy(r: Record<string, string>): Record<string, string> {
-  const keys = Object.keys(r);
-  let sorted = true;
-  for (let i = 1; i < keys.length && sorted; i++) sorted = (keys[i - 1] as string) < (keys[i] as string);
-  if (!sorted) keys.sort();
-  const out: Record<string, string> = {};
-  for (const k of keys) out[k] = r[k] as string;
-  return out;
 }
 
 export class Alertmanager {
@@ -251,7 +240,7 @@ export class Alertmanager {
       this.store.put({
         labels: ls,
         fingerprint: fingerprintLabels(ls),
-        annotations: input.annotations ? sortedCopy(input.annotations) : {},
+        annotations: input.annotations ? withSortedKeys(input.annotations, true) : {},
         startsAt,
         endsAt,
         generatorURL: input.generatorURL ?? '',

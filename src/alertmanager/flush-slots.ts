@@ -14,6 +14,8 @@
  * client still bounds the requests in flight (src/notify/limiter.ts).
  */
 
+import { Fifo } from '../model/fifo.ts';
+
 export interface FlushSlotsOptions {
   limit: number;
   maxWaitMs: number;
@@ -26,10 +28,9 @@ export type Flush = () => Promise<unknown>;
 
 export class FlushSlots {
   private active = 0;
-  private readonly queue: Flush[] = [];
-  /** when each queued flush was queued (ms, `clock`) */
-  private readonly queuedAt: number[] = [];
-  private head = 0;
+  /** waiting flushes, and when each was queued (ms, `clock`) */
+  private readonly queue = new Fifo<Flush>();
+  private readonly queuedAt = new Fifo<number>();
   private timer: NodeJS.Timeout | null = null;
   private readonly onTimer = () => this.startOverdue();
   private readonly onFinished = () => this.finished();
@@ -41,7 +42,7 @@ export class FlushSlots {
 
   /** Flushes running and waiting. */
   get pending(): number {
-    return this.active + this.queue.length - this.head;
+    return this.active + this.queue.size;
   }
 
   /** Flushes running (overdue ones included). */
@@ -75,36 +76,24 @@ export class FlushSlots {
     flush().then(this.onFinished, this.onFinished);
   }
 
-  private shift(): Flush {
-    const flush = this.queue[this.head] as Flush;
-    this.queue[this.head++] = noFlush;
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
-      this.queuedAt.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue.splice(0, this.head);
-      this.queuedAt.splice(0, this.head);
-      this.head = 0;
-    }
-    return flush;
+  /** Starts the oldest waiting flush. */
+  private startNext(): void {
+    this.queuedAt.shift();
+    this.start(this.queue.shift() as Flush);
   }
 
   /** A flush ended: its slot goes to the next waiting one. */
   private finished(): void {
     this.active--;
-    if (this.head < this.queue.length && this.active < this.options.limit) this.start(this.shift());
+    if (this.queue.size > 0 && this.active < this.options.limit) this.startNext();
   }
 
   /** Starts the flushes that have waited too long, and waits for the next one to be due. */
   private startOverdue(): void {
     this.timer = null;
     const due = this.clock() - this.options.maxWaitMs;
-    while (this.head < this.queue.length && (this.queuedAt[this.head] as number) <= due) this.start(this.shift());
-    if (this.head < this.queue.length) {
-      this.schedule((this.queuedAt[this.head] as number) + this.options.maxWaitMs - this.clock());
-    }
+    for (let at = this.queuedAt.peek(); at !== undefined && at <= due; at = this.queuedAt.peek()) this.startNext();
+    const oldest = this.queuedAt.peek();
+    if (oldest !== undefined) this.schedule(oldest + this.options.maxWaitMs - this.clock());
   }
 }
-
-const noFlush: Flush = () => Promise.resolve();

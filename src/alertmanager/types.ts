@@ -61,3 +61,28 @@ export function toNotifyAlert(a: Alert, now: number): AlertForNotify {
     status: resolved ? 'resolved' : 'firing',
   };
 }
+
+function inOrder(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i] as string) < (keys[i - 1] as string)) return false;
+  return true;
+}
+
+/** The record's keys in sorted order (as Go writes maps); sorted only when they are not already. */
+export function sortedKeys(r: Record<string, string>): string[] {
+  const keys = Object.keys(r);
+  return inOrder(keys) ? keys : keys.sort();
+}
+
+/**
+ * The record with its keys in sorted order: the same object when they already are, unless `copy` asks for
+ * a new one either way (the alert manager stores annotations so, and notifications need not sort them).
+ */
+export function withSortedKeys(r: Record<string, string>, copy = false): Record<string, string> {
+  const keys = Object.keys(r);
+  const sorted = inOrder(keys);
+  if (sorted && !copy) return r;
+  if (!sorted) keys.sort();
+  const out: Record<string, string> = {};
+  for (const k of keys) out[k] = r[k] as string;
+  return out;
+}

@@ -8,8 +8,7 @@ import { type Dispatcher, ProxyAgent } from 'undici';
 import { abortSignalOf, type Cancellation } from '../alertmanager/cancellation.ts';
 import type { NotifyResult } from '../alertmanager/notifier.ts';
 import type { HTTPClientConfig, TLSConfig } from '../config/alertmanager-index.ts';
-import { dispatchRequest } from './http-dispatch.ts';
-import { Http1Pool } from './http1-pool.ts';
+import { Http1Pool, PairHeaders } from './http1-pool.ts';
 
 /** A notification failure; `retryAfterMs` carries a Retry-After the pipeline may wait for. */
 export class NotifyError extends Error {
@@ -120,7 +119,7 @@ function parsedURL(u: URL): ParsedURL {
 
 /** An HTTP client for one integration config. Created once per notifier; the dispatcher is made lazily. */
 export class HttpClient {
-  private dispatcher?: Dispatcher;
+  private proxy?: ProxyAgent;
   private lastURL?: ParsedURL;
   private readonly pools = new Map<string, Http1Pool>();
 
@@ -140,8 +139,7 @@ export class HttpClient {
     }
     const redirect = this.cfg?.follow_redirects === false ? ('manual' as const) : ('follow' as const);
     if (this.customFetch) {
-      const aborted = abortSignalOf(opts.signal);
-      const signal = opts.timeoutMs ? AbortSignal.any([aborted, AbortSignal.timeout(opts.timeoutMs)]) : aborted;
+      const signal = abortSignalWithTimeout(opts);
       const res = await this.customFetch(url, { method: opts.method ?? 'POST', headers, body, signal, redirect });
       const text = await res.text();
       return { status: res.status, headers: res.headers, body: text };
@@ -150,15 +148,7 @@ export class HttpClient {
     let target = this.parse(url);
     for (let redirects = 0; ; redirects++) {
       const res = this.cfg?.proxy_url
-        ? await dispatchRequest(this.getDispatcher(), {
-            origin: target.origin,
-            path: target.path,
-            method,
-            headers,
-            body,
-            signal: opts.signal,
-            timeoutMs: opts.timeoutMs,
-          })
+        ? await this.viaProxy(target, method, headers, body, opts)
         : await this.pool(target).request(
             { method, path: target.path, headers, body, timeoutMs: opts.timeoutMs },
             opts.signal,
@@ -239,14 +229,36 @@ export class HttpClient {
     return p;
   }
 
-  /** undici's proxy agent, for proxy_url. */
-  private getDispatcher(): Dispatcher {
-    if (!this.dispatcher) {
+  /** One request through undici's proxy agent (proxy_url; not a hot path, so undici's request API as is). */
+  private async viaProxy(
+    u: ParsedURL,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    opts: RequestOptions,
+  ): Promise<HttpResponse> {
+    if (!this.proxy) {
       const connect = tlsOptions(this.cfg?.tls_config);
-      this.dispatcher = new ProxyAgent({ uri: this.cfg?.proxy_url as string, requestTls: connect, proxyTls: connect });
+      this.proxy = new ProxyAgent({ uri: this.cfg?.proxy_url as string, requestTls: connect, proxyTls: connect });
     }
-    return this.dispatcher;
+    const res = await this.proxy.request({
+      origin: u.origin,
+      path: u.path,
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body,
+      signal: abortSignalWithTimeout(opts),
+    });
+    const pairs: [string, string][] = [];
+    for (const [k, v] of Object.entries(res.headers)) for (const x of [v ?? []].flat()) pairs.push([k, x]);
+    return { status: res.statusCode, headers: new PairHeaders(pairs), body: await res.body.text() };
   }
+}
+
+/** The request's cancellation as an AbortSignal, with its timeout (for fetch and undici). */
+function abortSignalWithTimeout(opts: RequestOptions): AbortSignal {
+  const aborted = abortSignalOf(opts.signal);
+  return opts.timeoutMs ? AbortSignal.any([aborted, AbortSignal.timeout(opts.timeoutMs)]) : aborted;
 }
 
 /** The request's headers (names in lower case) after Osprey's user-agent, which they may replace. */

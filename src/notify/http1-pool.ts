@@ -11,6 +11,7 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import type { Cancellation } from '../alertmanager/cancellation.ts';
+import { Fifo } from '../model/fifo.ts';
 import type { HttpResponse, ResponseHeaders } from './http.ts';
 import { ResponseParser } from './http1-response-parser.ts';
 
@@ -42,8 +43,7 @@ export class RequestError extends Error {
 
 export class Http1Pool {
   private readonly idle: Connection[] = [];
-  private readonly waiting: Exchange[] = [];
-  private waitHead = 0;
+  private readonly waiting = new Fifo<Exchange>();
   private open = 0;
   private closed = false;
   readonly hostHeader: string;
@@ -63,7 +63,7 @@ export class Http1Pool {
   request(req: Http1Request, cancel?: Cancellation): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new RequestError('client closed'));
-      const ex = new Exchange(this, req, resolve, reject, cancel);
+      const ex = new Exchange(req, resolve, reject, cancel);
       if (ex.settled) return;
       this.assign(ex);
     });
@@ -73,10 +73,7 @@ export class Http1Pool {
   close(): void {
     this.closed = true;
     for (const c of this.idle.splice(0)) c.destroy();
-    for (let i = this.waitHead; i < this.waiting.length; i++)
-      (this.waiting[i] as Exchange).fail(new RequestError('client closed'));
-    this.waiting.length = 0;
-    this.waitHead = 0;
+    for (const ex of this.waiting.drain()) ex.fail(new RequestError('client closed'));
   }
 
   /** Gives the exchange a connection: an idle one, a new one, or a place in the queue. */
@@ -91,13 +88,7 @@ export class Http1Pool {
 
   /** A connection finished a response and can take another request. */
   release(c: Connection): void {
-    while (this.waitHead < this.waiting.length) {
-      const ex = this.waiting[this.waitHead] as Exchange;
-      this.waiting[this.waitHead++] = undefined as unknown as Exchange;
-      if (this.waitHead > 1024 && this.waitHead * 2 > this.waiting.length) {
-        this.waiting.splice(0, this.waitHead);
-        this.waitHead = 0;
-      }
+    for (let ex = this.waiting.shift(); ex; ex = this.waiting.shift()) {
       if (!ex.settled) {
         c.start(ex, true);
         return;
@@ -115,9 +106,7 @@ export class Http1Pool {
     this.open--;
     const i = this.idle.indexOf(c);
     if (i >= 0) this.idle.splice(i, 1);
-    while (this.waitHead < this.waiting.length) {
-      const ex = this.waiting[this.waitHead] as Exchange;
-      this.waiting[this.waitHead++] = undefined as unknown as Exchange;
+    for (let ex = this.waiting.shift(); ex; ex = this.waiting.shift()) {
       if (!ex.settled) {
         this.assign(ex);
         return;
@@ -139,7 +128,6 @@ class Exchange {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    readonly pool: Http1Pool,
     readonly req: Http1Request,
     private readonly resolve: (r: HttpResponse) => void,
     private readonly reject: (e: unknown) => void,

@@ -7,11 +7,11 @@
  */
 
 import type { Cancellation } from '../alertmanager/cancellation.ts';
+import { Fifo } from '../model/fifo.ts';
 
 export class Limiter {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  private head = 0;
+  private readonly waiting = new Fifo<() => void>();
 
   constructor(readonly limit: number) {}
 
@@ -39,24 +39,16 @@ export class Limiter {
 
   /** Hands the slot to the next waiter, or frees it. */
   release(): void {
-    if (this.head < this.waiting.length) {
-      const next = this.waiting[this.head] as () => void;
-      this.waiting[this.head++] = noop;
-      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-        this.waiting.splice(0, this.head);
-        this.head = 0;
-      }
-      next();
-    } else this.active--;
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
   }
 
   /** Notifications running and waiting. */
   get pending(): number {
-    return this.active + this.waiting.length - this.head;
+    return this.active + this.waiting.size;
   }
 }
-
-const noop = () => {};
 
 /**
  * A held slot, released once: when the call settles or when the signal aborts. A listener object rather

@@ -4,6 +4,7 @@
  * program with the same JSON on stdin, instead of or besides the HTTP call.
  */
 import type { AlertForNotify, NotifyContext, NotifyResult } from '../alertmanager/notifier.ts';
+import { sortedKeys, withSortedKeys } from '../alertmanager/types.ts';
 import { type Data, GoTime, type KV, quoteMeta, UTC } from '../template/index.ts';
 import { notifyByCommand } from './command.ts';
 import { secret } from './http.ts';
@@ -74,20 +75,6 @@ export function rfc3339Ms(ms: number): string {
   return end === 20 ? `${iso.slice(0, 19)}Z` : `${iso.slice(0, end)}Z`;
 }
 
-function isSorted(keys: readonly string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if ((keys[i] as string) < (keys[i - 1] as string)) return false;
-  return true;
-}
-
-/** The record with its keys sorted (as Go writes maps); the same object when they already are. */
-function sortedRecord(r: Record<string, string>): Record<string, string> {
-  const keys = Object.keys(r);
-  if (isSorted(keys)) return r;
-  const out: Record<string, string> = {};
-  for (const k of keys.sort()) out[k] = r[k] as string;
-  return out;
-}
-
 /**
  * The pairs every record has (Alertmanager's common labels and annotations), sorted by key. For one record
  * that is the record itself (sorted), shared rather than copied.
@@ -96,9 +83,8 @@ function commonPairs(records: readonly Record<string, string>[]): Record<string,
   const out: Record<string, string> = {};
   const first = records[0];
   if (!first) return out;
-  if (records.length === 1) return sortedRecord(first);
-  const keys = Object.keys(first);
-  if (!isSorted(keys)) keys.sort();
+  if (records.length === 1) return withSortedKeys(first);
+  const keys = sortedKeys(first);
   for (const k of keys) {
     const v = first[k];
     let common = true;
@@ -124,8 +110,8 @@ export function webhookMessageFromAlerts(
   for (const a of alerts) {
     const status = a.status ?? (a.endsAt && a.endsAt <= ctx.now ? 'resolved' : 'firing');
     if (status === 'firing') firing = true;
-    const l = sortedRecord(a.labels);
-    const an = sortedRecord(a.annotations ?? {});
+    const l = withSortedKeys(a.labels);
+    const an = withSortedKeys(a.annotations ?? {});
     labels.push(l);
     annotations.push(an);
     out.push({
@@ -142,7 +128,7 @@ export function webhookMessageFromAlerts(
     receiver: quoteMeta(ctx.receiver),
     status: firing ? 'firing' : 'resolved',
     alerts: out,
-    groupLabels: sortedRecord(ctx.groupLabels.toObject()),
+    groupLabels: withSortedKeys(ctx.groupLabels.toObject()),
     commonLabels: commonPairs(labels),
     commonAnnotations: commonPairs(annotations),
     externalURL: ctx.externalURL,
