@@ -1,3 +1,5 @@
+import { growBytes } from '../model/grow-bytes.ts';
+
 /** A growable byte buffer that writes protobuf varints: the base of the remote-write request builders. */
 export class ByteBuilder {
   protected buf = new Uint8Array(64 * 1024);
@@ -7,12 +9,8 @@ export class ByteBuilder {
   /** Makes room for n more bytes (doubling, so appends stay amortised O(1)). */
   protected ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const b = new Uint8Array(size);
-    b.set(this.buf.subarray(0, this.len));
-    this.buf = b;
-    this.dv = new DataView(b.buffer);
+    this.buf = growBytes(this.buf, this.len, n);
+    this.dv = new DataView(this.buf.buffer);
   }
 
   /** A varint; negative numbers as 64-bit two's complement (10 bytes), as protobuf's int64 does. */

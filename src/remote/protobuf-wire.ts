@@ -1,3 +1,4 @@
+import { growBytes } from '../model/grow-bytes.ts';
 /**
  * Minimal protobuf wire-format reader and writer for the remote-write messages.
  * Hand-written because remote write is a hot path: samples decode straight into typed arrays
@@ -96,12 +97,7 @@ export class ProtoWriter {
   private readonly dv = () => new DataView(this.buf.buffer);
 
   private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const b = new Uint8Array(size);
-    b.set(this.buf.subarray(0, this.len));
-    this.buf = b;
+    this.buf = growBytes(this.buf, this.len, n);
   }
 
   varint(v: number): void {

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { growBytes } from '../../model/grow-bytes.ts';
 import { Labels } from '../../model/index.ts';
 import type { MemSeries } from '../mem-series.ts';
 import { type BlockSeries, writeBlock } from './block-writer.ts';
@@ -92,12 +93,7 @@ export class HeadBlockJobBuilder {
   }
 
   private reserve(n: number): void {
-    if (this.len + n <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < this.len + n) size *= 2;
-    const b = new Uint8Array(size);
-    b.set(this.bytes.subarray(0, this.len));
-    this.bytes = b;
+    this.bytes = growBytes(this.bytes, this.len, n);
   }
 
   finish(): HeadBlockJob {

@@ -1,3 +1,4 @@
+import { growBytes } from '../../model/grow-bytes.ts';
 import { Labels } from '../../model/index.ts';
 
 /**
@@ -24,12 +25,8 @@ export class RecordBuffer {
 
   private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const b = new Uint8Array(size);
-    b.set(this.buf.subarray(0, this.len));
-    this.buf = b;
-    this.dv = new DataView(b.buffer);
+    this.buf = growBytes(this.buf, this.len, n);
+    this.dv = new DataView(this.buf.buffer);
   }
 
   byte(b: number): void {
