@@ -18,6 +18,7 @@ import { Labels } from '../src/model/index.ts';
 import { decodeWriteRequestBody, RemoteWriteManager } from '../src/remote/index.ts';
 import { remoteWriteConfig } from '../src/remote/test-helpers.ts';
 import { freePort } from '../src/testing/free-port.ts';
+import { spawnPrometheus } from '../src/testing/prometheus.ts';
 import { DB } from '../src/tsdb/index.ts';
 
 const SERIES = 10_000;
@@ -199,15 +200,7 @@ async function benchPrometheus(): Promise<{ rate: number; cpuPerSample: number }
       s.close(() => resolve(p));
     });
   });
-  const prom = spawn(
-    '/usr/bin/prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: 'ignore' },
-  );
+  const prom = spawnPrometheus(dir, port);
   try {
     if (!(await until(async () => (await recv.count()) > 0, 60_000))) return null;
     const c0 = await recv.count();

@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { Labels } from '../src/model/index.ts';
 import { encodeWriteRequestBody } from '../src/remote/index.ts';
 import { freePort } from '../src/testing/free-port.ts';
+import { spawnPrometheus } from '../src/testing/prometheus.ts';
 import { getJSON, startHttp, startOsprey, tempDir, waitFor } from './helpers.ts';
 
 // Osprey against real engines holding data it does not have: Debian's Prometheus 2.42 through remote_read, and
@@ -22,18 +23,7 @@ async function prometheus(config: string): Promise<string> {
   const dir = tempDir('osprey-ds-prom-');
   writeFileSync(join(dir, 'prometheus.yml'), config);
   const port = await freePort();
-  children.push(
-    spawn(
-      '/usr/bin/prometheus',
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--web.enable-remote-write-receiver',
-      ],
-      { stdio: 'ignore' },
-    ),
-  );
+  children.push(spawnPrometheus(dir, port, ['--web.enable-remote-write-receiver']));
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${url}/-/ready`)).ok, 30_000, 'prometheus ready');
   return url;

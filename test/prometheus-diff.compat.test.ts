@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort } from '../src/testing/free-port.ts';
+import { spawnPrometheus } from '../src/testing/prometheus.ts';
 import { getJSON, startHttp, startOsprey, tempDir, waitFor } from './helpers.ts';
 
 // Differential test: Debian's Prometheus and Osprey scrape the same target with the same prometheus.yml,
@@ -47,15 +48,7 @@ scrape_configs:
   writeFileSync(join(dir, 'prometheus.yml'), cfg);
   const port = await freePort();
   promUrl = `http://127.0.0.1:${port}`;
-  prom = spawn(
-    '/usr/bin/prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: 'ignore' },
-  );
+  prom = spawnPrometheus(dir, port);
   osprey = await startOsprey(cfg);
   // Both have scraped a few times.
   for (const base of [promUrl, osprey.url]) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -8,6 +8,7 @@ import { registerFederateRoute } from '../src/api/federate.ts';
 import { Labels, STALE_NAN } from '../src/model/index.ts';
 import { parseSelectorForApi } from '../src/query-service.ts';
 import { freePort } from '../src/testing/free-port.ts';
+import { spawnPrometheus } from '../src/testing/prometheus.ts';
 import { DB } from '../src/tsdb/index.ts';
 import { getJSON, startHttp, startOsprey, tempDir, waitFor } from './helpers.ts';
 
@@ -64,15 +65,7 @@ test('/federate serves the latest samples with external labels; Prometheus feder
       `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: federate\n    honor_labels: true\n    metrics_path: /federate\n    params:\n      'match[]': ['{job="node"}']\n    static_configs:\n      - targets: ['${hostPort}']\n`,
     );
     const port = await freePort();
-    prom = spawn(
-      '/usr/bin/prometheus',
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-      ],
-      { stdio: 'ignore' },
-    );
+    prom = spawnPrometheus(dir, port);
     const q = `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('up{job="node"}')}&time=${(now - 15_000) / 1000}`;
     const res = await waitFor(
       async () => {
@@ -105,15 +98,7 @@ test('federation the other way: Osprey scrapes Prometheus /federate (honor_label
     `global:\n  scrape_interval: 1s\n  external_labels: { region: us }\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['${target.address}']\n`,
   );
   const port = await freePort();
-  const prom = spawn(
-    '/usr/bin/prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: 'ignore' },
-  );
+  const prom = spawnPrometheus(dir, port);
   const fedJob = (name: string, honor: boolean, addr: string) =>
     `  - job_name: ${name}\n    honor_labels: ${honor}\n    metrics_path: /federate\n    params:\n      'match[]': ['{job="app"}']\n    static_configs:\n      - targets: ['${addr}']\n`;
   let a: Awaited<ReturnType<typeof startOsprey>> | undefined;

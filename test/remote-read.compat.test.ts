@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,6 +9,7 @@ import type { RemoteReadConfig } from '../src/config/types.ts';
 import { Labels, Matcher, MatchType } from '../src/model/index.ts';
 import { createRemoteReadQuerier, encodeWriteRequestBody, RemoteReadClient } from '../src/remote/index.ts';
 import { freePort } from '../src/testing/free-port.ts';
+import { spawnPrometheus } from '../src/testing/prometheus.ts';
 import { DB } from '../src/tsdb/index.ts';
 import { getJSON, tempDir, waitFor } from './helpers.ts';
 
@@ -50,16 +51,7 @@ test('remote read both ways with Debian Prometheus', async () => {
   );
   const port = await freePort();
   const promUrl = `http://127.0.0.1:${port}`;
-  const prom: ChildProcess = spawn(
-    '/usr/bin/prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--web.enable-remote-write-receiver',
-    ],
-    { stdio: 'ignore' },
-  );
+  const prom: ChildProcess = spawnPrometheus(dir, port, ['--web.enable-remote-write-receiver']);
   try {
     await waitFor(async () => (await fetch(`${promUrl}/-/ready`)).ok, 30_000, 'prometheus ready');
     // 1. Prometheus queries Osprey's data through its remote_read.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -7,6 +7,7 @@ import { Labels } from '../src/model/index.ts';
 import { PROTO_V1, PROTO_V2, RemoteWriteManager } from '../src/remote/index.ts';
 import { remoteWriteConfig } from '../src/remote/test-helpers.ts';
 import { freePort } from '../src/testing/free-port.ts';
+import { spawnPrometheus } from '../src/testing/prometheus.ts';
 import { DB } from '../src/tsdb/index.ts';
 import { getJSON, RW_OUTAGE_MS, tempDir, waitFor } from './helpers.ts';
 
@@ -14,16 +15,7 @@ import { getJSON, RW_OUTAGE_MS, tempDir, waitFor } from './helpers.ts';
 // including everything written while Prometheus was down.
 
 function startPrometheus(dir: string, port: number): ChildProcess {
-  return spawn(
-    '/usr/bin/prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--web.enable-remote-write-receiver',
-    ],
-    { stdio: 'ignore' },
-  );
+  return spawnPrometheus(dir, port, ['--web.enable-remote-write-receiver']);
 }
 
 async function stopProcess(p: ChildProcess): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Labels } from '../model/index.ts';
 import { freePort } from '../testing/free-port.ts';
+import { spawnPrometheus } from '../testing/prometheus.ts';
 import {
   CONTENT_TYPE_OPENMETRICS,
   CONTENT_TYPE_TEXT,
@@ -24,7 +25,6 @@ import { rejection } from './test-helpers.ts';
  * Prometheus 3 features (quoted UTF-8 names) are not sent. Known, deliberate differences are listed
  * with their reason.
  */
-const PROMETHEUS = '/usr/bin/prometheus';
 
 const ACCEPTED: { name: string; format: ExpositionFormat; input: string }[] = [
   { name: 'plain', format: 'text', input: '# HELP a help\n# TYPE a counter\na 1\n' },
@@ -169,15 +169,7 @@ before(async () => {
   writeFileSync(join(dir, 'prometheus.yml'), `scrape_configs:\n${jobs}`);
   const promPort = await freePort();
   promUrl = `http://127.0.0.1:${promPort}`;
-  prom = spawn(
-    PROMETHEUS,
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-    ],
-    { stdio: 'ignore' },
-  );
+  prom = spawnPrometheus(dir, promPort);
 });
 
 after(async () => {

@@ -4,7 +4,7 @@
  * and durations aside).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +12,9 @@ import { test } from 'node:test';
 import { Labels } from '../model/index.ts';
 import { Engine } from '../promql/index.ts';
 import { freePort } from '../testing/free-port.ts';
+import { spawnPrometheus } from '../testing/prometheus.ts';
 import { alertsData, rulesData } from './api-data.ts';
 import { newTestManager, querySeries } from './test-helpers.ts';
-
-const PROMETHEUS = '/usr/bin/prometheus';
 
 const RULES = `groups:
   - name: diff
@@ -88,16 +87,7 @@ test('rules API and ALERTS agree with Prometheus 2.42', async () => {
     `global:\n  evaluation_interval: 1s\n  external_labels: {site: s1}\nrule_files: [rules.yml]\n`,
   );
   const port = await freePort();
-  const proc = spawn(
-    PROMETHEUS,
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--web.external-url=http://prom.example:9090',
-    ],
-    { stdio: 'ignore' },
-  );
+  const proc = spawnPrometheus(dir, port, ['--web.external-url=http://prom.example:9090']);
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitEvaluated(base, proc);
