@@ -4,26 +4,16 @@
  * OSPREY_WRITE_KNOWN_FAILURES=1 rewrites the list from the current failures.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Engine } from './engine.ts';
-import { type CaseResult, runScriptText } from './test-script-runner.ts';
+import { type CaseResult, CONFORMANCE_ROOT, listScripts, runScriptText } from './test-script-runner.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(here, '../../../shared/conformance/promql');
+const ROOT = CONFORMANCE_ROOT;
 const KNOWN = join(here, 'promql-known-failures.tsv');
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listFiles(p));
-    else if (e.name.endsWith('.test')) out.push(p);
-  }
-  return out.sort();
-}
 
 function loadKnown(): Map<string, string> {
   const m = new Map<string, string>();
@@ -52,7 +42,7 @@ test('PromQL conformance scripts', { skip: !existsSync(ROOT) && 'conformance dat
   const unexpected: string[] = [];
   const nowPassing: string[] = [];
   const rows: string[] = [];
-  for (const path of listFiles(ROOT)) {
+  for (const path of listScripts(ROOT)) {
     const file = relative(ROOT, path);
     const results = runScriptText(readFileSync(path, 'utf8'), engine);
     let p = 0;

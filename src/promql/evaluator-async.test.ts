@@ -4,28 +4,17 @@
  * yielding to the event loop at every checkpoint.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Labels } from '../model/index.ts';
 import { Head } from '../tsdb/index.ts';
 import { Engine } from './engine.ts';
 import { parseScript } from './test-script.ts';
-import { load } from './test-script-runner.ts';
+import { CONFORMANCE_ROOT, listScripts, load } from './test-script-runner.ts';
 import { resultToJSON } from './value.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/conformance/promql');
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listFiles(p));
-    else if (e.name.endsWith('.test')) out.push(p);
-  }
-  return out.sort();
-}
+const ROOT = CONFORMANCE_ROOT;
 
 type Outcome = { ok: unknown } | { error: string };
 
@@ -55,7 +44,7 @@ test('the async driver agrees with the sync one on every conformance eval', { sk
   const engine = new Engine({ timeout: 100_000 });
   const opts = { sliceMs: 0 };
   let compared = 0;
-  for (const path of listFiles(ROOT)) {
+  for (const path of listScripts(ROOT)) {
     const file = relative(ROOT, path);
     let head = new Head();
     for (const cmd of parseScript(readFileSync(path, 'utf8'))) {

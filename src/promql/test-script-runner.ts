@@ -3,6 +3,9 @@
  * with upstream's extra checks: every passing instant eval is re-run as a range query and,
  * where the query does not depend on the evaluation time, with `@ t` pinned on every selector.
  */
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { compareLabels, type Labels, STALE_NAN } from '../model/index.ts';
 import { Head } from '../tsdb/index.ts';
 import type { Expr } from './ast.ts';
@@ -20,6 +23,20 @@ import {
   STALE,
 } from './test-script.ts';
 import type { QueryResult, QueryValue } from './value.ts';
+
+/** The PromQL conformance scripts (../shared/conformance/promql). */
+export const CONFORMANCE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../shared/conformance/promql');
+
+/** Every `.test` script below `dir`, sorted. */
+export function listScripts(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...listScripts(p));
+    else if (e.name.endsWith('.test')) out.push(p);
+  }
+  return out.sort();
+}
 
 export interface CaseResult {
   line: number;
