@@ -8,6 +8,7 @@ import { registerRemoteReadRoute } from '../src/api/v1-read.ts';
 import type { RemoteReadConfig } from '../src/config/types.ts';
 import { Labels, Matcher, MatchType } from '../src/model/index.ts';
 import { createRemoteReadQuerier, encodeWriteRequestBody, RemoteReadClient } from '../src/remote/index.ts';
+import { remoteReadConfig } from '../src/remote/test-helpers.ts';
 import { freePort } from '../src/testing/free-port.ts';
 import { spawnPrometheus } from '../src/testing/prometheus.ts';
 import { DB } from '../src/tsdb/index.ts';
@@ -16,21 +17,8 @@ import { getJSON, tempDir, waitFor } from './helpers.ts';
 // Remote read both ways with Debian's Prometheus 2.42: it reads Osprey's /api/v1/read, and Osprey's
 // remote_read client reads Prometheus's /api/v1/read.
 
-function readConfig(url: string, over: Partial<RemoteReadConfig> = {}): RemoteReadConfig {
-  return {
-    url,
-    remote_timeout: 10_000,
-    headers: {},
-    read_recent: true,
-    required_matchers: {},
-    filter_external_labels: true,
-    tls_config: { insecure_skip_verify: false },
-    proxy_from_environment: false,
-    follow_redirects: true,
-    enable_http2: true,
-    ...over,
-  };
-}
+const readConfig = (url: string, over: Partial<RemoteReadConfig> = {}): RemoteReadConfig =>
+  remoteReadConfig(url, { remote_timeout: 10_000, read_recent: true, ...over });
 
 test('remote read both ways with Debian Prometheus', async () => {
   const now = Date.now();

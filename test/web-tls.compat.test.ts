@@ -7,6 +7,7 @@ import bcrypt from 'bcryptjs';
 import { chromium } from 'playwright-core';
 import { makeTestCerts } from '../src/api/tls-test-certs.ts';
 import { startOsprey, tempDir } from './helpers.ts';
+import { CHROMIUM_ARGS } from './ui-harness.ts';
 
 // The web config with real clients: curl with --cacert, and Chromium loading the UI over TLS with basic auth.
 test('TLS and basic auth from --web.config.file work with curl --cacert and with Chromium', async () => {
@@ -45,14 +46,7 @@ http_server_config:
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
     });
     try {
       // The test CA is not in Chromium's store, so certificate errors are accepted for this context only.

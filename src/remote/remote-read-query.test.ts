@@ -10,22 +10,10 @@ import { Labels, Matcher, MatchType } from '../model/index.ts';
 import { DB } from '../tsdb/index.ts';
 import { RemoteReadService, START_TIME_MARGIN } from './query-prepare.ts';
 import { RemoteReadClient } from './remote-read.ts';
+import { remoteReadConfig } from './test-helpers.ts';
 
-function cfg(over: Partial<RemoteReadConfig> = {}): RemoteReadConfig {
-  return {
-    url: 'http://127.0.0.1:1/api/v1/read',
-    remote_timeout: 5000,
-    headers: {},
-    read_recent: false,
-    required_matchers: {},
-    filter_external_labels: true,
-    tls_config: { insecure_skip_verify: false },
-    proxy_from_environment: false,
-    follow_redirects: true,
-    enable_http2: true,
-    ...over,
-  };
-}
+const cfg = (over: Partial<RemoteReadConfig> = {}): RemoteReadConfig =>
+  remoteReadConfig('http://127.0.0.1:1/api/v1/read', { remote_timeout: 5000, ...over });
 
 const tempDir = (p: string) => mkdtempSync(join(tmpdir(), p));
 

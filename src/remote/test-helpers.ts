@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RemoteWriteConfig } from '../config/types.ts';
+import type { RemoteReadConfig, RemoteWriteConfig } from '../config/types.ts';
 import { type DecodedSeries, decodeWriteRequestBody } from './write-request.ts';
 import { decodeWriteV2RequestBody, HEADER_SAMPLES_WRITTEN, PROTO_V2 } from './write-v2.ts';
 
@@ -33,6 +33,23 @@ export function remoteWriteConfig(url: string, over: Partial<RemoteWriteConfig> 
       sample_age_limit: 0,
       ...over.queue_config,
     },
+  };
+}
+
+/** A remote_read entry with Prometheus's defaults, for tests. */
+export function remoteReadConfig(url: string, over: Partial<RemoteReadConfig> = {}): RemoteReadConfig {
+  return {
+    url,
+    remote_timeout: 60_000,
+    headers: {},
+    read_recent: false,
+    required_matchers: {},
+    filter_external_labels: true,
+    tls_config: { insecure_skip_verify: false },
+    proxy_from_environment: false,
+    follow_redirects: true,
+    enable_http2: true,
+    ...over,
   };
 }
 
